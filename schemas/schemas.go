@@ -1,0 +1,454 @@
+// Package schemas embeds Fieldbook's payload schemas and catalog, and loads
+// them into the field model the engine, the site and the tests share.
+package schemas
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+//go:embed catalog.json */*.json
+var embedded embed.FS
+
+// BaseURL is the prefix of every schema's $id.
+const BaseURL = "https://fieldbook.dev/schemas/"
+
+// Catalog lists the event sources and action destinations Fieldbook knows,
+// and which payloads each documents.
+type Catalog struct {
+	EventSources       []Source      `json:"eventSources"`
+	ActionDestinations []Destination `json:"actionDestinations"`
+	// ModelSources document shared models rather than webhook events.
+	ModelSources []Source `json:"modelSources"`
+}
+
+// Source is an integration with payloads to document.
+type Source struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Title    string   `json:"title,omitempty"`
+	Payloads []string `json:"payloads"`
+}
+
+// Destination is an integration events can be sent to.
+type Destination struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Schema is one payload schema.
+type Schema struct {
+	ID     string // "elation/appointment"
+	Source string // "elation"
+	URL    string // the $id
+	Raw    []byte // the document as written
+	Root   *Node
+	// Fields lists every field once, depth first in document order.
+	Fields []*Field
+
+	set *Set
+}
+
+// Title is the payload's name.
+func (s *Schema) Title() string { return s.Root.Title }
+
+// Events are the webhook event types that send this payload.
+func (s *Schema) Events() []string { return s.Root.XEvents }
+
+// Quirks are the source's known contradictions.
+func (s *Schema) Quirks() []Quirk { return s.Root.XQuirks }
+
+// Example is the whole example payload, or nil.
+func (s *Schema) Example() any {
+	v, _ := s.Root.Example()
+	return v
+}
+
+// Validator is the compiled JSON Schema, with format assertion on.
+func (s *Schema) Validator() (*jsonschema.Schema, error) {
+	return s.set.validator(s.URL)
+}
+
+// Field is one field of a payload, wherever it is nested.
+type Field struct {
+	Path     []string // property names from the root
+	Pointer  string   // JSON pointer with * for array indexes, as quirks name it
+	Node     *Node    // the field's schema, $ref resolved
+	Required bool     // required by its parent object
+	InArray  int      // how many arrays lie between the root and the field
+	CEL      string   // the CEL expression that reaches it from the top-level variables
+
+	display []string // Path with [] after each array
+}
+
+// Name is the field's dotted path with [] after each array, as the docs
+// show it: "members[].id".
+func (f *Field) Name() string {
+	return strings.Join(f.display, ".")
+}
+
+// Anchor is a stable HTML id for the field.
+func (f *Field) Anchor() string { return strings.Join(f.Path, ".") }
+
+// Set is the loaded schemas and catalog.
+type Set struct {
+	Catalog Catalog
+	list    []*Schema
+	byID    map[string]*Schema
+
+	compileOnce sync.Once
+	compiled    map[string]*jsonschema.Schema
+	compileErr  error
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Set
+	loadErr  error
+)
+
+// Load returns the embedded schemas, loaded once.
+func Load() (*Set, error) {
+	loadOnce.Do(func() { loaded, loadErr = LoadFS(embedded) })
+	return loaded, loadErr
+}
+
+// LoadFS loads catalog.json and every <source>/<payload>.json of fsys.
+func LoadFS(fsys fs.FS) (*Set, error) {
+	set := &Set{byID: map[string]*Schema{}}
+	cat, err := fs.ReadFile(fsys, "catalog.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(cat, &set.Catalog); err != nil {
+		return nil, fmt.Errorf("catalog.json: %w", err)
+	}
+	paths, err := fs.Glob(fsys, "*/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		raw, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		id := strings.TrimSuffix(p, ".json")
+		root, err := parseNode(raw, p)
+		if err != nil {
+			return nil, err
+		}
+		var ident struct {
+			ID string `json:"$id"`
+		}
+		_ = json.Unmarshal(raw, &ident)
+		if want := BaseURL + p; ident.ID != want {
+			return nil, fmt.Errorf("%s: $id is %q, want %q", p, ident.ID, want)
+		}
+		s := &Schema{ID: id, Source: path.Dir(id), URL: ident.ID, Raw: raw, Root: root, set: set}
+		set.list = append(set.list, s)
+		set.byID[id] = s
+	}
+	for _, s := range set.list {
+		r := resolver{set: set, schema: s}
+		s.Root.CELType = s.Source + "." + pascal(path.Base(s.ID))
+		if err := r.resolve(s.Root, s.Root.CELType, s.ID); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range set.list {
+		s.Fields = flatten(s.Root)
+	}
+	if err := set.checkCatalog(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// All returns every schema, ordered by id.
+func (set *Set) All() []*Schema { return set.list }
+
+// Get returns the schema with the given id.
+func (set *Set) Get(id string) (*Schema, bool) {
+	s, ok := set.byID[id]
+	return s, ok
+}
+
+func (set *Set) checkCatalog() error {
+	listed := map[string]bool{}
+	for _, src := range append(append([]Source{}, set.Catalog.EventSources...), set.Catalog.ModelSources...) {
+		for _, id := range src.Payloads {
+			if _, ok := set.byID[id]; !ok {
+				return fmt.Errorf("catalog: %s lists %s, which has no schema", src.ID, id)
+			}
+			if !strings.HasPrefix(id, src.ID+"/") {
+				return fmt.Errorf("catalog: %s lists %s, another source's payload", src.ID, id)
+			}
+			listed[id] = true
+		}
+	}
+	for _, s := range set.list {
+		if !listed[s.ID] {
+			return fmt.Errorf("catalog: no source lists %s", s.ID)
+		}
+	}
+	return nil
+}
+
+// validator compiles every schema on first use: $refs cross files, so they
+// compile together.
+func (set *Set) validator(url string) (*jsonschema.Schema, error) {
+	set.compileOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		c.AssertFormat()
+		for _, s := range set.list {
+			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(s.Raw)))
+			if err == nil {
+				err = c.AddResource(s.URL, doc)
+			}
+			if err != nil {
+				set.compileErr = fmt.Errorf("%s: %w", s.ID, err)
+				return
+			}
+		}
+		set.compiled = map[string]*jsonschema.Schema{}
+		for _, s := range set.list {
+			sch, err := c.Compile(s.URL)
+			if err != nil {
+				set.compileErr = fmt.Errorf("%s: %w", s.ID, err)
+				return
+			}
+			set.compiled[s.URL] = sch
+		}
+	})
+	if set.compileErr != nil {
+		return nil, set.compileErr
+	}
+	return set.compiled[url], nil
+}
+
+// resolver links $refs to their nodes and names object types.
+type resolver struct {
+	set    *Set
+	schema *Schema
+}
+
+func (r resolver) resolve(n *Node, celType, at string) error {
+	if n.Ref != "" {
+		t, err := r.lookup(n.Ref)
+		if err != nil {
+			return fmt.Errorf("%s: %w", at, err)
+		}
+		n.target = t
+		return nil
+	}
+	if len(n.Properties) > 0 {
+		if n.Type() != "object" {
+			return fmt.Errorf("%s: properties on a %q", at, n.Type())
+		}
+		n.CELType = celType
+	}
+	for name, d := range n.Defs {
+		d.CELType = r.schema.Source + "." + name
+		if err := r.resolve(d, d.CELType, at+"/$defs/"+name); err != nil {
+			return err
+		}
+	}
+	for _, p := range n.Properties {
+		if err := r.resolve(p.Node, celType+"."+pascal(p.Name), at+"/"+p.Name); err != nil {
+			return err
+		}
+	}
+	if n.Items != nil {
+		if n.Items.Ref == "" && len(n.Items.Properties) > 0 {
+			return fmt.Errorf("%s: an array of inline objects; name the element type in $defs", at)
+		}
+		if err := r.resolve(n.Items, celType, at+"[]"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookup finds a $ref: "#/$defs/Name", "other.json" or "other.json#/$defs/Name",
+// relative to the schema's own source folder.
+func (r resolver) lookup(ref string) (*Node, error) {
+	file, frag, _ := strings.Cut(ref, "#")
+	s := r.schema
+	if file != "" {
+		other, ok := r.set.byID[path.Join(s.Source, strings.TrimSuffix(file, ".json"))]
+		if !ok {
+			return nil, fmt.Errorf("$ref %q: no such schema", ref)
+		}
+		s = other
+	}
+	if frag == "" {
+		return s.Root, nil
+	}
+	name, ok := strings.CutPrefix(frag, "/$defs/")
+	if !ok || s.Root.Defs[name] == nil {
+		return nil, fmt.Errorf("$ref %q: no such definition", ref)
+	}
+	return s.Root.Defs[name], nil
+}
+
+// segment is one step of a field's path.
+type segment struct {
+	name  string
+	array bool // the field at this step is an array whose elements the path enters
+}
+
+func flatten(root *Node) []*Field {
+	var out []*Field
+	var walk func(n *Node, segs []segment, pointer string, depth int)
+	walk = func(n *Node, segs []segment, pointer string, depth int) {
+		if depth > 16 { // a $ref cycle; the docs stop there
+			return
+		}
+		for _, p := range n.Properties {
+			node := withAnnotations(p.Node)
+			path := append(append([]segment{}, segs...), segment{name: p.Name})
+			f := &Field{
+				Node:     node,
+				Required: n.IsRequired(p.Name),
+				Pointer:  pointer + "/" + escapePointer(p.Name),
+			}
+			for _, s := range path {
+				f.Path = append(f.Path, s.name)
+				d := s.name
+				if s.array {
+					d += "[]"
+				}
+				f.display = append(f.display, d)
+				if s.array {
+					f.InArray++
+				}
+			}
+			f.CEL = celPath(path)
+			out = append(out, f)
+			switch {
+			case node.Type() == "object" && len(node.Properties) > 0:
+				walk(node, path, f.Pointer, depth+1)
+			case node.Type() == "array" && node.Items != nil:
+				items := node.Items.Resolved()
+				if len(items.Properties) > 0 {
+					path[len(path)-1].array = true
+					walk(items, path, f.Pointer+"/*", depth+1)
+				}
+			}
+		}
+	}
+	walk(root, nil, "", 0)
+	return out
+}
+
+// withAnnotations is the node a property's $ref leads to, with the
+// annotations written beside the $ref taking precedence, as JSON Schema
+// 2020-12 reads them.
+func withAnnotations(n *Node) *Node {
+	t := n.Resolved()
+	if t == n {
+		return n
+	}
+	merged := *t
+	if n.Description != "" {
+		merged.Description = n.Description
+	}
+	if n.Title != "" {
+		merged.Title = n.Title
+	}
+	if len(n.Examples) > 0 {
+		merged.Examples = n.Examples
+	}
+	if n.XType != "" {
+		merged.XType = n.XType
+	}
+	if len(n.XTags) > 0 {
+		merged.XTags = n.XTags
+	}
+	merged.ReadOnly = merged.ReadOnly || n.ReadOnly
+	merged.Deprecated = merged.Deprecated || n.Deprecated
+	return &merged
+}
+
+// celPath writes the expression that reaches a field: top-level fields are
+// variables, nested ones are selected, and each array is entered with map():
+// messages.map(x, x.associated_document.id).
+func celPath(path []segment) string {
+	vars := []string{"x", "y", "z", "u", "v", "w"}
+	var build func(base string, i, depth int) string
+	build = func(base string, i, depth int) string {
+		expr := base
+		for ; i < len(path); i++ {
+			expr = selectField(expr, path[i].name)
+			if expr == "" {
+				return ""
+			}
+			if path[i].array && i < len(path)-1 {
+				v := vars[depth%len(vars)]
+				inner := build(v, i+1, depth+1)
+				if inner == "" {
+					return ""
+				}
+				return expr + ".map(" + v + ", " + inner + ")"
+			}
+		}
+		return expr
+	}
+	return build("", 0, 0)
+}
+
+// selectField selects name from base; a name that is no CEL identifier is
+// indexed instead, and at the top level cannot be reached at all ("").
+func selectField(base, name string) string {
+	if IsIdentifier(name) {
+		if base == "" {
+			return name
+		}
+		return base + "." + name
+	}
+	if base == "" {
+		return ""
+	}
+	q, _ := json.Marshal(name)
+	return base + "[" + string(q) + "]"
+}
+
+// IsIdentifier tells whether name can be written as a CEL identifier: a
+// top-level field becomes a variable only then.
+func IsIdentifier(name string) bool {
+	if name == "" || celReserved[name] {
+		return false
+	}
+	for i, r := range name {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// celReserved are CEL's keywords and reserved words (the CEL spec's lexis).
+var celReserved = map[string]bool{
+	"true": true, "false": true, "null": true, "in": true,
+	"as": true, "break": true, "const": true, "continue": true, "else": true,
+	"for": true, "function": true, "if": true, "import": true, "let": true,
+	"loop": true, "package": true, "namespace": true, "return": true,
+	"var": true, "void": true, "while": true,
+}
+
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}

@@ -1,0 +1,133 @@
+package engine
+
+// The request and response objects below are Fieldbook's one contract: the
+// browser API (globalThis.fieldbook.*), the Worker API (POST /api/v1/*) and
+// the command line (--json) all speak them as JSON.
+
+// Diagnostic is one problem found in a payload, an expression or a request.
+// Line and Column are 1-based, the column counted in characters; both are 0
+// when the problem has no place in a text (an unknown schema, say).
+type Diagnostic struct {
+	Severity string `json:"severity"` // "error" or "warning"
+	Message  string `json:"message"`
+	Pointer  string `json:"pointer,omitempty"` // JSON pointer into the payload
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	// Source names the text Line and Column count in: "payload",
+	// "expression", or "request" for the request itself.
+	Source string `json:"source"`
+}
+
+// Severities.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// VersionResponse answers version().
+type VersionResponse struct {
+	Fieldbook string `json:"fieldbook"`
+	CelGo     string `json:"celGo"`
+}
+
+// SchemaInfo describes one schema in schemas().
+type SchemaInfo struct {
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	Source string   `json:"source"`
+	Events []string `json:"events"`
+}
+
+// SchemasResponse answers schemas().
+type SchemasResponse struct {
+	Schemas []SchemaInfo `json:"schemas"`
+}
+
+// ValidateRequest asks whether payload conforms to schema.
+type ValidateRequest struct {
+	Schema  string `json:"schema"`
+	Payload string `json:"payload"`
+}
+
+// ValidateResponse is ok when no diagnostic is an error; quirks the schema
+// declares come back as warnings.
+type ValidateResponse struct {
+	OK          bool         `json:"ok"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// CheckRequest asks for the type of expression over schema's payloads.
+// Payload is read only without a schema, where its top-level keys declare
+// the variables.
+type CheckRequest struct {
+	Schema     string `json:"schema"`
+	Expression string `json:"expression"`
+	Payload    string `json:"payload,omitempty"`
+}
+
+// Cost is CEL's estimated cost range of an expression.
+type Cost struct {
+	Min uint64 `json:"min"`
+	Max uint64 `json:"max"`
+}
+
+// CheckResponse gives the expression's output type and estimated cost.
+type CheckResponse struct {
+	OK          bool         `json:"ok"`
+	Type        string       `json:"type,omitempty"`
+	Cost        *Cost        `json:"cost,omitempty"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// EvaluateRequest runs expression over payload. Now is the RFC 3339 time
+// now() returns; empty means the real time. CostLimit lowers the engine's
+// cost limit for this call; 0 keeps the default.
+type EvaluateRequest struct {
+	Schema     string `json:"schema"`
+	Payload    string `json:"payload"`
+	Expression string `json:"expression"`
+	Now        string `json:"now,omitempty"`
+	CostLimit  uint64 `json:"costLimit,omitempty"`
+}
+
+// EvaluateResponse carries the result as JSON (Value) and as CEL (Display).
+type EvaluateResponse struct {
+	OK          bool         `json:"ok"`
+	Type        string       `json:"type,omitempty"`
+	Value       any          `json:"value"`
+	Display     string       `json:"display,omitempty"`
+	Cost        uint64       `json:"cost"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// CompleteRequest asks what may be typed at Offset (in characters) of
+// expression.
+type CompleteRequest struct {
+	Schema     string `json:"schema"`
+	Expression string `json:"expression"`
+	Offset     int    `json:"offset"`
+	Payload    string `json:"payload,omitempty"`
+}
+
+// CompletionItem is one suggestion.
+type CompletionItem struct {
+	Label  string `json:"label"`
+	Kind   string `json:"kind"` // field, variable, function, macro, constant, keyword
+	Type   string `json:"type,omitempty"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// CompleteResponse lists suggestions for the word from From to To (character
+// offsets in the expression), which a chosen item replaces.
+type CompleteResponse struct {
+	Items []CompletionItem `json:"items"`
+	From  int              `json:"from"`
+	To    int              `json:"to"`
+}
+
+// ErrorResponse answers a call that could not be served at all: an unknown
+// method, a request that is not JSON, or a failure inside the engine.
+type ErrorResponse struct {
+	OK          bool         `json:"ok"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}

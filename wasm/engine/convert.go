@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"fieldbook/schemas"
+)
+
+// celValue turns a decoded JSON value into what CEL reads, guided by its
+// schema node (nil where the schema says nothing): integers become ints,
+// RFC 3339 strings of date-time fields become timestamps. A value that does
+// not fit its declared type (a quirk such as "" for a timestamp) is kept as
+// the payload has it, so an expression sees what was sent, never a guess.
+func celValue(v any, n *schemas.Node) any {
+	if n != nil {
+		n = n.Resolved()
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, child := range v {
+			var cn *schemas.Node
+			if n != nil && n.Type() == "object" {
+				cn = n.Property(k)
+			}
+			out[k] = celValue(child, cn)
+		}
+		return out
+	case []any:
+		var items *schemas.Node
+		if n != nil && n.Type() == "array" {
+			items = n.Items
+		}
+		out := make([]any, len(v))
+		for i, child := range v {
+			out[i] = celValue(child, items)
+		}
+		return out
+	case json.Number:
+		if n != nil && n.Type() == "number" {
+			f, _ := v.Float64()
+			return f
+		}
+		return jsonNumber(v)
+	case string:
+		if n != nil && n.Type() == "string" && n.Format == "date-time" {
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil && validTimestamp(t) {
+				return t
+			}
+		}
+		return v
+	}
+	return v // bool, nil
+}
+
+// jsonNumber is an integer when the number is one that fits, else a double.
+func jsonNumber(v json.Number) any {
+	if i, ok := jsonInt(v); ok {
+		return i
+	}
+	if u, err := strconv.ParseUint(string(v), 10, 64); err == nil {
+		return u // beyond int64, within uint64
+	}
+	f, _ := v.Float64()
+	return f
+}
+
+// jsonInt reads an integer literal (no fraction, no exponent) within int64.
+func jsonInt(v json.Number) (int64, bool) {
+	s := string(v)
+	if strings.ContainsAny(s, ".eE") {
+		return 0, false
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return i, err == nil
+}
+
+// validTimestamp bounds timestamps to CEL's range, years 1 to 9999.
+func validTimestamp(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 1 && y <= 9999
+}

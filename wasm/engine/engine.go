@@ -1,0 +1,352 @@
+// Package engine is Fieldbook's payload engine: it validates payloads against
+// their JSON Schema and checks and evaluates typed CEL over them. It is pure
+// Go, so the same code runs natively, in the browser as WebAssembly and in
+// the Cloudflare Worker; Call is the one entry point all three use.
+package engine
+
+import (
+	"container/list"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"cel.dev/cel-go/cel"
+
+	"fieldbook/schemas"
+	"fieldbook/wasm/jsonpos"
+)
+
+// Version is Fieldbook's version.
+const Version = "0.1.0"
+
+// Limits bound every call, so no input can hang or crash the engine.
+type Limits struct {
+	MaxPayloadBytes     int    // payload text, in bytes
+	MaxDepth            int    // nesting of objects and arrays in a payload
+	MaxExpressionLength int    // expression text, in characters
+	CostLimit           uint64 // CEL's runtime cost units per evaluation
+}
+
+// DefaultLimits are the bounds Fieldbook runs with everywhere.
+var DefaultLimits = Limits{
+	MaxPayloadBytes:     5 << 20,
+	MaxDepth:            64,
+	MaxExpressionLength: 8192,
+	CostLimit:           1_000_000,
+}
+
+// programCacheSize bounds the compiled programs kept: enough for a page of
+// expressions being edited, small enough for a browser tab.
+const programCacheSize = 256
+
+// Engine serves calls over one set of schemas. It is safe for concurrent use.
+type Engine struct {
+	set    *schemas.Set
+	limits Limits
+
+	mu        sync.Mutex
+	base      *cel.Env
+	envs      map[string]*celEnv // by schema id, or "?"+signature without a schema
+	programs  *lru
+	lastInput *parsedPayload // the last payload read, reused while it is unchanged
+}
+
+// New returns an engine over set.
+func New(set *schemas.Set, limits Limits) *Engine {
+	return &Engine{set: set, limits: limits, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize)}
+}
+
+// Call serves one request, as JSON in and JSON out, for every front end:
+// method is version, schemas, validate, check, evaluate or complete. It
+// never panics: a failure inside is answered as an error response.
+func (e *Engine) Call(method string, request []byte) (response []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			response = mustJSON(failure(fmt.Sprintf("internal error in %s: %v", method, r)))
+		}
+	}()
+	var resp any
+	switch method {
+	case "version":
+		resp = e.Version()
+	case "schemas":
+		resp = e.Schemas()
+	case "validate":
+		var req ValidateRequest
+		if d := decodeRequest(request, &req); d != nil {
+			return mustJSON(failure(d.Message))
+		}
+		resp = e.Validate(req)
+	case "check":
+		var req CheckRequest
+		if d := decodeRequest(request, &req); d != nil {
+			return mustJSON(failure(d.Message))
+		}
+		resp = e.Check(req)
+	case "evaluate":
+		var req EvaluateRequest
+		if d := decodeRequest(request, &req); d != nil {
+			return mustJSON(failure(d.Message))
+		}
+		resp = e.Evaluate(req)
+	case "complete":
+		var req CompleteRequest
+		if d := decodeRequest(request, &req); d != nil {
+			return mustJSON(failure(d.Message))
+		}
+		resp = e.Complete(req)
+	default:
+		resp = failure(fmt.Sprintf("unknown method %q: use version, schemas, validate, check, evaluate or complete", method))
+	}
+	return mustJSON(resp)
+}
+
+// decodeRequest reads a request object strictly: a misspelt member would
+// otherwise be dropped without a word.
+func decodeRequest(raw []byte, v any) *Diagnostic {
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		raw = []byte("{}")
+	}
+	d := json.NewDecoder(strings.NewReader(string(raw)))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		msg := err.Error()
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			line, col := jsonpos.LineColumn(string(raw), int(syn.Offset))
+			msg = fmt.Sprintf("the request is not valid JSON: %s (line %d, column %d)", syn.Error(), line, col)
+		case errors.As(err, &typ):
+			msg = fmt.Sprintf("the request's %q must be a %s, not a %s", typ.Field, typ.Type.String(), typ.Value)
+		case strings.HasPrefix(msg, "json: unknown field"):
+			msg = "the request has an " + strings.TrimPrefix(msg, "json: ")
+		default:
+			msg = "the request is not a JSON object: " + msg
+		}
+		return &Diagnostic{Severity: SeverityError, Message: msg, Source: "request"}
+	}
+	return nil
+}
+
+func failure(msg string) ErrorResponse {
+	return ErrorResponse{OK: false, Diagnostics: []Diagnostic{requestError(msg)}}
+}
+
+func requestError(msg string) Diagnostic {
+	return Diagnostic{Severity: SeverityError, Message: msg, Source: "request"}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, _ = json.Marshal(failure("the response could not be written as JSON: " + err.Error()))
+	}
+	return b
+}
+
+// Version names Fieldbook's version and the cel-go it was built with.
+func (e *Engine) Version() VersionResponse {
+	return VersionResponse{Fieldbook: Version, CelGo: celGoVersion()}
+}
+
+func celGoVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "cel.dev/cel-go" {
+				return dep.Version
+			}
+		}
+	}
+	return "unknown"
+}
+
+// Schemas lists the schemas the engine knows.
+func (e *Engine) Schemas() SchemasResponse {
+	out := SchemasResponse{Schemas: []SchemaInfo{}}
+	for _, s := range e.set.All() {
+		events := s.Events()
+		if events == nil {
+			events = []string{}
+		}
+		out.Schemas = append(out.Schemas, SchemaInfo{ID: s.ID, Title: s.Title(), Source: s.Source, Events: events})
+	}
+	return out
+}
+
+// schema finds a schema by id; "" is the schema-less mode (nil, nil).
+func (e *Engine) schema(id string) (*schemas.Schema, *Diagnostic) {
+	if id == "" {
+		return nil, nil
+	}
+	if s, ok := e.set.Get(id); ok {
+		return s, nil
+	}
+	var ids []string
+	for _, s := range e.set.All() {
+		ids = append(ids, s.ID)
+	}
+	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, or \"\" for none", id, strings.Join(ids, ", ")))
+	return nil, &d
+}
+
+// parsedPayload is a payload read once: its JSON value and what CEL reads.
+type parsedPayload struct {
+	schemaID string
+	text     string
+	value    any
+	top      map[string]any // the CEL variables, converted
+	warnings []jsonpos.Warning
+	err      *Diagnostic
+}
+
+// readPayload parses payload text for schema s (nil for none), reusing the
+// last result while the text is unchanged: a reader typing expressions
+// re-evaluates against the same payload on every key stroke.
+func (e *Engine) readPayload(s *schemas.Schema, text string) *parsedPayload {
+	id := ""
+	if s != nil {
+		id = s.ID
+	}
+	e.mu.Lock()
+	last := e.lastInput
+	e.mu.Unlock()
+	if last != nil && last.schemaID == id && last.text == text {
+		return last
+	}
+	p := &parsedPayload{schemaID: id, text: text}
+	v, warnings, perr := jsonpos.Parse(text, jsonpos.Limits{MaxBytes: e.limits.MaxPayloadBytes, MaxDepth: e.limits.MaxDepth})
+	switch {
+	case perr != nil:
+		p.err = &Diagnostic{Severity: SeverityError, Message: perr.Message, Line: perr.Line, Column: perr.Column, Source: "payload"}
+	default:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			p.err = &Diagnostic{Severity: SeverityError, Message: fmt.Sprintf("the payload is %s; it must be a JSON object, whose top-level fields are the variables", describeJSON(v)), Line: 1, Column: 1, Source: "payload"}
+			break
+		}
+		p.value, p.warnings = v, warnings
+		var root *schemas.Node
+		if s != nil {
+			root = s.Root
+		}
+		p.top = celValue(obj, root).(map[string]any)
+	}
+	e.mu.Lock()
+	e.lastInput = p
+	e.mu.Unlock()
+	return p
+}
+
+func describeJSON(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "an object"
+}
+
+// envFor returns the environment for schema s, or without a schema for the
+// payload's top-level fields; each is built once.
+func (e *Engine) envFor(s *schemas.Schema, top map[string]any) (*celEnv, error) {
+	key := ""
+	if s != nil {
+		key = s.ID
+	} else {
+		key = "?" + payloadSignature(top)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if env, ok := e.envs[key]; ok {
+		return env, nil
+	}
+	if e.base == nil {
+		base, err := cel.NewEnv(baseOptions(e.limits)...)
+		if err != nil {
+			return nil, err
+		}
+		e.base = base
+	}
+	var env *celEnv
+	var err error
+	if s != nil {
+		env, err = newSchemaEnv(e.base, s)
+	} else {
+		if len(e.envs) > 64 { // schema-less environments come and go with payloads
+			for k := range e.envs {
+				if strings.HasPrefix(k, "?") {
+					delete(e.envs, k)
+				}
+			}
+		}
+		env, err = newPayloadEnv(e.base, top)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.envs[key] = env
+	return env, nil
+}
+
+// checkExpressionText applies the bounds that come before parsing.
+func (e *Engine) checkExpressionText(expr string) *Diagnostic {
+	if strings.TrimSpace(expr) == "" {
+		d := Diagnostic{Severity: SeverityError, Message: "the expression is empty", Line: 1, Column: 1, Source: "expression"}
+		return &d
+	}
+	if n := utf8.RuneCountInString(expr); n > e.limits.MaxExpressionLength {
+		d := Diagnostic{Severity: SeverityError, Message: fmt.Sprintf("the expression is %d characters long; the limit is %d", n, e.limits.MaxExpressionLength), Line: 1, Column: 1, Source: "expression"}
+		return &d
+	}
+	return nil
+}
+
+// lru is a small least-recently-used cache.
+type lru struct {
+	max   int
+	order *list.List
+	items map[string]*list.Element
+}
+
+type lruEntry struct {
+	key string
+	val any
+}
+
+func newLRU(max int) *lru {
+	return &lru{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *lru) get(key string) (any, bool) {
+	if el, ok := c.items[key]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*lruEntry).val, true
+	}
+	return nil, false
+}
+
+func (c *lru) put(key string, val any) {
+	if el, ok := c.items[key]; ok {
+		el.Value.(*lruEntry).val = val
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[key] = c.order.PushFront(&lruEntry{key, val})
+	if c.order.Len() > c.max {
+		old := c.order.Back()
+		c.order.Remove(old)
+		delete(c.items, old.Value.(*lruEntry).key)
+	}
+}

@@ -1,0 +1,304 @@
+package engine
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/ext"
+
+	"fieldbook/schemas"
+)
+
+// celEnv is a typed CEL environment for one schema (or, without a schema,
+// for one set of top-level keys), built once and reused.
+type celEnv struct {
+	env *cel.Env
+	// vars are the top-level variables and the schema nodes they read.
+	vars map[string]*schemas.Node
+	// objects are the schema's object types by CEL name.
+	objects *objectTypes
+	// constants are the enum constants' qualified names.
+	constants []string
+	schema    *schemas.Schema // nil without a schema
+}
+
+// baseOptions configure every environment: CEL's standard library and
+// cel-go's extensions, and now(), whose clock each evaluation sets.
+func baseOptions(lim Limits) []cel.EnvOption {
+	return []cel.EnvOption{
+		ext.Strings(),
+		ext.Math(),
+		ext.Lists(),
+		ext.Sets(),
+		ext.Encoders(),
+		ext.Bindings(),
+		ext.TwoVarComprehensions(),
+		cel.OptionalTypes(),
+		cel.CrossTypeNumericComparisons(true),
+		cel.ParserExpressionSizeLimit(lim.MaxExpressionLength),
+		cel.Function("now",
+			cel.Overload("now_timestamp", nil, cel.TimestampType, cel.LateFunctionBinding()),
+		),
+	}
+}
+
+// newSchemaEnv declares the schema's top-level fields as variables, its
+// objects as checked object types and its qualified enums as constants.
+func newSchemaEnv(base *cel.Env, s *schemas.Schema) (*celEnv, error) {
+	e := &celEnv{vars: map[string]*schemas.Node{}, schema: s}
+	objs := &objectTypes{byName: map[string]*objectType{}, loose: looseNodes(s)}
+	e.objects = objs
+	var opts []cel.EnvOption
+	for _, p := range s.Root.Properties {
+		if !schemas.IsIdentifier(p.Name) {
+			continue
+		}
+		e.vars[p.Name] = p.Node
+		opts = append(opts, cel.Variable(p.Name, objs.celType(p.Node)))
+	}
+	seen := map[string]bool{}
+	for _, f := range s.Fields {
+		n := f.Node
+		if !strings.Contains(n.XType, ".") || n.Type() != "string" {
+			continue
+		}
+		for _, v := range n.Enum {
+			str, ok := v.(string)
+			if !ok || !schemas.IsIdentifier(str) {
+				continue
+			}
+			name := n.XType + "." + str
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			e.constants = append(e.constants, name)
+			opts = append(opts, cel.Constant(name, cel.StringType, types.String(str)))
+		}
+	}
+	sort.Strings(e.constants)
+	opts = append([]cel.EnvOption{objs.option()}, opts...)
+	env, err := base.Extend(opts...)
+	if err != nil {
+		return nil, err
+	}
+	e.env = env
+	return e, nil
+}
+
+// newPayloadEnv declares a payload's top-level keys as variables, typed by
+// their values: the schema-less mode, for any vendor's payload.
+func newPayloadEnv(base *cel.Env, top map[string]any) (*celEnv, error) {
+	e := &celEnv{vars: map[string]*schemas.Node{}, objects: &objectTypes{byName: map[string]*objectType{}}}
+	var opts []cel.EnvOption
+	for _, name := range sortedKeys(top) {
+		if !schemas.IsIdentifier(name) {
+			continue
+		}
+		e.vars[name] = nil
+		opts = append(opts, cel.Variable(name, inferType(top[name])))
+	}
+	env, err := base.Extend(opts...)
+	if err != nil {
+		return nil, err
+	}
+	e.env = env
+	return e, nil
+}
+
+// payloadSignature names the variables a payload declares without a schema,
+// so payloads with the same keys and value types share an environment.
+func payloadSignature(top map[string]any) string {
+	var b strings.Builder
+	for _, name := range sortedKeys(top) {
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(typeName(inferType(top[name])))
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// inferType types a value of a schema-less payload: scalars as they are,
+// containers as dyn inside.
+func inferType(v any) *cel.Type {
+	switch v := v.(type) {
+	case string:
+		return cel.StringType
+	case bool:
+		return cel.BoolType
+	case json.Number:
+		if _, ok := jsonInt(v); ok {
+			return cel.IntType
+		}
+		return cel.DoubleType
+	case map[string]any:
+		return cel.MapType(cel.StringType, cel.DynType)
+	case []any:
+		return cel.ListType(cel.DynType)
+	}
+	return cel.DynType
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// objectTypes makes a schema's objects CEL object types. Payload objects
+// stay maps at run time: the fields have no accessor of their own, so CEL
+// selects them as map keys, while the checker knows every field's type.
+type objectTypes struct {
+	base   types.Provider
+	byName map[string]*objectType
+	// loose are the fields whose source sends values of another type than
+	// it declares (a quirk): they are dyn, so that an expression may test
+	// for what is really sent, such as deleted_at == "".
+	loose map[*schemas.Node]bool
+}
+
+// looseNodes finds the fields named by the schema's type and format quirks.
+func looseNodes(s *schemas.Schema) map[*schemas.Node]bool {
+	loose := map[*schemas.Node]bool{}
+	for _, q := range s.Quirks() {
+		if !slices.Contains(q.Keywords, "type") && !slices.Contains(q.Keywords, "format") {
+			continue
+		}
+		n := s.Root
+		for _, tok := range strings.Split(strings.TrimPrefix(q.Pointer, "/"), "/") {
+			if n == nil {
+				break
+			}
+			if r := n.Resolved(); tok == "*" {
+				n = r.Items
+			} else {
+				n = r.Property(tok)
+			}
+		}
+		if n != nil {
+			loose[n] = true
+		}
+	}
+	return loose
+}
+
+type objectType struct {
+	t      *types.Type
+	node   *schemas.Node
+	fields map[string]*types.FieldType
+	names  []string
+}
+
+// celType is the CEL type of values of a schema node.
+func (o *objectTypes) celType(n *schemas.Node) *cel.Type {
+	if n == nil || o.loose[n] {
+		return cel.DynType
+	}
+	n = n.Resolved()
+	switch n.Type() {
+	case "string":
+		if n.Format == "date-time" {
+			return cel.TimestampType
+		}
+		return cel.StringType
+	case "integer":
+		return cel.IntType
+	case "number":
+		return cel.DoubleType
+	case "boolean":
+		return cel.BoolType
+	case "array":
+		if n.Items == nil {
+			return cel.ListType(cel.DynType)
+		}
+		return cel.ListType(o.celType(n.Items))
+	case "object":
+		if len(n.Properties) == 0 || n.CELType == "" {
+			return cel.MapType(cel.StringType, cel.DynType)
+		}
+		if ot, ok := o.byName[n.CELType]; ok {
+			return ot.t
+		}
+		ot := &objectType{t: types.NewObjectType(n.CELType), node: n, fields: map[string]*types.FieldType{}}
+		o.byName[n.CELType] = ot // before the fields: a type may refer to itself
+		for _, p := range n.Properties {
+			ot.names = append(ot.names, p.Name)
+			ot.fields[p.Name] = &types.FieldType{Type: o.celType(p.Node)}
+		}
+		return ot.t
+	}
+	return cel.DynType
+}
+
+// option installs the object types over the environment's own provider.
+func (o *objectTypes) option() cel.EnvOption {
+	return func(env *cel.Env) (*cel.Env, error) {
+		o.base = env.CELTypeProvider()
+		return cel.CustomTypeProvider(o)(env)
+	}
+}
+
+func (o *objectTypes) EnumValue(name string) ref.Val { return o.base.EnumValue(name) }
+
+func (o *objectTypes) FindIdent(name string) (ref.Val, bool) { return o.base.FindIdent(name) }
+
+func (o *objectTypes) FindStructType(name string) (*types.Type, bool) {
+	if ot, ok := o.byName[name]; ok {
+		return types.NewTypeTypeWithParam(ot.t), true
+	}
+	return o.base.FindStructType(name)
+}
+
+func (o *objectTypes) FindStructFieldNames(name string) ([]string, bool) {
+	if ot, ok := o.byName[name]; ok {
+		return ot.names, true
+	}
+	return o.base.FindStructFieldNames(name)
+}
+
+func (o *objectTypes) FindStructFieldType(name, field string) (*types.FieldType, bool) {
+	if ot, ok := o.byName[name]; ok {
+		ft, found := ot.fields[field]
+		return ft, found
+	}
+	return o.base.FindStructFieldType(name, field)
+}
+
+// NewValue refuses to build payload objects: they are read from payloads,
+// not made by expressions.
+func (o *objectTypes) NewValue(name string, fields map[string]ref.Val) ref.Val {
+	if _, ok := o.byName[name]; ok {
+		return types.NewErr("%s is a payload type; expressions cannot create one", name)
+	}
+	return o.base.NewValue(name, fields)
+}
+
+// typeName writes a CEL type as CEL names it: bool, list(string),
+// google.protobuf.Timestamp, elation.Appointment.ServiceLocation.
+func typeName(t *types.Type) string {
+	params := t.Parameters()
+	switch {
+	case t.Kind() == types.ListKind && len(params) == 1:
+		return "list(" + typeName(params[0]) + ")"
+	case t.Kind() == types.MapKind && len(params) == 2:
+		return "map(" + typeName(params[0]) + ", " + typeName(params[1]) + ")"
+	case t.Kind() == types.TypeKind && len(params) == 1:
+		return "type(" + typeName(params[0]) + ")"
+	case len(params) > 0:
+		names := make([]string, len(params))
+		for i, p := range params {
+			names[i] = typeName(p)
+		}
+		return t.TypeName() + "(" + strings.Join(names, ", ") + ")"
+	}
+	return t.TypeName()
+}

@@ -1,0 +1,226 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"fieldbook/schemas"
+	"fieldbook/wasm/jsonpos"
+)
+
+// maxDiagnostics bounds a response: past it, one more diagnostic says how
+// many were left out.
+const maxDiagnostics = 200
+
+var printer = message.NewPrinter(language.English)
+
+// Validate checks a payload against its schema and reports every problem at
+// once. A problem the schema declares as a known quirk of the source is a
+// warning carrying the quirk's note; any other is an error. Without a schema
+// only the JSON itself is checked.
+func (e *Engine) Validate(req ValidateRequest) ValidateResponse {
+	s, bad := e.schema(req.Schema)
+	if bad != nil {
+		return ValidateResponse{OK: false, Diagnostics: []Diagnostic{*bad}}
+	}
+	p := e.readPayload(s, req.Payload)
+	if p.err != nil {
+		return ValidateResponse{OK: false, Diagnostics: []Diagnostic{*p.err}}
+	}
+	var found []problem
+	for _, w := range p.warnings {
+		found = append(found, problem{severity: SeverityWarning, message: w.Message, pointer: w.Pointer})
+	}
+	if s != nil {
+		schemaProblems, err := validateAgainst(s, p.value)
+		if err != nil {
+			return ValidateResponse{OK: false, Diagnostics: []Diagnostic{requestError(err.Error())}}
+		}
+		found = append(found, schemaProblems...)
+	}
+	diags := place(req.Payload, found)
+	ok := true
+	for _, d := range diags {
+		if d.Severity == SeverityError {
+			ok = false
+		}
+	}
+	return ValidateResponse{OK: ok, Diagnostics: diags}
+}
+
+// problem is a diagnostic before it is placed in the text.
+type problem struct {
+	severity string
+	message  string
+	pointer  string
+}
+
+// validateAgainst runs the JSON Schema validator and sorts its findings into
+// quirks (warnings) and errors.
+func validateAgainst(s *schemas.Schema, value any) ([]problem, error) {
+	v, err := s.Validator()
+	if err != nil {
+		return nil, fmt.Errorf("schema %s does not compile: %w", s.ID, err)
+	}
+	err = v.Validate(value)
+	if err == nil {
+		return nil, nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, err
+	}
+	var out []problem
+	// Findings at one place for one quirk are one warning: "null" for a
+	// required enum breaks both its type and its enum, but it is one quirk.
+	type quirkFinding struct {
+		at      int // index in out
+		note    string
+		details []string
+	}
+	quirkAt := map[string]*quirkFinding{}
+	var quirkOrder []*quirkFinding
+	for _, leaf := range leaves(ve) {
+		pointer := pointerOf(leaf.InstanceLocation)
+		msg := friendly(leaf.ErrorKind.LocalizedString(printer))
+		q, ok := matchQuirk(s.Quirks(), pointer, keywordOf(leaf.ErrorKind))
+		if !ok {
+			out = append(out, problem{severity: SeverityError, pointer: pointer, message: msg})
+			continue
+		}
+		key := pointer + "\x00" + q.Pointer
+		if f, seen := quirkAt[key]; seen {
+			f.details = append(f.details, msg)
+			continue
+		}
+		f := &quirkFinding{at: len(out), note: q.Note, details: []string{msg}}
+		quirkAt[key] = f
+		quirkOrder = append(quirkOrder, f)
+		out = append(out, problem{severity: SeverityWarning, pointer: pointer})
+	}
+	for _, f := range quirkOrder {
+		out[f.at].message = "known quirk of the source: " + f.note + " (" + strings.Join(f.details, "; ") + ")"
+	}
+	return out, nil
+}
+
+// leaves are the validator's findings that have no finer cause: the ones
+// that say what is wrong, rather than that a subschema failed.
+func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(ve.Causes) == 0 {
+		return []*jsonschema.ValidationError{ve}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range ve.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
+
+func pointerOf(loc []string) string {
+	var b strings.Builder
+	for _, tok := range loc {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
+// keywordOf names the schema keyword a finding comes from.
+func keywordOf(k jsonschema.ErrorKind) string {
+	path := k.KeywordPath()
+	if len(path) == 0 {
+		return ""
+	}
+	return path[len(path)-1]
+}
+
+// matchQuirk finds the quirk declared for a finding: the same pointer, with
+// * matching any array index, and one of its keywords.
+func matchQuirk(quirks []schemas.Quirk, pointer, keyword string) (schemas.Quirk, bool) {
+	got := strings.Split(pointer, "/")
+	for _, q := range quirks {
+		want := strings.Split(q.Pointer, "/")
+		if len(want) != len(got) {
+			continue
+		}
+		same := true
+		for i := range want {
+			if want[i] != got[i] && !(want[i] == "*" && isIndex(got[i])) {
+				same = false
+				break
+			}
+		}
+		if !same {
+			continue
+		}
+		for _, kw := range q.Keywords {
+			if kw == keyword {
+				return q, true
+			}
+		}
+	}
+	return schemas.Quirk{}, false
+}
+
+func isIndex(tok string) bool {
+	if tok == "" {
+		return false
+	}
+	for _, r := range tok {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// friendly rewrites the validator's terse messages where a reader would
+// otherwise have to guess: "got null, want string" names JSON types.
+func friendly(msg string) string {
+	if rest, ok := strings.CutPrefix(msg, "got "); ok {
+		if got, want, ok := strings.Cut(rest, ", want "); ok {
+			return fmt.Sprintf("expected %s, got %s", want, got)
+		}
+	}
+	return msg
+}
+
+// place gives each problem its line and column in the payload text and
+// orders them as they appear in it.
+func place(text string, found []problem) []Diagnostic {
+	if len(found) == 0 {
+		return []Diagnostic{}
+	}
+	pointers := make([]string, len(found))
+	for i, p := range found {
+		pointers[i] = p.pointer
+	}
+	offsets := jsonpos.Locate(text, pointers)
+	type placed struct {
+		d      Diagnostic
+		offset int
+	}
+	all := make([]placed, len(found))
+	for i, p := range found {
+		off := offsets[p.pointer]
+		line, col := jsonpos.LineColumn(text, off)
+		all[i] = placed{Diagnostic{Severity: p.severity, Message: p.message, Pointer: p.pointer, Line: line, Column: col, Source: "payload"}, off}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].offset < all[j].offset })
+	out := make([]Diagnostic, 0, min(len(all), maxDiagnostics+1))
+	for i, p := range all {
+		if i == maxDiagnostics {
+			out = append(out, Diagnostic{Severity: SeverityError, Message: fmt.Sprintf("%d more problems not shown", len(all)-maxDiagnostics), Source: "payload"})
+			break
+		}
+		out = append(out, p.d)
+	}
+	return out
+}
