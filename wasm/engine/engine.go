@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/debug"
+	"io"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -22,6 +22,10 @@ import (
 
 // Version is Fieldbook's version.
 const Version = "0.1.0"
+
+// CelGoVersion is the cel-go release the engine is built with; a test holds
+// it to go.mod.
+const CelGoVersion = "v0.33.2"
 
 // Limits bound every call, so no input can hang or crash the engine.
 type Limits struct {
@@ -118,6 +122,8 @@ func decodeRequest(raw []byte, v any) *Diagnostic {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			msg = "the request is not valid JSON: it ends before the object closes"
 		case errors.As(err, &syn):
 			line, col := jsonpos.LineColumn(string(raw), int(syn.Offset))
 			msg = fmt.Sprintf("the request is not valid JSON: %s (line %d, column %d)", syn.Error(), line, col)
@@ -151,18 +157,7 @@ func mustJSON(v any) []byte {
 
 // Version names Fieldbook's version and the cel-go it was built with.
 func (e *Engine) Version() VersionResponse {
-	return VersionResponse{Fieldbook: Version, CelGo: celGoVersion()}
-}
-
-func celGoVersion() string {
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, dep := range info.Deps {
-			if dep.Path == "cel.dev/cel-go" {
-				return dep.Version
-			}
-		}
-	}
-	return "unknown"
+	return VersionResponse{Fieldbook: Version, CelGo: CelGoVersion}
 }
 
 // Schemas lists the schemas the engine knows.

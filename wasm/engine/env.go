@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -124,18 +123,19 @@ func payloadSignature(top map[string]any) string {
 	return b.String()
 }
 
-// inferType types a value of a schema-less payload: scalars as they are,
-// containers as dyn inside.
+// inferType types a value of a schema-less payload, as celValue converted
+// it: scalars as they are, containers as dyn inside.
 func inferType(v any) *cel.Type {
-	switch v := v.(type) {
+	switch v.(type) {
 	case string:
 		return cel.StringType
 	case bool:
 		return cel.BoolType
-	case json.Number:
-		if _, ok := jsonInt(v); ok {
-			return cel.IntType
-		}
+	case int64:
+		return cel.IntType
+	case uint64:
+		return cel.UintType
+	case float64:
 		return cel.DoubleType
 	case map[string]any:
 		return cel.MapType(cel.StringType, cel.DynType)
