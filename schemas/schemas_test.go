@@ -1,0 +1,208 @@
+package schemas
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func load(t *testing.T) *Set {
+	t.Helper()
+	set, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func TestCatalogListsTheSeedsSourcesAndDestinations(t *testing.T) {
+	set := load(t)
+	if n := len(set.Catalog.EventSources); n != 15 {
+		t.Errorf("%d event sources, the seed lists 15", n)
+	}
+	if n := len(set.Catalog.ActionDestinations); n != 20 {
+		t.Errorf("%d action destinations, the seed lists 20", n)
+	}
+	var elation *Source
+	for i, s := range set.Catalog.EventSources {
+		if s.ID == "elation" {
+			elation = &set.Catalog.EventSources[i]
+		}
+	}
+	if elation == nil || !reflect.DeepEqual(elation.Payloads, []string{"elation/message-thread", "elation/appointment"}) {
+		t.Errorf("Elation's payloads: %+v", elation)
+	}
+}
+
+func TestSchemasHoldWhatTheSeedsSay(t *testing.T) {
+	set := load(t)
+	appt, _ := set.Get("elation/appointment")
+	thread, _ := set.Get("elation/message-thread")
+	if appt == nil || thread == nil {
+		t.Fatal("the Elation schemas are missing")
+	}
+	if n := len(appt.Events()); n != 13 {
+		t.Errorf("appointment has %d event types, the seed 13", n)
+	}
+	if n := len(thread.Events()); n != 2 {
+		t.Errorf("message thread has %d event types, the seed 2", n)
+	}
+	field := func(s *Schema, name string) *Field {
+		for _, f := range s.Fields {
+			if f.Name() == name {
+				return f
+			}
+		}
+		t.Fatalf("%s has no field %s", s.ID, name)
+		return nil
+	}
+	if f := field(appt, "status"); len(f.Node.Enum) != 13 || !f.Required || f.Node.XType != "elation.v1.AppointmentStatus" {
+		t.Errorf("status: %d values, required %v, type %q", len(f.Node.Enum), f.Required, f.Node.XType)
+	}
+	if f := field(appt, "appointment_duration_in_minutes"); f.Node.Minimum.String() != "1" || f.Node.Maximum.String() != "1440" || f.Node.XType != "uint64" {
+		t.Errorf("duration: %v..%v %q", f.Node.Minimum, f.Node.Maximum, f.Node.XType)
+	}
+	if f := field(appt, "appointment_type_title"); *f.Node.MaxLength != 50 || !f.Required {
+		t.Errorf("title: maxLength %d required %v", *f.Node.MaxLength, f.Required)
+	}
+	if f := field(appt, "appointment_location_details"); !f.Node.Deprecated {
+		t.Error("appointment_location_details is not deprecated")
+	}
+	if f := field(appt, "appointment_id"); !f.Node.ReadOnly || !reflect.DeepEqual(f.Node.XTags, []string{"ID"}) {
+		t.Errorf("appointment_id: readOnly %v tags %v", f.Node.ReadOnly, f.Node.XTags)
+	}
+	if f := field(appt, "metadata"); !reflect.DeepEqual(f.Node.XTags, []string{"HI", "ID", "PII"}) {
+		t.Errorf("metadata tags %v", f.Node.XTags)
+	}
+	if f := field(appt, "service_location.phone_number.country_code_source"); len(f.Node.Enum) != 4 {
+		t.Errorf("country_code_source has %d values", len(f.Node.Enum))
+	}
+	if f := field(thread, "messages[].associated_document.signed_by"); f.CEL != "messages.map(x, x.associated_document.signed_by)" {
+		t.Errorf("signed_by CEL: %q", f.CEL)
+	}
+	if f := field(thread, "members[].status"); f.CEL != "members.map(x, x.status)" || len(f.Node.Enum) != 2 {
+		t.Errorf("member status: CEL %q, %d values", f.CEL, len(f.Node.Enum))
+	}
+	channel, _ := set.Get("packagex/channel")
+	if f := field(channel, "recent_messages[].media_urls"); f.CEL != "recent_messages.map(x, x.media_urls)" {
+		t.Errorf("media_urls CEL: %q", f.CEL)
+	}
+}
+
+func TestEveryFieldIsDocumentedOnce(t *testing.T) {
+	for _, s := range load(t).All() {
+		seen := map[string]bool{}
+		for _, f := range s.Fields {
+			if seen[f.Name()] {
+				t.Errorf("%s: %s listed twice", s.ID, f.Name())
+			}
+			seen[f.Name()] = true
+			if f.Node.Description == "" {
+				t.Errorf("%s: %s has no description", s.ID, f.Name())
+			}
+			if f.CEL == "" {
+				t.Errorf("%s: %s has no CEL expression", s.ID, f.Name())
+			}
+		}
+		if len(s.Fields) == 0 {
+			t.Errorf("%s has no fields", s.ID)
+		}
+	}
+}
+
+// TestFieldExamplesMatchTheRootExample walks the root example by each
+// field's path, independently of the engine: a field's example is its value
+// there (in the first element of an array).
+func TestFieldExamplesMatchTheRootExample(t *testing.T) {
+	for _, s := range load(t).All() {
+		for _, f := range s.Fields {
+			want, hasExample := f.Node.Example()
+			got, reached := firstValueAt(s.Example(), f.Path)
+			switch {
+			case hasExample && !reached:
+				t.Errorf("%s: %s has an example, but the root example does not reach it", s.ID, f.Name())
+			case !hasExample && reached:
+				t.Errorf("%s: %s has no example; the root example has %v", s.ID, f.Name(), got)
+			case hasExample && !reflect.DeepEqual(want, got):
+				t.Errorf("%s: %s example %v, root example %v", s.ID, f.Name(), want, got)
+			}
+		}
+	}
+}
+
+func firstValueAt(v any, path []string) (any, bool) {
+	for _, name := range path {
+		if arr, ok := v.([]any); ok {
+			if len(arr) == 0 {
+				return nil, false
+			}
+			v = arr[0]
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = obj[name]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func TestSchemasCompileWithTheirRefs(t *testing.T) {
+	for _, s := range load(t).All() {
+		if _, err := s.Validator(); err != nil {
+			t.Errorf("%s: %v", s.ID, err)
+		}
+	}
+}
+
+func TestLoadRefusesWhatItWouldIgnore(t *testing.T) {
+	catalog := `{"eventSources":[{"id":"acme","name":"Acme","payloads":["acme/order"]}],"actionDestinations":[]}`
+	good := `{"$id":"https://fieldbook.dev/schemas/acme/order.json","type":"object","properties":{"id":{"type":"string","description":"d"}}}`
+	cases := map[string]struct{ schema, catalog, want string }{
+		"unknown keyword":  {strings.Replace(good, `"description"`, `"descripton"`, 1), catalog, `unknown keyword "descripton"`},
+		"unknown tag":      {strings.Replace(good, `"description":"d"`, `"description":"d","x-tags":["SECRET"]`, 1), catalog, `unknown tag "SECRET"`},
+		"duplicate key":    {strings.Replace(good, `"type":"object"`, `"type":"object","type":"array"`, 1), catalog, `duplicate key "type"`},
+		"wrong $id":        {strings.Replace(good, "acme/order", "acme/other", 1), catalog, "$id is"},
+		"dangling $ref":    {strings.Replace(good, `"type":"string"`, `"$ref":"#/$defs/Nope"`, 1), catalog, "no such definition"},
+		"unlisted payload": {good, `{"eventSources":[],"actionDestinations":[]}`, "no source lists acme/order"},
+		"missing payload":  {good, strings.Replace(catalog, `"acme/order"`, `"acme/order","acme/gone"`, 1), "acme/gone, which has no schema"},
+	}
+	for name, c := range cases {
+		_, err := LoadFS(fstest.MapFS{
+			"catalog.json":    {Data: []byte(c.catalog)},
+			"acme/order.json": {Data: []byte(c.schema)},
+		})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error saying %q", name, err, c.want)
+		}
+	}
+	if _, err := LoadFS(fstest.MapFS{"catalog.json": {Data: []byte(catalog)}, "acme/order.json": {Data: []byte(good)}}); err != nil {
+		t.Errorf("a good schema was refused: %v", err)
+	}
+}
+
+func TestPropertiesKeepTheDocumentOrder(t *testing.T) {
+	set := load(t)
+	appt, _ := set.Get("elation/appointment")
+	var raw struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(appt.Raw, &raw); err != nil {
+		t.Fatal(err)
+	}
+	keys, _, err := orderedObject(raw.Properties)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range appt.Root.Properties {
+		got = append(got, p.Name)
+	}
+	if !reflect.DeepEqual(got, keys) || got[0] != "appointment_id" {
+		t.Errorf("properties in order %v, document has %v", got, keys)
+	}
+}

@@ -1,0 +1,525 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"fieldbook/schemas"
+)
+
+func newEngine(t testing.TB) *Engine {
+	t.Helper()
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(set, DefaultLimits)
+}
+
+// exampleText is a schema's root example as a reader would paste it.
+func exampleText(t testing.TB, s *schemas.Schema) string {
+	t.Helper()
+	b, err := json.MarshalIndent(s.Example(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func schemaByID(t testing.TB, e *Engine, id string) *schemas.Schema {
+	t.Helper()
+	s, ok := e.set.Get(id)
+	if !ok {
+		t.Fatalf("no schema %s", id)
+	}
+	return s
+}
+
+// normalize compares JSON values whatever their Go types.
+func normalize(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = json.Marshal(out)
+	return string(b)
+}
+
+// valuesAt walks a decoded example along a field path the way the field's
+// CEL expression does, mapping over arrays; it shares no code with the
+// engine.
+func valuesAt(v any, path []string) (any, bool) {
+	if len(path) == 0 {
+		return v, true
+	}
+	switch v := v.(type) {
+	case []any:
+		out := make([]any, 0, len(v))
+		for _, el := range v {
+			got, ok := valuesAt(el, path)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, got)
+		}
+		return out, true
+	case map[string]any:
+		child, ok := v[path[0]]
+		if !ok {
+			return nil, false
+		}
+		if arr, isArr := child.([]any); isArr && len(path) > 1 {
+			return valuesAt(arr, path[1:])
+		}
+		return valuesAt(child, path[1:])
+	}
+	return nil, false
+}
+
+func TestEveryFieldsExpressionGivesTheExampleValue(t *testing.T) {
+	e := newEngine(t)
+	for _, s := range e.set.All() {
+		payload := exampleText(t, s)
+		for _, f := range s.Fields {
+			resp := e.Evaluate(EvaluateRequest{Schema: s.ID, Payload: payload, Expression: f.CEL})
+			want, reached := valuesAt(s.Example(), f.Path)
+			if !reached {
+				// The example does not reach the field (Elation sends the
+				// phone number as a string): the expression must fail
+				// with a message, not give a value.
+				if resp.OK || len(resp.Diagnostics) == 0 {
+					t.Errorf("%s: %s = %v, but the example has no such field", s.ID, f.CEL, resp.Value)
+				}
+				continue
+			}
+			if !resp.OK {
+				t.Errorf("%s: %s failed: %+v", s.ID, f.CEL, resp.Diagnostics)
+				continue
+			}
+			if got, w := normalize(t, resp.Value), normalize(t, want); got != w {
+				t.Errorf("%s: %s = %s, the example has %s", s.ID, f.CEL, got, w)
+			}
+			if ex, ok := f.Node.Example(); ok && f.InArray == 0 && normalize(t, ex) != normalize(t, resp.Value) {
+				t.Errorf("%s: %s = %s, the field's example is %s", s.ID, f.CEL, normalize(t, resp.Value), normalize(t, ex))
+			}
+		}
+	}
+}
+
+func TestExamplesValidateWithExactlyTheirQuirks(t *testing.T) {
+	e := newEngine(t)
+	for _, s := range e.set.All() {
+		resp := e.Validate(ValidateRequest{Schema: s.ID, Payload: exampleText(t, s)})
+		if !resp.OK {
+			t.Errorf("%s: the example does not validate: %+v", s.ID, resp.Diagnostics)
+		}
+		shown := map[string]bool{}
+		for _, d := range resp.Diagnostics {
+			if d.Severity != SeverityWarning || !strings.HasPrefix(d.Message, "known quirk") {
+				t.Errorf("%s: undeclared problem in the example: %+v", s.ID, d)
+			}
+			for _, q := range s.Quirks() {
+				if strings.Contains(d.Message, q.Note) {
+					shown[q.Pointer] = true
+				}
+			}
+		}
+		for _, q := range s.Quirks() {
+			if !shown[q.Pointer] {
+				t.Errorf("%s: quirk at %s is declared, but the example does not show it", s.ID, q.Pointer)
+			}
+		}
+	}
+}
+
+func TestQuirkWarningsPointAtTheirLine(t *testing.T) {
+	e := newEngine(t)
+	payload := exampleText(t, schemaByID(t, e, "elation/appointment"))
+	resp := e.Validate(ValidateRequest{Schema: "elation/appointment", Payload: payload})
+	lines := strings.Split(payload, "\n")
+	found := false
+	for _, d := range resp.Diagnostics {
+		if d.Pointer != "/status" {
+			continue
+		}
+		found = true
+		line := lines[d.Line-1]
+		if !strings.Contains(line, `"status": null`) || []rune(line)[d.Column-1] != 'n' {
+			t.Errorf("the status warning points at line %d column %d: %q", d.Line, d.Column, line)
+		}
+		if strings.Count(d.Message, "known quirk") != 1 {
+			t.Errorf("one quirk, one warning: %q", d.Message)
+		}
+	}
+	if !found {
+		t.Errorf("no warning for status: null: %+v", resp.Diagnostics)
+	}
+}
+
+func TestUndeclaredContradictionsAreErrors(t *testing.T) {
+	e := newEngine(t)
+	var p map[string]any
+	if err := json.Unmarshal([]byte(exampleText(t, schemaByID(t, e, "elation/appointment"))), &p); err != nil {
+		t.Fatal(err)
+	}
+	p["appointment_duration_in_minutes"] = 0
+	p["mode"] = "PHONE"
+	p["appointment_type_title"] = strings.Repeat("x", 51)
+	delete(p, "patient_id")
+	p["service_location"].(map[string]any)["city"] = 7
+	b, _ := json.MarshalIndent(p, "", "  ")
+	resp := e.Validate(ValidateRequest{Schema: "elation/appointment", Payload: string(b)})
+	if resp.OK {
+		t.Fatal("a payload with errors validated")
+	}
+	errorsAt := map[string]string{}
+	for _, d := range resp.Diagnostics {
+		if d.Severity == SeverityError {
+			errorsAt[d.Pointer] = d.Message
+			if d.Line < 1 || d.Column < 1 {
+				t.Errorf("%s has no position: %+v", d.Pointer, d)
+			}
+		}
+	}
+	for _, ptr := range []string{"/appointment_duration_in_minutes", "/mode", "/appointment_type_title", "/service_location/city", ""} {
+		if _, ok := errorsAt[ptr]; !ok {
+			t.Errorf("no error at %q; errors: %v", ptr, errorsAt)
+		}
+	}
+	if !strings.Contains(errorsAt[""], "patient_id") {
+		t.Errorf("the missing required field is not named: %q", errorsAt[""])
+	}
+}
+
+func TestBadInputGetsAClearError(t *testing.T) {
+	e := newEngine(t)
+	appt := exampleText(t, schemaByID(t, e, "elation/appointment"))
+	deep := `{"a": ` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "}"
+	big := `{"a": "` + strings.Repeat("x", 6<<20) + `"}`
+	cases := []struct {
+		name      string
+		resp      any
+		message   string
+		line, col int
+		source    string
+	}{
+		{"malformed JSON", e.Validate(ValidateRequest{Schema: "elation/appointment", Payload: "{\n  \"a\": 1,\n  \"b\": }"}),
+			"unexpected '}'", 3, 8, "payload"},
+		{"unterminated", e.Validate(ValidateRequest{Payload: `{"a": "b`}), "unterminated string", 1, 7, "payload"},
+		{"6 MiB payload", e.Validate(ValidateRequest{Schema: "elation/appointment", Payload: big}),
+			"the limit is 5.0 MiB", 1, 1, "payload"},
+		{"too deep", e.Evaluate(EvaluateRequest{Payload: deep, Expression: "a"}),
+			"nests deeper than 64 levels", 1, 70, "payload"},
+		{"not an object", e.Evaluate(EvaluateRequest{Payload: `[1]`, Expression: "1"}), "must be a JSON object", 1, 1, "payload"},
+		{"cost limit", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt,
+			Expression: "lists.range(2000).map(a, lists.range(2000).map(b, a * b)).size()"}),
+			"cost limit of 1,000,000", 1, 1, "expression"},
+		{"unknown schema", e.Check(CheckRequest{Schema: "elation/apointment", Expression: "1"}),
+			`unknown schema "elation/apointment": use one of elation/appointment`, 0, 0, "request"},
+		{"field typo", e.Check(CheckRequest{Schema: "elation/appointment", Expression: "service_location.citty == 'x'"}),
+			"undefined field 'citty' (did you mean 'city'?)", 1, 17, "expression"},
+		{"variable typo", e.Check(CheckRequest{Schema: "elation/appointment", Expression: "size(apointment_id)"}),
+			"did you mean 'appointment_id'?", 1, 6, "expression"},
+		{"member typo in map", e.Check(CheckRequest{Schema: "elation/message-thread", Expression: "members.map(x, x.stauts)"}),
+			"(did you mean 'status'?)", 1, 17, "expression"},
+		{"type error", e.Check(CheckRequest{Schema: "elation/appointment", Expression: "appointment_id + 1"}),
+			"no matching overload for '_+_' applied to '(string, int)'", 1, 16, "expression"},
+		{"syntax error", e.Check(CheckRequest{Schema: "elation/appointment", Expression: "mode ==\n  "}),
+			"Syntax error", 2, 3, "expression"},
+		{"empty expression", e.Check(CheckRequest{Schema: "elation/appointment", Expression: "  "}), "the expression is empty", 1, 1, "expression"},
+		{"long expression", e.Check(CheckRequest{Schema: "elation/appointment", Expression: strings.Repeat("1+", 5000) + "1"}),
+			"the limit is 8192", 1, 1, "expression"},
+		{"bad clock", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt, Expression: "now()", Now: "yesterday"}),
+			"not an RFC 3339 time", 0, 0, "request"},
+		{"runtime error", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt, Expression: "true && service_location.phone_number.country_code == 1"}),
+			"no such key: country_code", 1, 38, "expression"},
+	}
+	for _, c := range cases {
+		b, _ := json.Marshal(c.resp)
+		var r struct {
+			OK          bool
+			Diagnostics []Diagnostic
+		}
+		_ = json.Unmarshal(b, &r)
+		if r.OK || len(r.Diagnostics) == 0 {
+			t.Errorf("%s: ok, want an error: %s", c.name, b)
+			continue
+		}
+		d := r.Diagnostics[0]
+		if d.Severity != SeverityError || !strings.Contains(d.Message, c.message) || d.Line != c.line || d.Column != c.col || d.Source != c.source {
+			t.Errorf("%s: got %+v\nwant an error saying %q at %s %d:%d", c.name, d, c.message, c.source, c.line, c.col)
+		}
+	}
+}
+
+func TestCallSpeaksJSON(t *testing.T) {
+	e := newEngine(t)
+	cases := []struct{ method, request, want string }{
+		{"evaluate", `{"schema": "", "payload": "{\"a\": 2}", "expression": "a * 21"}`, `"value":42`},
+		{"evaluate", `{"schema": "", "payload": "{}", "expresion": "1"}`, `unknown field \"expresion\"`},
+		{"evaluate", `{"schema": 1}`, `the request's \"schema\" must be a string`},
+		{"check", `{"schema": "",`, `the request is not valid JSON`},
+		{"launch", `{}`, `unknown method \"launch\"`},
+		{"version", ``, `"celGo":"v0.33.`},
+		{"schemas", `{}`, `{"id":"elation/appointment","title":"Appointment","source":"elation","events":["Elation Appointment Scheduled"`},
+	}
+	for _, c := range cases {
+		got := string(e.Call(c.method, []byte(c.request)))
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s %s:\n got %s\nwant it to contain %s", c.method, c.request, got, c.want)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Errorf("%s: the response is not JSON: %s", c.method, got)
+		}
+	}
+}
+
+func TestVersionNamesTheCelGoOfGoMod(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "cel.dev/cel-go " + CelGoVersion + "\n"; !strings.Contains(string(mod), want) {
+		t.Errorf("go.mod does not require %q", want)
+	}
+}
+
+func TestAPanicInsideIsAnsweredAsAnError(t *testing.T) {
+	broken := &Engine{} // no schemas: every call into them panics
+	got := string(broken.Call("schemas", nil))
+	if !strings.Contains(got, `"ok":false`) || !strings.Contains(got, "internal error in schemas") {
+		t.Errorf("got %s", got)
+	}
+	// The engine is still usable afterwards.
+	if got := string(broken.Call("version", nil)); !strings.Contains(got, "fieldbook") {
+		t.Errorf("after a panic: %s", got)
+	}
+}
+
+func TestTypedExpressions(t *testing.T) {
+	e := newEngine(t)
+	appt := exampleText(t, schemaByID(t, e, "elation/appointment"))
+	thread := exampleText(t, schemaByID(t, e, "elation/message-thread"))
+	channel := exampleText(t, schemaByID(t, e, "packagex/channel"))
+	cases := []struct {
+		schema, payload, expr string
+		typ, display          string
+	}{
+		{"elation/appointment", appt, "appointment_datetime", "google.protobuf.Timestamp", `timestamp("2016-10-13T11:15:00Z")`},
+		{"elation/appointment", appt, "appointment_duration_in_minutes + 5", "int", "20"},
+		{"elation/appointment", appt, `mode == "VIDEO" && service_location.city.startsWith("San")`, "bool", "true"},
+		{"elation/appointment", appt, "elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED", "string", `"APPOINTMENT_STATUS_SCHEDULED"`},
+		{"elation/appointment", appt, `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED`, "bool", "false"},
+		{"elation/appointment", appt, `deleted_at == ""`, "bool", "true"},
+		{"elation/appointment", appt, `last_modified_at - created_at`, "google.protobuf.Duration", `duration("735s")`},
+		{"elation/appointment", appt, `appointment_datetime > now() - duration("24h")`, "bool", "true"},
+		{"elation/appointment", appt, `service_location.city + ", " + service_location.state`, "string", `"San Francisco, CA"`},
+		{"elation/appointment", appt, `metadata.foo`, "string", `"bar"`}, // dyn: the value's own type
+		{"elation/appointment", appt, `payment.bill > 41.5`, "bool", "true"},
+		{"elation/message-thread", thread, "members.map(x, x.id)", "list(string)", `["346292316"]`},
+		{"elation/message-thread", thread, `messages.exists(m, m.body.contains("appointment"))`, "bool", "true"},
+		{"elation/message-thread", thread, `messages.map(m, m.associated_document.document_type)`, "list(int)", "[91]"},
+		{"elation/message-thread", thread, `members.all(i, m, m.status.endsWith("ADDRESSED") && i == 0)`, "bool", "true"},
+		{"packagex/channel", channel, `timestamp(updated_at) > timestamp("2020-01-01T00:00:00Z")`, "bool", "true"},
+		{"packagex/channel", channel, `subscribers.map(s, s.type)`, "list(string)", `["user"]`},
+		// cel-go's extensions
+		{"", `{}`, `"a,b".split(",")`, "list(string)", `["a", "b"]`},
+		{"", `{}`, `math.greatest(1, 5, 3)`, "int", "5"},
+		{"", `{}`, `[3, 1, 2].sort()`, "list(int)", "[1, 2, 3]"},
+		{"", `{}`, `sets.contains([1, 2, 3], [2])`, "bool", "true"},
+		{"", `{}`, `base64.encode(b"hi")`, "string", `"aGk="`},
+		{"", `{}`, `optional.of(1).orValue(2)`, "int", "1"},
+		{"", `{}`, `cel.bind(x, 20, x + 1)`, "int", "21"},
+		{"", `{}`, `{"a": 1}.transformMap(k, v, v * 2)`, "map(string, int)", `{"a": 2}`},
+		{"", `{}`, `uint(15)`, "uint", "15u"},
+		{"", `{}`, `optional.none()`, "optional_type(dyn)", "optional.none()"},
+	}
+	for _, c := range cases {
+		resp := e.Evaluate(EvaluateRequest{Schema: c.schema, Payload: c.payload, Expression: c.expr, Now: "2016-10-13T12:00:00Z"})
+		if !resp.OK {
+			t.Errorf("%s: %+v", c.expr, resp.Diagnostics)
+			continue
+		}
+		if resp.Type != c.typ || resp.Display != c.display {
+			t.Errorf("%s = %s (%s), want %s (%s)", c.expr, resp.Display, resp.Type, c.display, c.typ)
+		}
+	}
+}
+
+func TestClockIsTheCallers(t *testing.T) {
+	e := newEngine(t)
+	for _, now := range []string{"2020-01-01T00:00:00Z", "2031-05-06T07:08:09.5+02:00"} {
+		resp := e.Evaluate(EvaluateRequest{Payload: `{}`, Expression: "now()", Now: now})
+		if !resp.OK {
+			t.Fatalf("%+v", resp.Diagnostics)
+		}
+		want := now
+		if strings.HasSuffix(now, "+02:00") {
+			want = "2031-05-06T05:08:09.5Z"
+		}
+		if resp.Value != want {
+			t.Errorf("now() = %v with the clock at %s", resp.Value, now)
+		}
+	}
+}
+
+func TestValuesAsJSON(t *testing.T) {
+	e := newEngine(t)
+	cases := map[string]string{
+		`9007199254740993`:                     `"9007199254740993"`,
+		`-9007199254740993`:                    `"-9007199254740993"`,
+		`9007199254740992`:                     `9007199254740992`,
+		`18446744073709551615u`:                `"18446744073709551615"`,
+		`b"\xff\x00"`:                          `"/wA="`,
+		`duration("1h30m")`:                    `"5400s"`,
+		`duration("-1.5s")`:                    `"-1.5s"`,
+		`timestamp("2016-10-13T11:15:00.25Z")`: `"2016-10-13T11:15:00.25Z"`,
+		`[1, 2.5, "x", null, true]`:            `[1,2.5,"x",null,true]`,
+		`{"b": {1: 2}}`:                        `{"b":{"1":2}}`,
+		`double("NaN")`:                        `"NaN"`,
+		`-1.0 / 0.0`:                           `"-Infinity"`,
+		`optional.of("x")`:                     `"x"`,
+		`type(1)`:                              `"int"`,
+	}
+	for expr, want := range cases {
+		resp := e.Evaluate(EvaluateRequest{Payload: `{}`, Expression: expr})
+		if !resp.OK {
+			t.Errorf("%s: %+v", expr, resp.Diagnostics)
+			continue
+		}
+		if got, _ := json.Marshal(resp.Value); string(got) != want {
+			t.Errorf("%s: value %s, want %s", expr, got, want)
+		}
+	}
+	resp := e.Evaluate(EvaluateRequest{Payload: `{}`, Expression: `{"k": [1u, 2.0, b"a"]}`})
+	if resp.Display != `{"k": [1u, 2.0, b"a"]}` {
+		t.Errorf("display %s", resp.Display)
+	}
+}
+
+func TestSchemalessPayloadsDeclareTheirTopLevelFields(t *testing.T) {
+	e := newEngine(t)
+	payload := `{"name": "Dana", "visits": 3, "score": 2.5, "tags": ["a"], "address": {"city": "Oslo"}, "first-name": "x"}`
+	cases := map[string]string{
+		`visits + 1`:               "4",
+		`score * 2.0`:              "5.0",
+		`name.startsWith("Da")`:    "true",
+		`tags.exists(t, t == "a")`: "true",
+		`address.city`:             `"Oslo"`,
+	}
+	for expr, want := range cases {
+		resp := e.Evaluate(EvaluateRequest{Payload: payload, Expression: expr})
+		if !resp.OK || resp.Display != want {
+			t.Errorf("%s = %s %+v, want %s", expr, resp.Display, resp.Diagnostics, want)
+		}
+	}
+	check := e.Check(CheckRequest{Payload: payload, Expression: "visits + name"})
+	if check.OK || !strings.Contains(check.Diagnostics[0].Message, "no matching overload") {
+		t.Errorf("schema-less check is not typed: %+v", check)
+	}
+	check = e.Check(CheckRequest{Expression: "visits"})
+	if check.OK {
+		t.Errorf("with no payload and no schema, visits is not declared: %+v", check)
+	}
+}
+
+func TestCheckGivesTypeAndCost(t *testing.T) {
+	e := newEngine(t)
+	resp := e.Check(CheckRequest{Schema: "elation/message-thread", Expression: `messages.map(m, m.body.size())`})
+	if !resp.OK || resp.Type != "list(int)" || resp.Cost == nil || resp.Cost.Max <= resp.Cost.Min {
+		t.Errorf("%+v %+v", resp, resp.Cost)
+	}
+	resp = e.Check(CheckRequest{Schema: "elation/message-thread", Expression: `is_urgent`})
+	if !resp.OK || resp.Type != "bool" || resp.Cost.Min != 1 || resp.Cost.Max != 1 {
+		t.Errorf("%+v %+v", resp, resp.Cost)
+	}
+}
+
+func TestEnvironmentsAreBuiltOnce(t *testing.T) {
+	e := newEngine(t)
+	appt := exampleText(t, schemaByID(t, e, "elation/appointment"))
+	for i := 0; i < 5; i++ {
+		e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt, Expression: fmt.Sprintf("appointment_duration_in_minutes + %d", i)})
+		e.Check(CheckRequest{Schema: "elation/appointment", Expression: "mode"})
+	}
+	if len(e.envs) != 1 {
+		t.Errorf("%d environments for one schema", len(e.envs))
+	}
+	if e.programs.order.Len() != 6 {
+		t.Errorf("%d programs cached for 6 expressions", e.programs.order.Len())
+	}
+}
+
+func TestComplete(t *testing.T) {
+	e := newEngine(t)
+	labels := func(resp CompleteResponse) []string {
+		var out []string
+		for _, it := range resp.Items {
+			out = append(out, it.Label)
+		}
+		return out
+	}
+	at := func(schema, expr string) CompleteResponse {
+		return e.Complete(CompleteRequest{Schema: schema, Expression: expr, Offset: len([]rune(expr))})
+	}
+	resp := at("elation/appointment", "service_location.")
+	got := labels(resp)
+	want := []string{"id", "name", "address_line1", "address_line2", "city", "state", "zip", "phone_number"}
+	if len(got) < len(want) || !reflect.DeepEqual(got[:len(want)], want) {
+		t.Errorf("after service_location.: %v", got)
+	}
+	if slicesContains(got, "appointment_id") {
+		t.Errorf("top-level variables offered after a dot: %v", got)
+	}
+	if resp.Items[4].Type != "string" || resp.Items[4].Detail != "City of the service location." || resp.Items[4].Kind != "field" {
+		t.Errorf("city item: %+v", resp.Items[4])
+	}
+	if got := labels(at("elation/appointment", "service_location.ci")); !reflect.DeepEqual(got, []string{"city"}) {
+		t.Errorf("after service_location.ci: %v", got)
+	}
+	if got := labels(at("elation/message-thread", "members.map(x, x.")); !reflect.DeepEqual(got[:6], []string{"id", "thread_id", "user_id", "group_id", "status", "acked_at"}) {
+		t.Errorf("inside members.map(x, x.: %v", got)
+	}
+	if got := labels(at("elation/message-thread", "messages.exists(m, m.associated_document.sig")); !reflect.DeepEqual(got, []string{"signed_at", "signed_by"}) {
+		t.Errorf("inside a nested object: %v", got)
+	}
+	if got := labels(at("elation/appointment", "elation.v1.AppointmentStatus.APPOINTMENT_STATUS_NOT_SEEN_")); len(got) != 3 {
+		t.Errorf("enum constants: %v", got)
+	}
+	if got := labels(at("elation/appointment", "appointment_d")); !reflect.DeepEqual(got, []string{"appointment_datetime", "appointment_duration_in_minutes"}) {
+		t.Errorf("variables: %v", got)
+	}
+	if got := labels(at("elation/appointment", "appointment_id.starts")); !reflect.DeepEqual(got, []string{"startsWith"}) {
+		t.Errorf("string methods: %v", got)
+	}
+	if got := labels(at("elation/message-thread", "members.")); !slicesContains(got, "map") || !slicesContains(got, "exists") || slicesContains(got, "startsWith") {
+		t.Errorf("list methods: %v", got)
+	}
+	if got := labels(at("elation/message-thread", "messages.map(m, m")); !slicesContains(got, "m") || !slicesContains(got, "messages") {
+		t.Errorf("bound variable in scope: %v", got)
+	}
+	resp = e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "mode == 'VIDEO' && service_location.ci", Offset: 38})
+	if resp.From != 36 || resp.To != 38 {
+		t.Errorf("replace range %d..%d", resp.From, resp.To)
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

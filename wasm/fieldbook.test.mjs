@@ -1,0 +1,125 @@
+// Tests globalThis.fieldbook as a page or the Worker sees it: the shipped
+// WebAssembly module, started by the Go toolchain's wasm_exec.js, in Node.
+//
+// FIELDBOOK_WASM names the module, FIELDBOOK_WASM_EXEC the toolchain's
+// wasm_exec.js; ./build.sh test sets both.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const wasmPath = process.env.FIELDBOOK_WASM;
+const wasmExec = process.env.FIELDBOOK_WASM_EXEC;
+assert.ok(wasmPath && wasmExec, 'set FIELDBOOK_WASM and FIELDBOOK_WASM_EXEC (./build.sh test does)');
+
+createRequire(import.meta.url)(wasmExec);
+const go = new globalThis.Go();
+const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), go.importObject);
+go.run(instance); // runs main until it waits for calls: fieldbook is defined on return
+const fb = globalThis.fieldbook;
+
+const schemaDoc = (id) => JSON.parse(readFileSync(new URL(`../schemas/${id}.json`, import.meta.url)));
+const example = (id) => JSON.stringify(schemaDoc(id).examples[0], null, 2);
+const appointment = example('elation/appointment');
+
+test('the shipped module is within the 25 MiB Cloudflare asset limit', () => {
+  const size = statSync(wasmPath).size;
+  assert.ok(size < 25 * 1024 * 1024, `${wasmPath} is ${size} bytes`);
+});
+
+test('version and schemas', () => {
+  assert.deepEqual(fb.version(), { fieldbook: '0.1.0', celGo: 'v0.33.2' });
+  const { schemas } = fb.schemas();
+  assert.deepEqual(schemas.map((s) => s.id).sort(), [
+    'elation/appointment', 'elation/message-thread',
+    'packagex/channel', 'packagex/message', 'packagex/subscriber', 'packagex/thread',
+  ]);
+  const appt = schemas.find((s) => s.id === 'elation/appointment');
+  assert.equal(appt.title, 'Appointment');
+  assert.equal(appt.events.length, 13);
+});
+
+test('validate reports quirks as warnings with their place', () => {
+  const r = fb.validate({ schema: 'elation/appointment', payload: appointment });
+  assert.equal(r.ok, true);
+  const status = r.diagnostics.find((d) => d.pointer === '/status');
+  assert.equal(status.severity, 'warning');
+  assert.match(status.message, /known quirk/);
+  assert.equal(appointment.split('\n')[status.line - 1].trim(), '"status": null,');
+
+  const broken = fb.validate({ schema: 'elation/appointment', payload: '{\n  "mode": VIDEO\n}' });
+  assert.equal(broken.ok, false);
+  assert.deepEqual([broken.diagnostics[0].line, broken.diagnostics[0].column], [2, 11]);
+});
+
+test('check and evaluate are typed', () => {
+  const c = fb.check({ schema: 'elation/message-thread', expression: 'members.map(x, x.id)' });
+  assert.equal(c.ok, true);
+  assert.equal(c.type, 'list(string)');
+  assert.ok(c.cost.max >= c.cost.min);
+
+  const typo = fb.check({ schema: 'elation/appointment', expression: 'service_location.citty' });
+  assert.equal(typo.ok, false);
+  assert.match(typo.diagnostics[0].message, /did you mean 'city'/);
+  assert.equal(typo.diagnostics[0].column, 17);
+
+  const r = fb.evaluate({
+    schema: 'elation/appointment', payload: appointment,
+    expression: 'appointment_datetime + duration("1h")', now: '2024-01-01T00:00:00Z',
+  });
+  assert.equal(r.ok, true);
+  assert.equal(r.type, 'google.protobuf.Timestamp');
+  assert.equal(r.value, '2016-10-13T12:15:00Z');
+  assert.equal(r.display, 'timestamp("2016-10-13T12:15:00Z")');
+  assert.ok(r.cost > 0);
+
+  const big = fb.evaluate({ schema: '', payload: '{"n": 9007199254740993}', expression: 'n' });
+  assert.equal(big.value, '9007199254740993');
+});
+
+test('complete offers the fields of the operand', () => {
+  const r = fb.complete({ schema: 'elation/message-thread', expression: 'members.map(x, x.st', offset: 19 });
+  assert.deepEqual(r.items.map((i) => i.label), ['status']);
+  assert.equal(r.from, 17);
+});
+
+test('bounds answer with a message, and the module keeps working', () => {
+  const huge = fb.validate({ schema: '', payload: `{"a": "${'x'.repeat(6 * 1024 * 1024)}"}` });
+  assert.equal(huge.ok, false);
+  assert.match(huge.diagnostics[0].message, /limit is 5\.0 MiB/);
+
+  const runaway = fb.evaluate({ schema: '', payload: '{}', expression: 'lists.range(3000).map(a, lists.range(3000).map(b, a + b)).size()' });
+  assert.equal(runaway.ok, false);
+  assert.match(runaway.diagnostics[0].message, /cost limit/);
+
+  assert.equal(fb.evaluate({ schema: '', payload: '{"a": 1}', expression: 'a + 1' }).value, 2);
+});
+
+test('no function throws, whatever it is given', () => {
+  const cyclic = { schema: '' };
+  cyclic.self = cyclic;
+  const calls = [
+    () => fb.evaluate(),
+    () => fb.evaluate(null),
+    () => fb.evaluate('appointment_id'),
+    () => fb.evaluate([1, 2]),
+    () => fb.evaluate({ payload: 5 }),
+    () => fb.evaluate(cyclic),
+    () => fb.check({ schema: 'nope/nope', expression: '1' }),
+    () => fb.validate({ schema: 'elation/appointment', payload: '{"a": [' }),
+  ];
+  for (const call of calls) {
+    let r;
+    assert.doesNotThrow(() => { r = call(); });
+    assert.equal(r.ok, false, JSON.stringify(r));
+    assert.equal(r.diagnostics[0].severity, 'error');
+    assert.equal(typeof r.diagnostics[0].message, 'string');
+  }
+  assert.equal(fb.version().fieldbook, '0.1.0');
+});
+
+test('responses are plain JSON values', () => {
+  const r = fb.evaluate({ schema: 'elation/appointment', payload: appointment, expression: '{"when": created_at, "ids": [appointment_id]}' });
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+  assert.deepEqual(r.value, { when: '2016-10-13T00:47:01Z', ids: ['67176890458'] });
+});
