@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+
+	"cel.dev/cel-go/cel"
+)
+
+// The expression a filter typically is: two fields, an enum and a string.
+const typicalExpr = `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`
+
+// BenchmarkEnvBuild builds the Appointment environment from nothing, as the
+// first call after the module starts does.
+func BenchmarkEnvBuild(b *testing.B) {
+	e := newEngine(b)
+	s := schemaByID(b, e, "elation/appointment")
+	base, err := cel.NewEnv(baseOptions(DefaultLimits)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("base", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := cel.NewEnv(baseOptions(DefaultLimits)...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("schema", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := newSchemaEnv(base, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkCheck parses and type-checks an expression that is not cached,
+// as each key stroke in an expression editor does.
+func BenchmarkCheck(b *testing.B) {
+	e := newEngine(b)
+	s := schemaByID(b, e, "elation/appointment")
+	env, err := e.envFor(s, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, iss := env.env.Compile(typicalExpr); iss.Err() != nil {
+			b.Fatal(iss.Err())
+		}
+	}
+}
+
+// BenchmarkEvaluate runs a compiled expression over a payload already read:
+// a reader trying an expression on one payload.
+func BenchmarkEvaluate(b *testing.B) {
+	e := newEngine(b)
+	payload := exampleText(b, schemaByID(b, e, "elation/appointment"))
+	req := EvaluateRequest{Schema: "elation/appointment", Payload: payload, Expression: typicalExpr, Now: "2024-01-01T00:00:00Z"}
+	if r := e.Evaluate(req); !r.OK {
+		b.Fatal(r.Diagnostics)
+	}
+	for b.Loop() {
+		e.Evaluate(req)
+	}
+}
+
+// BenchmarkEvaluateNewPayload reads the payload on every call, as a batch
+// run over many payloads does.
+func BenchmarkEvaluateNewPayload(b *testing.B) {
+	e := newEngine(b)
+	base := exampleText(b, schemaByID(b, e, "elation/appointment"))
+	payloads := make([]string, 2)
+	for i := range payloads {
+		payloads[i] = base + fmt.Sprintf("%*s", i, "") // differ, so none is reused
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: payloads[i%2], Expression: typicalExpr, Now: "2024-01-01T00:00:00Z"})
+	}
+}
+
+// BenchmarkValidate validates the Appointment example.
+func BenchmarkValidate(b *testing.B) {
+	e := newEngine(b)
+	payload := exampleText(b, schemaByID(b, e, "elation/appointment"))
+	payloads := []string{payload, payload + " "}
+	i := 0
+	for b.Loop() {
+		i++
+		e.Validate(ValidateRequest{Schema: "elation/appointment", Payload: payloads[i%2]})
+	}
+}
+
+// BenchmarkCall is a whole browser-API call: JSON request in, JSON out.
+func BenchmarkCall(b *testing.B) {
+	e := newEngine(b)
+	payload := exampleText(b, schemaByID(b, e, "elation/appointment"))
+	req := []byte(fmt.Sprintf(`{"schema": "elation/appointment", "payload": %q, "expression": %q, "now": "2024-01-01T00:00:00Z"}`, payload, typicalExpr))
+	for b.Loop() {
+		e.Call("evaluate", req)
+	}
+}
