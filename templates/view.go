@@ -1,0 +1,116 @@
+// Package templates holds Fieldbook's templ components: the layout, the
+// catalog, source and payload pages, the playground and the 404 page. They
+// render the view types below, which the site generator fills from the
+// schemas and the engine; the components themselves decide nothing.
+package templates
+
+// Assets are the content-hashed URLs a page loads.
+type Assets struct {
+	CSS        string
+	CatalogJS  string
+	Playground string // the playground's page script
+	Worker     string // the Web Worker that runs the engine
+}
+
+// Meta is what every page's head needs.
+type Meta struct {
+	Title       string
+	Description string
+	Path        string // the page's own path, for the canonical link and the nav
+	Assets      Assets
+}
+
+// Catalog is the front page.
+type Catalog struct {
+	Meta         Meta
+	EventSources []SourceCard
+	Destinations []string
+	ModelSources []SourceCard
+	Documented   int // payloads with a page
+}
+
+// SourceCard is a source in the catalog, and the head of its own page.
+type SourceCard struct {
+	ID       string
+	Name     string
+	Title    string // for model sources: what the models are about
+	URL      string
+	Models   bool // documents shared models rather than webhook events
+	Payloads []PayloadLink
+}
+
+// PayloadLink names a payload page.
+type PayloadLink struct {
+	Title   string
+	URL     string
+	Summary string
+	Events  int
+	Fields  int
+}
+
+// Source is a source's page.
+type Source struct {
+	Meta   Meta
+	Source SourceCard
+}
+
+// Payload is a payload's page.
+type Payload struct {
+	Meta          Meta
+	ID            string
+	Title         string
+	Summary       string
+	Source        SourceCard
+	SchemaURL     string
+	Events        []string
+	Example       string // pretty JSON
+	ExampleOrigin string // "fieldbook" when Fieldbook wrote the example
+	Descriptions  string // the field descriptions as a nested JSON object
+	Quirks        []Quirk
+	Fields        []Field
+	Playground    Playground
+}
+
+// Quirk is a known contradiction of the source, shown as a warning.
+type Quirk struct {
+	Field  string // the field's anchor
+	Name   string // the field's display name
+	Note   string
+	Breaks string // the keywords it breaks: "type", "format"
+}
+
+// Field is one field's entry in the field details.
+type Field struct {
+	Anchor       string
+	Name         string // members[].id
+	Depth        int    // nesting, for indentation
+	DeclaredType string // the source's own type name, or ""
+	JSONType     string // "string (date-time)", "integer", "array of Message"
+	CELType      string
+	Required     bool
+	ReadOnly     bool
+	Deprecated   bool
+	Tags         []string
+	Description  string
+	Constraints  []string
+	Enum         []string
+	Example      string // JSON, or "" when the example does not reach the field
+	CEL          string
+	Quirk        string // the note of a quirk at this field, if any
+}
+
+// Playground is the playground's initial state.
+type Playground struct {
+	Schema      string // schema id, "" for none
+	Schemas     []SchemaOption
+	Picker      bool // show the schema picker (the /playground/ page)
+	Payload     string
+	Expressions []string
+	WorkerURL   string
+}
+
+// SchemaOption is an entry of the schema picker.
+type SchemaOption struct {
+	ID    string
+	Label string
+}
