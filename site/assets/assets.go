@@ -1,0 +1,18 @@
+// Package assets embeds the site's front-end files: the stylesheet, the
+// catalog filter, the playground and the Web Worker that runs the engine.
+package assets
+
+import "embed"
+
+//go:embed *.css *.js
+var files embed.FS
+
+// Read returns an embedded file; the names are fixed, so a missing one is a
+// build mistake.
+func Read(name string) []byte {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		panic("site/assets: " + err.Error())
+	}
+	return b
+}

@@ -1,0 +1,195 @@
+package generate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+
+	"fieldbook/schemas"
+	"fieldbook/templates"
+	"fieldbook/wasm/engine"
+)
+
+// payloadView fills a payload page from its schema. Each field's CEL type
+// is what the engine's checker says of the field's own expression, so the
+// page and the playground cannot disagree.
+func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (templates.Payload, error) {
+	p := templates.Payload{
+		Meta:          b.meta(s.Title()+" · "+src.Name, s.Root.Description, payloadURL(s.ID)),
+		ID:            s.ID,
+		Title:         s.Title(),
+		Summary:       s.Root.Description,
+		Source:        src,
+		SchemaURL:     schemaFileURL(s.ID),
+		Events:        s.Events(),
+		Example:       exampleJSON(s),
+		ExampleOrigin: s.Root.XExampleOrigin,
+		Descriptions:  descriptionsJSON(s.Root),
+	}
+	quirkNotes := map[string]string{}
+	for _, q := range s.Quirks() {
+		quirkNotes[q.Pointer] = q.Note
+	}
+	for _, f := range s.Fields {
+		check := b.eng.Check(engine.CheckRequest{Schema: s.ID, Expression: f.CEL})
+		if !check.OK {
+			return p, fmt.Errorf("%s: the CEL expression of %s does not check: %+v", s.ID, f.Name(), check.Diagnostics)
+		}
+		view := templates.Field{
+			Anchor:       f.Anchor(),
+			Name:         f.Name(),
+			Depth:        len(f.Path) - 1,
+			DeclaredType: f.Node.XType,
+			JSONType:     jsonType(f.Node),
+			CELType:      check.Type,
+			Required:     f.Required,
+			ReadOnly:     f.Node.ReadOnly,
+			Deprecated:   f.Node.Deprecated,
+			Tags:         f.Node.XTags,
+			Description:  f.Node.Description,
+			Constraints:  constraints(f.Node),
+			CEL:          f.CEL,
+			Quirk:        quirkNotes[f.Pointer],
+		}
+		for _, v := range f.Node.Enum {
+			view.Enum = append(view.Enum, fmt.Sprint(v))
+		}
+		if ex, ok := f.Node.Example(); ok {
+			view.Example = prettyJSON(ex)
+		}
+		if view.Quirk != "" {
+			q := templates.Quirk{Field: view.Anchor, Name: view.Name, Note: view.Quirk}
+			p.Quirks = append(p.Quirks, q)
+		}
+		p.Fields = append(p.Fields, view)
+	}
+	p.Playground = templates.Playground{
+		Schema:      s.ID,
+		Payload:     p.Example,
+		Expressions: []string{s.Fields[0].CEL},
+		WorkerURL:   b.site.Assets.Worker,
+	}
+	return p, nil
+}
+
+// jsonType names a field's JSON type: "string (date-time)", "integer or
+// null", "array of Message".
+func jsonType(n *schemas.Node) string {
+	var kinds []string
+	for _, t := range n.Types {
+		switch {
+		case t == "string" && n.Format != "":
+			kinds = append(kinds, "string ("+n.Format+")")
+		case t == "array" && n.Items != nil:
+			items := n.Items.Resolved()
+			switch {
+			case items.CELType != "":
+				kinds = append(kinds, "array of "+path.Ext("." + items.CELType)[1:])
+			case items.Type() != "":
+				kinds = append(kinds, "array of "+items.Type()+"s")
+			default:
+				kinds = append(kinds, "array")
+			}
+		default:
+			kinds = append(kinds, t)
+		}
+	}
+	if len(kinds) == 0 {
+		return "any"
+	}
+	return strings.Join(kinds, " or ")
+}
+
+// constraints writes a field's rules in words.
+func constraints(n *schemas.Node) []string {
+	var out []string
+	switch {
+	case n.Minimum != nil && n.Maximum != nil:
+		out = append(out, fmt.Sprintf("from %s to %s", n.Minimum, n.Maximum))
+	case n.Minimum != nil:
+		out = append(out, fmt.Sprintf("at least %s", n.Minimum))
+	case n.Maximum != nil:
+		out = append(out, fmt.Sprintf("at most %s", n.Maximum))
+	}
+	if n.MinLength != nil {
+		out = append(out, fmt.Sprintf("at least %s", characters(*n.MinLength)))
+	}
+	if n.MaxLength != nil {
+		out = append(out, fmt.Sprintf("at most %s", characters(*n.MaxLength)))
+	}
+	if n.MaxItems != nil {
+		out = append(out, fmt.Sprintf("at most %d items", *n.MaxItems))
+	}
+	if n.Pattern != "" {
+		out = append(out, "matches the pattern "+n.Pattern)
+	}
+	switch n.Format {
+	case "date-time":
+		out = append(out, "an RFC 3339 date-time, such as 2016-10-13T11:15:00Z")
+	case "email":
+		out = append(out, "an email address")
+	}
+	if n.HasConst {
+		out = append(out, "always "+prettyJSON(n.Const))
+	}
+	if n.XTime == "epoch-seconds" {
+		out = append(out, "seconds since 1970-01-01 UTC; timestamp(field) makes it a CEL timestamp")
+	}
+	return out
+}
+
+func characters(n int) string {
+	if n == 1 {
+		return "1 character"
+	}
+	return fmt.Sprintf("%d characters", n)
+}
+
+// exampleJSON is a schema's root example, indented.
+func exampleJSON(s *schemas.Schema) string { return prettyJSON(s.Example()) }
+
+func prettyJSON(v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // the page escapes; JSON need not
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// descriptionsJSON writes the fields' descriptions as one nested object in
+// the schema's order, as the sources' own pages show them.
+func descriptionsJSON(root *schemas.Node) string {
+	var buf bytes.Buffer
+	writeDescriptions(&buf, root, "")
+	return buf.String()
+}
+
+func writeDescriptions(buf *bytes.Buffer, n *schemas.Node, indent string) {
+	buf.WriteString("{\n")
+	for i, p := range n.Properties {
+		node := p.Node.Resolved()
+		key, _ := json.Marshal(p.Name)
+		buf.WriteString(indent + "  " + string(key) + ": ")
+		switch {
+		case len(node.Properties) > 0:
+			writeDescriptions(buf, node, indent+"  ")
+		case node.Type() == "array" && node.Items != nil && len(node.Items.Resolved().Properties) > 0:
+			writeDescriptions(buf, node.Items.Resolved(), indent+"  ")
+		default:
+			desc := p.Node.Description
+			if desc == "" {
+				desc = node.Description
+			}
+			d, _ := json.Marshal(desc)
+			buf.Write(d)
+		}
+		if i < len(n.Properties)-1 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+	}
+	buf.WriteString(indent + "}")
+}
