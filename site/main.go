@@ -1,0 +1,289 @@
+// Command site builds and serves Fieldbook's static site, and runs the
+// payload engine from the command line with the same JSON the browser and
+// the Worker speak.
+//
+//	go run ./site build [-out dist] [-wasm build/fieldbook.opt.wasm]
+//	go run ./site serve [-dir dist] [-addr 127.0.0.1:8080]
+//	go run ./site validate -schema elation/appointment [--json] payload.json
+//	go run ./site eval -schema elation/appointment -payload p.json [-now T] [--json] 'expr'
+//
+// Exit status: 0 ok, 1 invalid payload or failed expression, 2 bad usage.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fieldbook/schemas"
+	"fieldbook/site/generate"
+	"fieldbook/site/static"
+	"fieldbook/wasm/engine"
+)
+
+const usage = `usage:
+  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-site-url URL]
+  site serve [-dir dist] [-addr 127.0.0.1:8080]
+  site validate -schema ID [--json] PAYLOAD_FILE|-
+  site eval -schema ID -payload FILE|- [-now RFC3339] [--json] EXPRESSION
+A schema ID looks like elation/appointment; -schema "" means none.`
+
+// exit statuses
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return exitUsage
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return build(args, stderr)
+	case "serve":
+		return serve(args, stderr)
+	case "validate":
+		return validate(args, stdin, stdout, stderr)
+	case "eval":
+		return eval(args, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n%s\n", cmd, usage)
+	return exitUsage
+}
+
+// parse reads flags wherever they stand among the arguments, so that
+// "validate p.json --json" works as well as "validate --json p.json".
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, usage) }
+	return fs
+}
+
+func build(args []string, stderr io.Writer) int {
+	fs := newFlags("build", stderr)
+	out := fs.String("out", "dist", "the directory to write")
+	wasm := fs.String("wasm", "build/fieldbook.opt.wasm", "the engine module to ship")
+	siteURL := fs.String("site-url", "http://127.0.0.1:8080", "the site's absolute URL, for the sitemap")
+	cache := fs.String("cache", "build/cache", "where compressed copies are kept between builds")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return exitUsage
+	}
+	wasmExec, err := toolchainWasmExec()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitInvalid
+	}
+	start := time.Now()
+	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache})
+	if err != nil {
+		fmt.Fprintln(stderr, "build:", err)
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "built %d pages, %d files into %s in %s\n", len(site.Pages), site.Files, *out, time.Since(start).Round(time.Millisecond))
+	return exitOK
+}
+
+// toolchainWasmExec finds wasm_exec.js in the Go toolchain that builds the
+// module, so the two always match.
+func toolchainWasmExec() (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js"), nil
+}
+
+func serve(args []string, stderr io.Writer) int {
+	fs := newFlags("serve", stderr)
+	dir := fs.String("dir", "dist", "the built site")
+	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on")
+	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return exitUsage
+	}
+	h, err := static.Handler(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "serve: %v (build the site first: ./build.sh)\n", err)
+		return exitInvalid
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "serving %s on http://%s/\n", *dir, ln.Addr())
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, "serve:", err)
+		return exitInvalid
+	}
+	return exitOK
+}
+
+func newEngine(stderr io.Writer) *engine.Engine {
+	set, err := schemas.Load()
+	if err != nil {
+		fmt.Fprintln(stderr, "schemas:", err)
+		os.Exit(exitInvalid)
+	}
+	return engine.New(set, engine.DefaultLimits)
+}
+
+// readInput reads a file, or standard input for "-".
+func readInput(name string, stdin io.Reader) (string, error) {
+	if name == "-" {
+		b, err := io.ReadAll(stdin)
+		return string(b), err
+	}
+	b, err := os.ReadFile(name)
+	return string(b), err
+}
+
+func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("validate", stderr)
+	schema := fs.String("schema", "", "the schema id")
+	asJSON := fs.Bool("json", false, "print the response object")
+	rest, err := parse(fs, args)
+	if err != nil || len(rest) != 1 {
+		if err == nil {
+			fmt.Fprintln(stderr, "validate takes one payload file (or - for standard input)")
+		}
+		return exitUsage
+	}
+	payload, err := readInput(rest[0], stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	resp := newEngine(stderr).Validate(engine.ValidateRequest{Schema: *schema, Payload: payload})
+	if code := requestProblem(resp.Diagnostics, stderr); code != exitOK && !*asJSON {
+		return code
+	}
+	if *asJSON {
+		printJSON(stdout, resp)
+	} else {
+		for _, d := range resp.Diagnostics {
+			fmt.Fprintln(stdout, describe(rest[0], d))
+		}
+		if resp.OK {
+			fmt.Fprintln(stdout, "valid")
+		}
+	}
+	return statusOf(resp.OK, resp.Diagnostics)
+}
+
+func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("eval", stderr)
+	schema := fs.String("schema", "", "the schema id")
+	payloadFile := fs.String("payload", "", "the payload file, or - for standard input")
+	now := fs.String("now", "", "the RFC 3339 time now() returns (default: the real time)")
+	asJSON := fs.Bool("json", false, "print the response object")
+	rest, err := parse(fs, args)
+	if err != nil || len(rest) != 1 || *payloadFile == "" {
+		if err == nil {
+			fmt.Fprintln(stderr, "eval takes -payload FILE and one expression")
+		}
+		return exitUsage
+	}
+	payload, err := readInput(*payloadFile, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	resp := newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Payload: payload, Expression: rest[0], Now: *now})
+	if code := requestProblem(resp.Diagnostics, stderr); code != exitOK && !*asJSON {
+		return code
+	}
+	if *asJSON {
+		printJSON(stdout, resp)
+	} else if resp.OK {
+		fmt.Fprintln(stdout, resp.Display)
+	} else {
+		for _, d := range resp.Diagnostics {
+			name := "expression"
+			if d.Source == "payload" {
+				name = *payloadFile
+			}
+			fmt.Fprintln(stderr, describe(name, d))
+		}
+	}
+	return statusOf(resp.OK, resp.Diagnostics)
+}
+
+// requestProblem reports a request the engine could not take (an unknown
+// schema, a bad clock): bad usage, not an invalid payload.
+func requestProblem(diags []engine.Diagnostic, stderr io.Writer) int {
+	for _, d := range diags {
+		if d.Source == "request" {
+			fmt.Fprintln(stderr, "error:", d.Message)
+			return exitUsage
+		}
+	}
+	return exitOK
+}
+
+func statusOf(ok bool, diags []engine.Diagnostic) int {
+	for _, d := range diags {
+		if d.Source == "request" {
+			return exitUsage
+		}
+	}
+	if ok {
+		return exitOK
+	}
+	return exitInvalid
+}
+
+// describe writes a diagnostic as compilers do: file:line:column: severity: message.
+func describe(name string, d engine.Diagnostic) string {
+	where := name
+	if d.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", name, d.Line, d.Column)
+	}
+	msg := fmt.Sprintf("%s: %s: %s", where, d.Severity, d.Message)
+	if d.Pointer != "" {
+		msg += " (at " + d.Pointer + ")"
+	}
+	return msg
+}
+
+func printJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

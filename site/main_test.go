@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fieldbook/schemas"
+)
+
+// cli runs the command line as a user would, returning its status and
+// output.
+func cli(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func appointmentFile(t *testing.T) string {
+	t.Helper()
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := set.Get("elation/appointment")
+	b, _ := json.MarshalIndent(s.Example(), "", "  ")
+	p := filepath.Join(t.TempDir(), "appointment.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestValidateCommand(t *testing.T) {
+	p := appointmentFile(t)
+	code, out, _ := cli(t, "", "validate", "-schema", "elation/appointment", p)
+	if code != 0 || !strings.Contains(out, "valid") || !strings.Contains(out, "appointment.json:") || !strings.Contains(out, ": warning: known quirk") {
+		t.Errorf("valid payload: %d\n%s", code, out)
+	}
+	code, out, _ = cli(t, "", "validate", "-schema", "elation/appointment", p, "--json")
+	var resp struct {
+		OK          bool
+		Diagnostics []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &resp); err != nil || code != 0 || !resp.OK || len(resp.Diagnostics) != 4 {
+		t.Errorf("--json after the file: %d %v\n%s", code, err, out)
+	}
+	code, out, _ = cli(t, `{"mode": "PHONE"}`, "validate", "-schema", "elation/appointment", "-")
+	if code != 1 || !strings.Contains(out, "-:1:10: error:") {
+		t.Errorf("invalid payload from stdin: %d\n%s", code, out)
+	}
+	code, _, errOut := cli(t, "{}", "validate", "-schema", "elation/nope", "-")
+	if code != 2 || !strings.Contains(errOut, `unknown schema "elation/nope"`) {
+		t.Errorf("unknown schema: %d %s", code, errOut)
+	}
+	if code, _, _ := cli(t, "", "validate", "-schema", "elation/appointment"); code != 2 {
+		t.Errorf("no payload file: %d", code)
+	}
+	if code, _, _ := cli(t, "", "validate", "-schema", "elation/appointment", "/no/such/file.json"); code != 2 {
+		t.Errorf("missing file: %d", code)
+	}
+}
+
+func TestEvalCommand(t *testing.T) {
+	p := appointmentFile(t)
+	code, out, _ := cli(t, "", "eval", "-schema", "elation/appointment", "-payload", p, `service_location.city + ", " + service_location.state`)
+	if code != 0 || out != "\"San Francisco, CA\"\n" {
+		t.Errorf("eval: %d %q", code, out)
+	}
+	code, out, _ = cli(t, "", "eval", "-schema", "elation/appointment", "-payload", p, "--json", "-now", "2016-10-13T12:00:00Z", `now() - appointment_datetime`)
+	var resp struct {
+		OK    bool
+		Type  string
+		Value any
+	}
+	if err := json.Unmarshal([]byte(out), &resp); err != nil || code != 0 || resp.Type != "google.protobuf.Duration" || resp.Value != "2700s" {
+		t.Errorf("--json: %d %v %s", code, err, out)
+	}
+	code, _, errOut := cli(t, "", "eval", "-schema", "elation/appointment", "-payload", p, "service_location.citty")
+	if code != 1 || !strings.Contains(errOut, "expression:1:17: error: undefined field 'citty' (did you mean 'city'?)") {
+		t.Errorf("typo: %d %s", code, errOut)
+	}
+	code, _, errOut = cli(t, `{"a": [`, "eval", "-payload", "-", "a")
+	if code != 1 || !strings.Contains(errOut, "-:1:8: error:") {
+		t.Errorf("broken payload: %d %s", code, errOut)
+	}
+	if code, _, _ := cli(t, "", "eval", "-schema", "elation/appointment", "appointment_id"); code != 2 {
+		t.Errorf("no -payload: %d", code)
+	}
+	if code, _, _ := cli(t, "", "frobnicate"); code != 2 {
+		t.Errorf("unknown command: %d", code)
+	}
+}
