@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every build, run and test entry point of Fieldbook.
 #
-#   ./build.sh              build everything (the shipped wasm module)
+#   ./build.sh              build everything: templates, the shipped wasm module, the site in dist/
 #   ./build.sh wasm         the engine as WebAssembly, unoptimised (fast; for development)
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
@@ -39,7 +39,20 @@ release_wasm() {
   echo "$sum" >"$SHIPPED_WASM.input"
 }
 
+# generate regenerates the templ components' Go code.
+generate() {
+  go tool templ generate -log-level error
+}
+
+site() {
+  generate
+  release_wasm
+  go run ./site build -out dist -wasm "$SHIPPED_WASM"
+}
+
 test_all() {
+  echo "== generated code is up to date" >&2
+  check_generated
   echo "== go vet" >&2
   go vet ./...
   GOOS=js GOARCH=wasm go vet ./wasm/...
@@ -47,8 +60,10 @@ test_all() {
   local unformatted
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
   [[ -z "$unformatted" ]] || { echo "not gofmt'd: $unformatted" >&2; exit 1; }
-  echo "== go test (native)" >&2
-  go test -count=1 ./...
+  echo "== the shipped module" >&2
+  release_wasm
+  echo "== go test (native; the site's tests drive headless Chromium)" >&2
+  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" go test -count=1 ./...
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 ./schemas/ ./wasm/...
   echo "== fuzz (short)" >&2
@@ -56,9 +71,21 @@ test_all() {
   go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzParseAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" ./wasm/jsonpos/
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
-  release_wasm
   FIELDBOOK_WASM="$SHIPPED_WASM" FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" \
     node --test wasm/fieldbook.test.mjs
+}
+
+# check_generated fails when the committed templ output differs from what
+# templ generates: a template edited without regenerating.
+check_generated() {
+  local before after
+  before=$(cat templates/*_templ.go | sha256sum)
+  generate
+  after=$(cat templates/*_templ.go | sha256sum)
+  if [[ "$before" != "$after" ]]; then
+    echo "templates/*_templ.go were out of date with the .templ files: regenerated now; commit them" >&2
+    exit 1
+  fi
 }
 
 bench() {
@@ -75,11 +102,13 @@ bench() {
 }
 
 case "${1:-all}" in
-  all) release_wasm ;;
+  all) site ;;
+  generate) generate ;;
+  site) site ;;
   wasm) wasm ;;
   release-wasm) release_wasm ;;
   test) test_all ;;
   bench) bench ;;
-  serve) echo "the docs site is not built yet (issue 3)" >&2; exit 2 ;;
+  serve) site && exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}" ;;
   *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac
