@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -123,105 +124,293 @@ func (n *Node) Example() (any, bool) {
 	return n.Examples[0], true
 }
 
+// object is a JSON object with its keys in document order.
+type object struct {
+	keys []string
+	vals map[string]any
+}
+
+// decodeDocument reads a whole schema document in one pass, objects as
+// *object so that property order survives, numbers as json.Number. A
+// duplicate key is an error: it would make the document mean two things.
+func decodeDocument(raw []byte) (*object, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	v, err := decodeValue(d)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := v.(*object)
+	if !ok {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	return o, nil
+}
+
+func decodeValue(d *json.Decoder) (any, error) {
+	tok, err := d.Token()
+	if err != nil {
+		return nil, err
+	}
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil // string, json.Number, bool or nil
+	}
+	switch delim {
+	case '{':
+		o := &object{vals: map[string]any{}}
+		for d.More() {
+			k, err := d.Token()
+			if err != nil {
+				return nil, err
+			}
+			key := k.(string)
+			v, err := decodeValue(d)
+			if err != nil {
+				return nil, err
+			}
+			if _, dup := o.vals[key]; dup {
+				return nil, fmt.Errorf("duplicate key %q", key)
+			}
+			o.keys = append(o.keys, key)
+			o.vals[key] = v
+		}
+		_, err = d.Token() // }
+		return o, err
+	default: // [
+		arr := []any{}
+		for d.More() {
+			v, err := decodeValue(d)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, v)
+		}
+		_, err = d.Token() // ]
+		return arr, err
+	}
+}
+
+// plain turns decoded values into what encoding/json with UseNumber gives
+// (map[string]any for objects), for examples, enums and constants.
+func plain(v any) any {
+	switch v := v.(type) {
+	case *object:
+		m := make(map[string]any, len(v.keys))
+		for k, x := range v.vals {
+			m[k] = plain(x)
+		}
+		return m
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = plain(x)
+		}
+		return out
+	}
+	return v
+}
+
+func asString(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("expected a string, got %T", v)
+}
+
+func asStrings(v any) ([]string, error) {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an array of strings, got %T", v)
+	}
+	out := make([]string, len(arr))
+	for i, x := range arr {
+		s, err := asString(x)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+func asBool(v any) (bool, error) {
+	if b, ok := v.(bool); ok {
+		return b, nil
+	}
+	return false, fmt.Errorf("expected true or false, got %T", v)
+}
+
+func asNumber(v any) (*json.Number, error) {
+	if n, ok := v.(json.Number); ok {
+		return &n, nil
+	}
+	return nil, fmt.Errorf("expected a number, got %T", v)
+}
+
+func asInt(v any) (*int, error) {
+	n, err := asNumber(v)
+	if err != nil {
+		return nil, err
+	}
+	i, err := strconv.Atoi(n.String())
+	if err != nil || i < 0 {
+		return nil, fmt.Errorf("expected a whole number, got %s", n)
+	}
+	return &i, nil
+}
+
+func asObject(v any) (*object, error) {
+	if o, ok := v.(*object); ok {
+		return o, nil
+	}
+	return nil, fmt.Errorf("expected an object, got %T", v)
+}
+
+func asQuirks(v any) ([]Quirk, error) {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an array of quirks")
+	}
+	var out []Quirk
+	for _, x := range arr {
+		o, err := asObject(x)
+		if err != nil {
+			return nil, err
+		}
+		var q Quirk
+		for _, k := range o.keys {
+			switch k {
+			case "pointer":
+				q.Pointer, err = asString(o.vals[k])
+			case "keywords":
+				q.Keywords, err = asStrings(o.vals[k])
+			case "note":
+				q.Note, err = asString(o.vals[k])
+			default:
+				err = fmt.Errorf("unknown quirk member %q", k)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
 // parseNode reads a schema object, rejecting keywords Fieldbook does not
 // know: a keyword the site and engine would silently ignore is a mistake.
-func parseNode(raw json.RawMessage, at string) (*Node, error) {
-	keys, fields, err := orderedObject(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", at, err)
-	}
+func parseNode(o *object, at string) (*Node, error) {
 	n := &Node{}
-	for _, k := range keys {
-		v := fields[k]
+	for _, k := range o.keys {
+		v := o.vals[k]
 		var err error
 		switch k {
 		case "$schema", "$id":
 			// identity of the document; the loader checks $id
 		case "$ref":
-			err = decode(v, &n.Ref)
+			n.Ref, err = asString(v)
 		case "type":
-			if bytes.HasPrefix(bytes.TrimSpace(v), []byte("[")) {
-				err = decode(v, &n.Types)
+			if s, ok := v.(string); ok {
+				n.Types = []string{s}
 			} else {
-				var t string
-				err = decode(v, &t)
-				n.Types = []string{t}
+				n.Types, err = asStrings(v)
 			}
 		case "format":
-			err = decode(v, &n.Format)
+			n.Format, err = asString(v)
 		case "title":
-			err = decode(v, &n.Title)
+			n.Title, err = asString(v)
 		case "description":
-			err = decode(v, &n.Description)
+			n.Description, err = asString(v)
 		case "enum":
-			err = decode(v, &n.Enum)
+			arr, ok := plain(v).([]any)
+			if !ok {
+				err = fmt.Errorf("expected an array")
+			}
+			n.Enum = arr
 		case "const":
-			n.HasConst = true
-			err = decode(v, &n.Const)
+			n.HasConst, n.Const = true, plain(v)
 		case "pattern":
-			err = decode(v, &n.Pattern)
+			n.Pattern, err = asString(v)
 		case "minimum":
-			err = decode(v, &n.Minimum)
+			n.Minimum, err = asNumber(v)
 		case "maximum":
-			err = decode(v, &n.Maximum)
+			n.Maximum, err = asNumber(v)
 		case "minLength":
-			err = decode(v, &n.MinLength)
+			n.MinLength, err = asInt(v)
 		case "maxLength":
-			err = decode(v, &n.MaxLength)
+			n.MaxLength, err = asInt(v)
 		case "maxItems":
-			err = decode(v, &n.MaxItems)
+			n.MaxItems, err = asInt(v)
 		case "readOnly":
-			err = decode(v, &n.ReadOnly)
+			n.ReadOnly, err = asBool(v)
 		case "deprecated":
-			err = decode(v, &n.Deprecated)
+			n.Deprecated, err = asBool(v)
 		case "examples":
-			err = decode(v, &n.Examples)
+			arr, ok := plain(v).([]any)
+			if !ok {
+				err = fmt.Errorf("expected an array")
+			}
+			n.Examples = arr
 		case "required":
-			err = decode(v, &n.Required)
+			n.Required, err = asStrings(v)
 		case "properties":
-			var names []string
-			var props map[string]json.RawMessage
-			names, props, err = orderedObject(v)
-			for _, name := range names {
-				if err != nil {
-					break
+			var props *object
+			if props, err = asObject(v); err == nil {
+				for _, name := range props.keys {
+					var child *object
+					if child, err = asObject(props.vals[name]); err != nil {
+						break
+					}
+					var p *Node
+					if p, err = parseNode(child, at+"/properties/"+name); err != nil {
+						return nil, err
+					}
+					n.Properties = append(n.Properties, Property{Name: name, Node: p})
 				}
-				var p *Node
-				p, err = parseNode(props[name], at+"/properties/"+name)
-				n.Properties = append(n.Properties, Property{Name: name, Node: p})
 			}
 		case "items":
-			n.Items, err = parseNode(v, at+"/items")
-		case "$defs":
-			var defs map[string]json.RawMessage
-			err = json.Unmarshal(v, &defs)
-			n.Defs = map[string]*Node{}
-			for name, d := range defs {
-				if err != nil {
-					break
+			var child *object
+			if child, err = asObject(v); err == nil {
+				if n.Items, err = parseNode(child, at+"/items"); err != nil {
+					return nil, err
 				}
-				n.Defs[name], err = parseNode(d, at+"/$defs/"+name)
+			}
+		case "$defs":
+			var defs *object
+			if defs, err = asObject(v); err == nil {
+				n.Defs = map[string]*Node{}
+				for _, name := range defs.keys {
+					var child *object
+					if child, err = asObject(defs.vals[name]); err != nil {
+						break
+					}
+					if n.Defs[name], err = parseNode(child, at+"/$defs/"+name); err != nil {
+						return nil, err
+					}
+				}
 			}
 		case "x-type":
-			err = decode(v, &n.XType)
+			n.XType, err = asString(v)
 		case "x-tags":
-			err = decode(v, &n.XTags)
+			n.XTags, err = asStrings(v)
 			for _, t := range n.XTags {
 				if t != "ID" && t != "PII" && t != "HI" {
 					err = fmt.Errorf("unknown tag %q (ID, PII, HI)", t)
 				}
 			}
 		case "x-time":
-			err = decode(v, &n.XTime)
+			n.XTime, err = asString(v)
 			if err == nil && n.XTime != "epoch-seconds" {
 				err = fmt.Errorf("unknown x-time %q (epoch-seconds)", n.XTime)
 			}
 		case "x-events":
-			err = decode(v, &n.XEvents)
+			n.XEvents, err = asStrings(v)
 		case "x-quirks":
-			err = decode(v, &n.XQuirks)
+			n.XQuirks, err = asQuirks(v)
 		case "x-example-origin":
-			err = decode(v, &n.XExampleOrigin)
+			n.XExampleOrigin, err = asString(v)
 		default:
 			err = fmt.Errorf("unknown keyword %q", k)
 		}
@@ -230,43 +419,6 @@ func parseNode(raw json.RawMessage, at string) (*Node, error) {
 		}
 	}
 	return n, nil
-}
-
-// decode unmarshals keeping numbers exact, as examples must compare equal
-// to payload values decoded the same way.
-func decode(raw json.RawMessage, v any) error {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	return d.Decode(v)
-}
-
-// orderedObject splits a JSON object into its keys, in document order, and
-// their raw values. A duplicate key is an error: it would make the document
-// mean two things.
-func orderedObject(raw json.RawMessage) ([]string, map[string]json.RawMessage, error) {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
-		return nil, nil, fmt.Errorf("not a JSON object")
-	}
-	var keys []string
-	fields := map[string]json.RawMessage{}
-	for d.More() {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, nil, err
-		}
-		key := tok.(string)
-		var v json.RawMessage
-		if err := d.Decode(&v); err != nil {
-			return nil, nil, err
-		}
-		if _, dup := fields[key]; dup {
-			return nil, nil, fmt.Errorf("duplicate key %q", key)
-		}
-		keys = append(keys, key)
-		fields[key] = v
-	}
-	return keys, fields, nil
 }
 
 // pascal turns a snake_case or kebab-case name into PascalCase.

@@ -51,6 +51,7 @@ type Schema struct {
 	URL    string // the $id
 	Raw    []byte // the document as written
 	Root   *Node
+	doc    *object // Raw, decoded once
 	// Fields lists every field once, depth first in document order.
 	Fields []*Field
 
@@ -104,9 +105,9 @@ type Set struct {
 	list    []*Schema
 	byID    map[string]*Schema
 
-	compileOnce sync.Once
-	compiled    map[string]*jsonschema.Schema
-	compileErr  error
+	compileMu sync.Mutex
+	compiler  *jsonschema.Compiler
+	compiled  map[string]*jsonschema.Schema
 }
 
 var (
@@ -142,18 +143,19 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 			return nil, err
 		}
 		id := strings.TrimSuffix(p, ".json")
-		root, err := parseNode(raw, p)
+		doc, err := decodeDocument(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		root, err := parseNode(doc, p)
 		if err != nil {
 			return nil, err
 		}
-		var ident struct {
-			ID string `json:"$id"`
+		url, _ := doc.vals["$id"].(string)
+		if want := BaseURL + p; url != want {
+			return nil, fmt.Errorf("%s: $id is %q, want %q", p, url, want)
 		}
-		_ = json.Unmarshal(raw, &ident)
-		if want := BaseURL + p; ident.ID != want {
-			return nil, fmt.Errorf("%s: $id is %q, want %q", p, ident.ID, want)
-		}
-		s := &Schema{ID: id, Source: path.Dir(id), URL: ident.ID, Raw: raw, Root: root, set: set}
+		s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set}
 		set.list = append(set.list, s)
 		set.byID[id] = s
 	}
@@ -203,37 +205,32 @@ func (set *Set) checkCatalog() error {
 	return nil
 }
 
-// validator compiles every schema on first use: $refs cross files, so they
-// compile together.
+// validator compiles a schema on its first use, with the schemas it refers
+// to; the others wait until they are asked for, since compiling is a good
+// part of the engine's start in the browser.
 func (set *Set) validator(url string) (*jsonschema.Schema, error) {
-	set.compileOnce.Do(func() {
+	set.compileMu.Lock()
+	defer set.compileMu.Unlock()
+	if sch, ok := set.compiled[url]; ok {
+		return sch, nil
+	}
+	if set.compiler == nil {
 		c := jsonschema.NewCompiler()
 		c.DefaultDraft(jsonschema.Draft2020)
 		c.AssertFormat()
 		for _, s := range set.list {
-			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(s.Raw)))
-			if err == nil {
-				err = c.AddResource(s.URL, doc)
-			}
-			if err != nil {
-				set.compileErr = fmt.Errorf("%s: %w", s.ID, err)
-				return
+			if err := c.AddResource(s.URL, plain(s.doc)); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.ID, err)
 			}
 		}
-		set.compiled = map[string]*jsonschema.Schema{}
-		for _, s := range set.list {
-			sch, err := c.Compile(s.URL)
-			if err != nil {
-				set.compileErr = fmt.Errorf("%s: %w", s.ID, err)
-				return
-			}
-			set.compiled[s.URL] = sch
-		}
-	})
-	if set.compileErr != nil {
-		return nil, set.compileErr
+		set.compiler, set.compiled = c, map[string]*jsonschema.Schema{}
 	}
-	return set.compiled[url], nil
+	sch, err := set.compiler.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", url, err)
+	}
+	set.compiled[url] = sch
+	return sch, nil
 }
 
 // resolver links $refs to their nodes and names object types.

@@ -188,15 +188,38 @@ func TestLoadRefusesWhatItWouldIgnore(t *testing.T) {
 func TestPropertiesKeepTheDocumentOrder(t *testing.T) {
 	set := load(t)
 	appt, _ := set.Get("elation/appointment")
-	var raw struct {
-		Properties json.RawMessage `json:"properties"`
-	}
-	if err := json.Unmarshal(appt.Raw, &raw); err != nil {
-		t.Fatal(err)
-	}
-	keys, _, err := orderedObject(raw.Properties)
-	if err != nil {
-		t.Fatal(err)
+	// The document's own order, read by the standard library's tokenizer.
+	d := json.NewDecoder(strings.NewReader(string(appt.Raw)))
+	var keys []string
+	depth, inProps := 0, false
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+			if depth == 1 {
+				inProps = false
+			}
+			continue
+		}
+		if s, ok := tok.(string); ok && depth == 1 && s == "properties" {
+			inProps = true
+			continue
+		}
+		if s, ok := tok.(string); ok && inProps && depth == 2 && d.More() {
+			keys = append(keys, s)
+			// skip the property's schema
+			var skip json.RawMessage
+			if err := d.Decode(&skip); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	var got []string
 	for _, p := range appt.Root.Properties {

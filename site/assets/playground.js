@@ -3,8 +3,8 @@
 // typed here is sent over the network. Everything from a payload or a
 // result is set as text (textContent), never as markup.
 //
-// Marks for the load benchmark: performance.mark('fieldbook:engine-ready')
-// and 'fieldbook:first-result'.
+// Marks for the load benchmark: performance.mark('fieldbook:engine-start'),
+// 'fieldbook:engine-ready' and 'fieldbook:first-result'.
 
 const root = document.querySelector('[data-fb="playground"]');
 if (root) {
@@ -25,6 +25,7 @@ function start(root) {
   let loadedExample = payloadEl.value;
 
   statusEl.textContent = 'Loading the engine…';
+  performance.mark('fieldbook:engine-start');
   const engine = startEngine(root.dataset.worker, {
     ready() {
       performance.mark('fieldbook:engine-ready');
@@ -43,13 +44,12 @@ function start(root) {
   let generation = 0;
   let firstResult = true;
 
+  // run evaluates the expressions, then validates the payload: values come
+  // first, as they are what the reader is waiting for.
   async function run() {
     if (!engine.ready) return;
     const gen = ++generation;
     const payload = payloadEl.value;
-    const validation = await engine.call('validate', { schema, payload });
-    if (gen !== generation) return; // the reader typed on; a newer run follows
-    showValidation(validation);
     for (const row of exprList.querySelectorAll('.expression')) {
       const expression = row.querySelector('[data-fb="expression"]').value;
       const out = row.querySelector('[data-fb="result"]');
@@ -64,8 +64,11 @@ function start(root) {
     if (firstResult) {
       firstResult = false;
       performance.mark('fieldbook:first-result');
-      root.dataset.ready = 'true';
     }
+    const validation = await engine.call('validate', { schema, payload });
+    if (gen !== generation) return; // the reader typed on; a newer run follows
+    showValidation(validation);
+    root.dataset.ready = 'true';
   }
 
   function showValidation(v) {

@@ -1,0 +1,140 @@
+// Command loadbench times a payload page in headless Chromium over local
+// serve: navigation to first contentful paint, and navigation to the
+// playground's first result (the page's 'fieldbook:first-result' mark),
+// cold (a new browser profile: empty HTTP and code caches) and warm (the same
+// browser, loading the page again). It prints the runs and their medians.
+//
+//	go run ./site/loadbench [-dir dist] [-runs 5] [-path /events/elation/appointment/]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"fieldbook/site/static"
+)
+
+// timing is one page load, in milliseconds from navigation start.
+type timing struct{ paint, start, ready, result float64 }
+
+func main() {
+	dir := flag.String("dir", "dist", "the built site")
+	runs := flag.Int("runs", 5, "loads of each kind")
+	pagePath := flag.String("path", "/events/elation/appointment/", "the page to load")
+	chromium := flag.String("chromium", "/usr/bin/chromium", "the browser")
+	flag.Parse()
+
+	h, err := static.Handler(*dir)
+	if err != nil {
+		fail(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fail(err)
+	}
+	go http.Serve(ln, h)
+	url := "http://" + ln.Addr().String() + *pagePath
+
+	var cold, warm []timing
+	for i := 0; i < *runs; i++ {
+		ctx, cancel := browser(*chromium)
+		c, err := load(ctx, url) // a new profile: nothing cached
+		if err != nil {
+			fail(err)
+		}
+		w, err := load(ctx, url) // the same browser again: HTTP and wasm code caches warm
+		cancel()
+		if err != nil {
+			fail(err)
+		}
+		cold, warm = append(cold, c), append(warm, w)
+		fmt.Printf("run %d: cold %s; warm %s\n", i+1, c, w)
+	}
+	fmt.Printf("median of %d, %s\n", *runs, *pagePath)
+	for _, k := range []struct {
+		name string
+		ts   []timing
+	}{{"cold", cold}, {"warm", warm}} {
+		fmt.Printf("  %s: first contentful paint %.0f ms, engine started %.0f ms, engine ready %.0f ms, first playground result %.0f ms\n",
+			k.name, median(k.ts, paint), median(k.ts, start), median(k.ts, ready), median(k.ts, result))
+	}
+}
+
+func browser(path string) (context.Context, context.CancelFunc) {
+	profile, err := os.MkdirTemp("", "loadbench")
+	if err != nil {
+		fail(err)
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(profile),
+	)
+	ctx, cancel := chromedp.NewContext(actx)
+	return ctx, func() { cancel(); cancelAlloc(); os.RemoveAll(profile) }
+}
+
+// load navigates to url and waits for the first playground result.
+func load(ctx context.Context, url string) (timing, error) {
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(url)); err != nil {
+		return timing{}, err
+	}
+	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	const ready = `performance.getEntriesByName('fieldbook:first-result').length > 0 && performance.getEntriesByName('first-contentful-paint').length > 0`
+	for {
+		_, err := chromedp.Run(wait, chromedp.Poll[chromedp.Void](ready, chromedp.WithPollingInterval(5*time.Millisecond)))
+		if err == nil {
+			break
+		}
+		// The page's context changes under the poll while it navigates.
+		if !strings.Contains(err.Error(), "Cannot find context") || wait.Err() != nil {
+			return timing{}, fmt.Errorf("waiting for the first result: %w", err)
+		}
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](
+		`['first-contentful-paint', 'fieldbook:engine-start', 'fieldbook:engine-ready', 'fieldbook:first-result'].map((n) => performance.getEntriesByName(n)[0].startTime)`))
+	if err != nil {
+		return timing{}, err
+	}
+	return timing{paint: v[0], start: v[1], ready: v[2], result: v[3]}, nil
+}
+
+func (t timing) String() string {
+	return fmt.Sprintf("paint %.0f, engine start %.0f, ready %.0f, first result %.0f ms", t.paint, t.start, t.ready, t.result)
+}
+
+func paint(t timing) float64  { return t.paint }
+func start(t timing) float64  { return t.start }
+func ready(t timing) float64  { return t.ready }
+func result(t timing) float64 { return t.result }
+
+func median(ts []timing, f func(timing) float64) float64 {
+	vals := make([]float64, len(ts))
+	for i, t := range ts {
+		vals[i] = f(t)
+	}
+	sort.Float64s(vals)
+	return vals[len(vals)/2]
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "loadbench:", err)
+	os.Exit(1)
+}
