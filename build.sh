@@ -7,11 +7,17 @@
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
 #   ./build.sh bench        the engine's benchmarks, natively and in wasm, and module sizes
 #   ./build.sh serve        build, then serve the site on 127.0.0.1:8080
+#   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
+#   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
+#   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
+#   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
 set -euo pipefail
 cd "$(dirname "$0")"
 
 GOROOT_WASM="$(go env GOROOT)/lib/wasm"
 export PATH="$PATH:$GOROOT_WASM" # go_js_wasm_exec, for go test under GOOS=js
+# wrangler: no telemetry, no fetches of Cloudflare's request metadata.
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 BUILD=build
 DEV_WASM=$BUILD/fieldbook.wasm
 SHIPPED_WASM=$BUILD/fieldbook.opt.wasm
@@ -50,6 +56,66 @@ site() {
   go run ./site build -out dist -wasm "$SHIPPED_WASM"
 }
 
+# worker builds the Worker: syumai's runtime files, our entry, and the Go
+# API compiled for js/wasm; its static assets are dist/.
+worker() {
+  site
+  node_modules/.bin/wrangler --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  go tool workers-assets-gen -mode=go -o "$BUILD/worker"
+  cp site/worker/entry.mjs "$BUILD/worker/entry.mjs"
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w ${WORKER_LDFLAGS:-}" -o "$BUILD/worker/app.wasm" ./site/worker
+}
+
+wrangler() { node_modules/.bin/wrangler "$@"; }
+
+# start_worker runs wrangler dev in the background on 127.0.0.1:$1 with the
+# config $2, and waits until the Worker answers; stop_workers ends them.
+start_worker() {
+  local port=$1 config=$2
+  node_modules/.bin/wrangler dev -c "$config" --ip 127.0.0.1 --port "$port" >"$BUILD/wrangler-$port.log" 2>&1 &
+  WORKER_PIDS+=("$!")
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/schemas" && return 0
+    sleep 0.5
+  done
+  echo "the Worker did not start on port $port; its log:" >&2
+  cat "$BUILD/wrangler-$port.log" >&2
+  return 1
+}
+WORKER_PIDS=()
+stop_workers() {
+  for pid in "${WORKER_PIDS[@]}"; do
+    pkill -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
+  WORKER_PIDS=()
+}
+trap stop_workers EXIT
+
+# workerd_pids lists the workerd processes under wrangler dev, for the CPU
+# benchmark.
+workerd_pids() { pgrep -d, -f "workerd serve" || true; }
+
+# worker_bench times the API per request under wrangler dev: syumai's
+# lifecycle (a Go program per request) against ours (one per isolate).
+worker_bench() {
+  worker
+  local pr="$BUILD/worker-per-request"
+  go tool workers-assets-gen -mode=go -o "$pr"
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w -X main.perRequest=true" -o "$pr/app.wasm" ./site/worker
+  sed -e 's#"main": "build/worker/entry.mjs"#"main": "worker-per-request/worker.mjs"#' \
+    -e 's#"directory": "dist"#"directory": "../dist"#' -e 's#"node_modules/#"../node_modules/#' \
+    wrangler.jsonc >"$BUILD/wrangler.per-request.jsonc"
+  echo "== before: syumai's worker.mjs, a Go program per request" >&2
+  start_worker 8788 "$BUILD/wrangler.per-request.jsonc"
+  go run ./site/workerbench -url http://127.0.0.1:8788 -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
+  stop_workers
+  echo "== after: site/worker/entry.mjs, one Go program per isolate" >&2
+  start_worker 8789 wrangler.jsonc
+  go run ./site/workerbench -url http://127.0.0.1:8789 -n "${N:-200}" -pids "$(workerd_pids)"
+  stop_workers
+}
+
 test_all() {
   echo "== generated code is up to date" >&2
   check_generated
@@ -73,6 +139,13 @@ test_all() {
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
   FIELDBOOK_WASM="$SHIPPED_WASM" FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" \
     node --test wasm/fieldbook.test.mjs
+  echo "== the Worker in wrangler's local workerd" >&2
+  worker
+  start_worker "${WORKER_TEST_PORT:-8797}" wrangler.jsonc
+  FIELDBOOK_WORKER_URL="http://127.0.0.1:${WORKER_TEST_PORT:-8797}" go test -count=1 -tags workerd -run Worker ./site/api/
+  stop_workers
+  echo "== wrangler deploy --dry-run" >&2
+  wrangler deploy --dry-run --outdir "$BUILD/dry-run"
 }
 
 # check_generated fails when the committed templ output differs from what
@@ -110,5 +183,11 @@ case "${1:-all}" in
   test) test_all ;;
   bench) bench ;;
   serve) site && exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}" ;;
+  worker) worker ;;
+  worker-bench) worker_bench ;;
+  worker-dev) worker && exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" ;;
+  deploy)
+    [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
+    worker && wrangler deploy ;;
   *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac

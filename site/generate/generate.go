@@ -253,8 +253,14 @@ func (b *builder) sitemap() error {
 	return b.write("sitemap.xml", buf.Bytes())
 }
 
+// headers writes the static host's files: _headers, the security and cache
+// policy, and .assetsignore, which keeps the .br/.gz copies out of the
+// Workers upload (Cloudflare compresses by itself).
 func (b *builder) headers() error {
-	return b.write("_headers", []byte(static.HeadersFile()))
+	if err := b.write("_headers", []byte(static.HeadersFile())); err != nil {
+		return err
+	}
+	return b.write(".assetsignore", []byte("*.br\n*.gz\n"))
 }
 
 // compressible are the extensions worth a .br and .gz copy.

@@ -125,8 +125,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		name = path.Join(name, "index.html")
 	}
-	if strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") || path.Base(name) == "_headers" {
-		name = "" // precompressed copies are served by negotiation, never by name
+	if strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") || path.Base(name) == "_headers" || strings.HasPrefix(path.Base(name), ".") {
+		name = "" // precompressed copies are served by negotiation, never by name; host files not at all
 	}
 	if name == "" || !h.exists(name) {
 		h.serveFile(w, r, "404.html", "/404.html", http.StatusNotFound)

@@ -105,7 +105,7 @@ func TestPathsAndErrors(t *testing.T) {
 	if w := get(h, "GET", "/events/elation/", ""); w.Code != 200 || w.Body.String() != "<h1>elation</h1>" {
 		t.Errorf("directory: %d %q", w.Code, w.Body.String())
 	}
-	for _, path := range []string{"/nope", "/index.html.br", "/_headers", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd"} {
+	for _, path := range []string{"/nope", "/index.html.br", "/_headers", "/.assetsignore", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd"} {
 		w := get(h, "GET", path, "")
 		body, _ := io.ReadAll(w.Body)
 		if w.Code != http.StatusNotFound || string(body) != "<h1>not found</h1>" {

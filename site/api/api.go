@@ -1,0 +1,195 @@
+// Package api serves the payload engine as a JSON API over HTTP, as the
+// Cloudflare Worker runs it: the request and response objects are the ones
+// globalThis.fieldbook takes and returns.
+//
+//	GET  /api/v1/schemas                      the schemas, as schemas() lists them
+//	GET  /api/v1/schemas/<source>/<payload>   one schema document
+//	POST /api/v1/validate, /check, /evaluate  the engine's calls
+//
+// Bad input is never a 500: a body over 1 MiB is 413, malformed JSON 400
+// (with its line and column), an unknown schema 404, a wrong method 405 with
+// Allow, a body that is not JSON 415; every error is
+// {"error": {"code", "message"}}. Request bodies are never logged: payloads
+// hold patient data. Any origin may call the API, without credentials.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"fieldbook/schemas"
+	"fieldbook/site/static"
+	"fieldbook/wasm/engine"
+	"fieldbook/wasm/jsonpos"
+)
+
+// Prefix is the API's path.
+const Prefix = "/api/v1/"
+
+// MaxBody bounds a request body.
+const MaxBody = 1 << 20
+
+// Handler serves the API.
+func Handler(eng *engine.Engine, set *schemas.Set) http.Handler {
+	return &handler{eng: eng, set: set}
+}
+
+type handler struct {
+	eng *engine.Engine
+	set *schemas.Set
+}
+
+// apiError is the one error shape.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	for k, v := range static.SecurityHeaders {
+		hdr.Set(k, v)
+	}
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("Access-Control-Allow-Origin", "*")
+	defer func() {
+		// A panic must not end the Worker's Go instance, which serves every
+		// request of its isolate.
+		if p := recover(); p != nil {
+			writeError(w, apiError{http.StatusInternalServerError, "internal", fmt.Sprintf("internal error: %v", p)})
+		}
+	}()
+	if e := h.serve(w, r); e != nil {
+		writeError(w, *e)
+	}
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) *apiError {
+	route, ok := strings.CutPrefix(r.URL.Path, Prefix)
+	if !ok {
+		return &apiError{http.StatusNotFound, "not_found", "the API is under " + Prefix}
+	}
+	var methods string
+	switch {
+	case route == "schemas", strings.HasPrefix(route, "schemas/"):
+		methods = "GET, HEAD, OPTIONS"
+	case route == "validate", route == "check", route == "evaluate":
+		methods = "POST, OPTIONS"
+	default:
+		return &apiError{http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s%s: use schemas, validate, check or evaluate", Prefix, route)}
+	}
+	if r.Method == http.MethodOptions { // CORS preflight
+		w.Header().Set("Access-Control-Allow-Methods", methods)
+		w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+		w.Header().Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	if !slices.Contains(strings.Split(methods, ", "), r.Method) {
+		w.Header().Set("Allow", methods)
+		return &apiError{http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s %s%s is not allowed: use %s", r.Method, Prefix, route, methods)}
+	}
+	if route == "schemas" {
+		writeJSON(w, http.StatusOK, mustMarshal(h.eng.Schemas()))
+		return nil
+	}
+	if id, ok := strings.CutPrefix(route, "schemas/"); ok {
+		s, found := h.set.Get(id)
+		if !found {
+			return unknownSchema(id)
+		}
+		writeJSON(w, http.StatusOK, s.Raw)
+		return nil
+	}
+	body, e := readBody(r)
+	if e != nil {
+		return e
+	}
+	var req struct {
+		Schema string `json:"schema"`
+	}
+	_ = json.Unmarshal(body, &req) // its type errors are the engine's to explain
+	if _, found := h.set.Get(req.Schema); req.Schema != "" && !found {
+		return unknownSchema(req.Schema)
+	}
+	resp := h.eng.Call(route, body)
+	if msg := requestError(resp); msg != "" {
+		return &apiError{http.StatusBadRequest, "bad_request", msg}
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// readBody reads a POST body that must be a JSON object of at most MaxBody
+// bytes.
+func readBody(r *http.Request) ([]byte, *apiError) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, &apiError{http.StatusUnsupportedMediaType, "unsupported_media_type", "send the request as Content-Type: application/json"}
+	}
+	tooLarge := &apiError{http.StatusRequestEntityTooLarge, "payload_too_large", fmt.Sprintf("the request body is over %s", jsonpos.FormatBytes(MaxBody))}
+	if r.ContentLength > MaxBody {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return nil, &apiError{http.StatusBadRequest, "bad_request", "the request body could not be read: " + err.Error()}
+	}
+	if len(body) > MaxBody {
+		return nil, tooLarge
+	}
+	v, _, perr := jsonpos.Parse(string(body), jsonpos.Limits{MaxDepth: 64})
+	if perr != nil {
+		return nil, &apiError{http.StatusBadRequest, "invalid_json", fmt.Sprintf("the request body is not valid JSON: line %d, column %d: %s", perr.Line, perr.Column, perr.Message)}
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, &apiError{http.StatusBadRequest, "bad_request", "the request body must be a JSON object, such as {\"schema\": \"elation/appointment\", \"payload\": \"{}\"}"}
+	}
+	return body, nil
+}
+
+// requestError finds the engine's complaint about the request itself (an
+// unknown member, a bad clock), as opposed to about the payload or the
+// expression, which is a successful answer with ok false.
+func requestError(resp []byte) string {
+	var r struct {
+		Diagnostics []engine.Diagnostic `json:"diagnostics"`
+	}
+	if err := json.Unmarshal(resp, &r); err != nil {
+		return ""
+	}
+	for _, d := range r.Diagnostics {
+		if d.Source == "request" {
+			return d.Message
+		}
+	}
+	return ""
+}
+
+func unknownSchema(id string) *apiError {
+	return &apiError{http.StatusNotFound, "unknown_schema", fmt.Sprintf("unknown schema %q: GET %sschemas lists them", id, Prefix)}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, e apiError) {
+	var body bytes.Buffer
+	_ = json.NewEncoder(&body).Encode(map[string]any{"error": map[string]string{"code": e.code, "message": e.message}})
+	writeJSON(w, e.status, body.Bytes())
+}
+
+func mustMarshal(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}

@@ -1,0 +1,176 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"fieldbook/schemas"
+	"fieldbook/site/static"
+	"fieldbook/wasm/engine"
+)
+
+// apiCase is one request and what must come back. The same cases run
+// against the handler in this process and against the Worker in workerd.
+type apiCase struct {
+	name        string
+	method      string
+	path        string
+	contentType string
+	body        string
+	status      int
+	code        string // the error code, for errors
+	contains    []string
+	header      map[string]string
+}
+
+func appointmentExample(t testing.TB) string {
+	t.Helper()
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := set.Get("elation/appointment")
+	b, _ := json.Marshal(s.Example())
+	return string(b)
+}
+
+func apiCases(t testing.TB) []apiCase {
+	payload, _ := json.Marshal(appointmentExample(t))
+	req := func(fields string) string {
+		return `{"schema": "elation/appointment", "payload": ` + string(payload) + fields + `}`
+	}
+	return []apiCase{
+		{name: "list schemas", method: "GET", path: "/api/v1/schemas", status: 200,
+			contains: []string{`{"id":"elation/appointment","title":"Appointment","source":"elation","events":["Elation Appointment Scheduled"`}},
+		{name: "one schema", method: "GET", path: "/api/v1/schemas/elation/message-thread", status: 200,
+			contains: []string{`"$id": "https://fieldbook.dev/schemas/elation/message-thread.json"`}},
+		{name: "unknown schema document", method: "GET", path: "/api/v1/schemas/elation/nope", status: 404, code: "unknown_schema"},
+		{name: "validate", method: "POST", path: "/api/v1/validate", body: req(""), status: 200,
+			contains: []string{`"ok":true`, `"pointer":"/status"`, `known quirk`}},
+		{name: "invalid payload is an answer", method: "POST", path: "/api/v1/validate",
+			body: `{"schema": "elation/appointment", "payload": "{\"mode\": \"PHONE\"}"}`, status: 200,
+			contains: []string{`"ok":false`, `"pointer":"/mode"`}},
+		{name: "check", method: "POST", path: "/api/v1/check", body: `{"schema": "elation/message-thread", "expression": "members.map(x, x.id)"}`, status: 200,
+			contains: []string{`"ok":true`, `"type":"list(string)"`, `"cost":{"min":`}},
+		{name: "typo is an answer", method: "POST", path: "/api/v1/check", body: `{"schema": "elation/appointment", "expression": "service_location.citty"}`, status: 200,
+			contains: []string{`"ok":false`, `did you mean 'city'?`, `"column":17`}},
+		{name: "evaluate", method: "POST", path: "/api/v1/evaluate", body: req(`, "expression": "appointment_datetime + duration('1h')", "now": "2024-01-01T00:00:00Z"`), status: 200,
+			contains: []string{`"value":"2016-10-13T12:15:00Z"`, `"type":"google.protobuf.Timestamp"`}},
+		{name: "schema-less", method: "POST", path: "/api/v1/evaluate", contentType: "application/json; charset=utf-8",
+			body: `{"schema": "", "payload": "{\"n\": 2}", "expression": "n * 21"}`, status: 200, contains: []string{`"value":42`}},
+		{name: "too large", method: "POST", path: "/api/v1/evaluate", body: `{"schema": "", "payload": "` + strings.Repeat("x", MaxBody) + `"}`,
+			status: 413, code: "payload_too_large"},
+		{name: "malformed JSON", method: "POST", path: "/api/v1/evaluate", body: "{\n  \"schema\": \"\",\n  \"payload\": }", status: 400, code: "invalid_json",
+			contains: []string{"line 3, column 14"}},
+		{name: "not an object", method: "POST", path: "/api/v1/check", body: `["appointment_id"]`, status: 400, code: "bad_request"},
+		{name: "unknown member", method: "POST", path: "/api/v1/check", body: `{"schema": "", "expresion": "1"}`, status: 400, code: "bad_request",
+			contains: []string{`unknown field \"expresion\"`}},
+		{name: "unknown schema", method: "POST", path: "/api/v1/evaluate", body: `{"schema": "elation/apointment", "payload": "{}", "expression": "1"}`,
+			status: 404, code: "unknown_schema"},
+		{name: "wrong method", method: "GET", path: "/api/v1/evaluate", status: 405, code: "method_not_allowed",
+			header: map[string]string{"Allow": "POST, OPTIONS"}},
+		{name: "wrong method on schemas", method: "DELETE", path: "/api/v1/schemas", status: 405, code: "method_not_allowed",
+			header: map[string]string{"Allow": "GET, HEAD, OPTIONS"}},
+		{name: "wrong content type", method: "POST", path: "/api/v1/evaluate", contentType: "text/plain", body: `{}`, status: 415, code: "unsupported_media_type"},
+		{name: "no content type", method: "POST", path: "/api/v1/evaluate", contentType: "-", body: `{}`, status: 415, code: "unsupported_media_type"},
+		{name: "unknown endpoint", method: "POST", path: "/api/v1/launch", body: `{}`, status: 404, code: "not_found"},
+		{name: "preflight", method: "OPTIONS", path: "/api/v1/evaluate", status: 204,
+			header: map[string]string{"Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Allow-Origin": "*"}},
+	}
+}
+
+// runAPICases sends every case to base and checks the answers.
+func runAPICases(t *testing.T, base string) {
+	for _, c := range apiCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := http.NewRequest(c.method, base+c.path, strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch c.contentType {
+			case "":
+				if c.method == "POST" {
+					r.Header.Set("Content-Type", "application/json")
+				}
+			case "-":
+			default:
+				r.Header.Set("Content-Type", c.contentType)
+			}
+			r.Header.Set("Origin", "https://ci.example")
+			resp, err := http.DefaultClient.Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, c.status, body)
+			}
+			checkHeaders(t, resp)
+			for k, v := range c.header {
+				if got := resp.Header.Get(k); got != v {
+					t.Errorf("%s: %q, want %q", k, got, v)
+				}
+			}
+			if c.status == 204 {
+				return
+			}
+			if !json.Valid(body) {
+				t.Fatalf("not JSON: %s", body)
+			}
+			if c.code != "" {
+				var e struct {
+					Error struct{ Code, Message string }
+				}
+				if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != c.code || e.Error.Message == "" {
+					t.Errorf("error %s, want code %q", body, c.code)
+				}
+			}
+			for _, want := range c.contains {
+				if !strings.Contains(string(body), want) {
+					t.Errorf("the answer lacks %s: %.400s", want, body)
+				}
+			}
+		})
+	}
+}
+
+// checkHeaders holds every API response to the site's security headers and
+// the API's CORS and cache policy.
+func checkHeaders(t *testing.T, resp *http.Response) {
+	t.Helper()
+	for k, v := range static.SecurityHeaders {
+		if got := resp.Header.Get(k); got != v {
+			t.Errorf("%s: %q", k, got)
+		}
+	}
+	if resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Errorf("CORS: %v", resp.Header)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control: %q", resp.Header.Get("Cache-Control"))
+	}
+}
+
+func TestAPI(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler(engine.New(set, engine.DefaultLimits), set))
+	defer srv.Close()
+	runAPICases(t, srv.URL)
+}
+
+func TestAPanicIsA500NotACrash(t *testing.T) {
+	h := Handler(&engine.Engine{}, nil) // no schemas: the handler panics inside
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/schemas/elation/appointment", nil))
+	if w.Code != 500 || !strings.Contains(w.Body.String(), `"code":"internal"`) {
+		t.Errorf("%d %s", w.Code, w.Body.String())
+	}
+}
