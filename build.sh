@@ -135,6 +135,7 @@ test_all() {
   echo "== fuzz (short)" >&2
   go test -run '^$' -fuzz '^FuzzValidate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
+  go test -run '^$' -fuzz '^FuzzInfer$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzParseAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" ./wasm/jsonpos/
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
   FIELDBOOK_WASM="$SHIPPED_WASM" FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" \

@@ -142,37 +142,68 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		id := strings.TrimSuffix(p, ".json")
-		doc, err := decodeDocument(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		root, err := parseNode(doc, p)
+		s, err := set.add(strings.TrimSuffix(p, ".json"), raw)
 		if err != nil {
 			return nil, err
 		}
-		url, _ := doc.vals["$id"].(string)
-		if want := BaseURL + p; url != want {
-			return nil, fmt.Errorf("%s: $id is %q, want %q", p, url, want)
-		}
-		s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set}
-		set.list = append(set.list, s)
-		set.byID[id] = s
-	}
-	for _, s := range set.list {
-		r := resolver{set: set, schema: s}
-		s.Root.CELType = s.Source + "." + pascal(path.Base(s.ID))
-		if err := r.resolve(s.Root, s.Root.CELType, s.ID); err != nil {
-			return nil, err
+		if want := BaseURL + p; s.URL != want {
+			return nil, fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
 		}
 	}
-	for _, s := range set.list {
-		s.Fields = flatten(s.Root)
+	if err := set.link(); err != nil {
+		return nil, err
 	}
 	if err := set.checkCatalog(); err != nil {
 		return nil, err
 	}
 	return set, nil
+}
+
+// Standalone loads one schema document outside the catalog, such as one
+// inferred from a payload: its $refs may only point into itself.
+func Standalone(id string, raw []byte) (*Schema, error) {
+	set := &Set{byID: map[string]*Schema{}}
+	s, err := set.add(id, raw)
+	if err != nil {
+		return nil, err
+	}
+	if s.URL == "" {
+		s.URL = BaseURL + id + ".json"
+	}
+	return s, set.link()
+}
+
+// add reads one document into the set.
+func (set *Set) add(id string, raw []byte) (*Schema, error) {
+	doc, err := decodeDocument(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	root, err := parseNode(doc, id)
+	if err != nil {
+		return nil, err
+	}
+	url, _ := doc.vals["$id"].(string)
+	s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set}
+	set.list = append(set.list, s)
+	set.byID[id] = s
+	return s, nil
+}
+
+// link resolves the $refs between the set's documents, names their object
+// types and lists their fields.
+func (set *Set) link() error {
+	for _, s := range set.list {
+		r := resolver{set: set, schema: s}
+		s.Root.CELType = s.Source + "." + pascal(path.Base(s.ID))
+		if err := r.resolve(s.Root, s.Root.CELType, s.ID); err != nil {
+			return err
+		}
+	}
+	for _, s := range set.list {
+		s.Fields = flatten(s.Root)
+	}
+	return nil
 }
 
 // All returns every schema, ordered by id.

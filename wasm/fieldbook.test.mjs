@@ -83,6 +83,18 @@ test('complete offers the fields of the operand', () => {
   assert.equal(r.from, 17);
 });
 
+test('infer describes a payload, and types expressions without a schema', () => {
+  const payload = '{"visit": {"at": "2024-05-01T09:30:00Z", "room": 4}, "tags": [{"name": "new"}]}';
+  const r = fb.infer({ payload });
+  assert.equal(r.ok, true);
+  assert.equal(r.schema.properties.visit.properties.at.format, 'date-time');
+  assert.equal(r.schema.properties.tags.items.$ref, '#/$defs/TagsItem');
+  const c = fb.check({ schema: '', payload, expression: 'visit.at + duration("1h")' });
+  assert.equal(c.type, 'google.protobuf.Timestamp');
+  const typo = fb.check({ schema: '', payload, expression: 'tags.map(t, t.nmae)' });
+  assert.match(typo.diagnostics[0].message, /did you mean 'name'/);
+});
+
 test('bounds answer with a message, and the module keeps working', () => {
   const huge = fb.validate({ schema: '', payload: `{"a": "${'x'.repeat(6 * 1024 * 1024)}"}` });
   assert.equal(huge.ok, false);

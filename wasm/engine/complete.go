@@ -70,28 +70,10 @@ func (e *Engine) candidates(env *celEnv, runes []rune, start int) []CompletionIt
 // variableItems are the top-level fields, in the schema's order.
 func variableItems(env *celEnv) []CompletionItem {
 	var items []CompletionItem
-	add := func(name string, n *schemas.Node) {
-		it := CompletionItem{Label: name, Kind: "variable", Type: typeName(env.objects.celType(n))}
-		if n != nil {
-			it.Detail = describe(n)
+	for _, p := range env.schema.Root.Properties {
+		if n, ok := env.vars[p.Name]; ok {
+			items = append(items, CompletionItem{Label: p.Name, Kind: "variable", Type: typeName(env.objects.celType(n)), Detail: describe(n)})
 		}
-		items = append(items, it)
-	}
-	if env.schema != nil {
-		for _, p := range env.schema.Root.Properties {
-			if n, ok := env.vars[p.Name]; ok {
-				add(p.Name, n)
-			}
-		}
-		return items
-	}
-	names := make([]string, 0, len(env.vars))
-	for name := range env.vars {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		items = append(items, CompletionItem{Label: name, Kind: "variable"})
 	}
 	return items
 }

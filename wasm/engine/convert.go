@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ func celValue(v any, n *schemas.Node) any {
 		return jsonNumber(v)
 	case string:
 		if n != nil && n.Type() == "string" && n.Format == "date-time" {
-			if t, err := time.Parse(time.RFC3339Nano, v); err == nil && validTimestamp(t) {
+			if t, ok := parseTimestamp(v); ok {
 				return t
 			}
 		}
@@ -78,8 +79,20 @@ func jsonInt(v json.Number) (int64, bool) {
 	return i, err == nil
 }
 
-// validTimestamp bounds timestamps to CEL's range, years 1 to 9999.
-func validTimestamp(t time.Time) bool {
+// rfc3339 is RFC 3339's date-time production, which Go's time.Parse is
+// laxer than (it takes a one-digit hour).
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`)
+
+// parseTimestamp reads an RFC 3339 date-time within CEL's range of
+// timestamps, years 1 to 9999.
+func parseTimestamp(s string) (time.Time, bool) {
+	if !rfc3339.MatchString(s) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
 	y := t.UTC().Year()
-	return y >= 1 && y <= 9999
+	return t, y >= 1 && y <= 9999
 }

@@ -65,7 +65,7 @@ func New(set *schemas.Set, limits Limits) *Engine {
 }
 
 // Call serves one request, as JSON in and JSON out, for every front end:
-// method is version, schemas, validate, check, evaluate or complete. It
+// method is version, schemas, validate, check, evaluate, complete or infer. It
 // never panics: a failure inside is answered as an error response.
 func (e *Engine) Call(method string, request []byte) (response []byte) {
 	defer func() {
@@ -97,6 +97,12 @@ func (e *Engine) Call(method string, request []byte) (response []byte) {
 			return mustJSON(failure(d.Message))
 		}
 		resp = e.Evaluate(req)
+	case "infer":
+		var req InferRequest
+		if d := decodeRequest(request, &req); d != nil {
+			return mustJSON(failure(d.Message))
+		}
+		resp = e.Infer(req)
 	case "complete":
 		var req CompleteRequest
 		if d := decodeRequest(request, &req); d != nil {
@@ -104,7 +110,7 @@ func (e *Engine) Call(method string, request []byte) (response []byte) {
 		}
 		resp = e.Complete(req)
 	default:
-		resp = failure(fmt.Sprintf("unknown method %q: use version, schemas, validate, check, evaluate or complete", method))
+		resp = failure(fmt.Sprintf("unknown method %q: use version, schemas, validate, check, evaluate, complete or infer", method))
 	}
 	return mustJSON(resp)
 }
@@ -197,6 +203,9 @@ type parsedPayload struct {
 	top      map[string]any // the CEL variables, converted
 	warnings []jsonpos.Warning
 	err      *Diagnostic
+	// inferred describes a payload read without a schema; its types type
+	// the expressions over it.
+	inferred *schemas.Schema
 }
 
 // readPayload parses payload text for schema s (nil for none), reusing the
@@ -225,9 +234,16 @@ func (e *Engine) readPayload(s *schemas.Schema, text string) *parsedPayload {
 			break
 		}
 		p.value, p.warnings = v, warnings
-		var root *schemas.Node
+		root := (*schemas.Node)(nil)
 		if s != nil {
 			root = s.Root
+		} else {
+			inferred, err := inferredSchema(v)
+			if err != nil {
+				p.err = &Diagnostic{Severity: SeverityError, Message: "the payload's schema could not be inferred: " + err.Error(), Source: "payload"}
+				break
+			}
+			p.inferred, root = inferred, inferred.Root
 		}
 		p.top = celValue(obj, root).(map[string]any)
 	}
@@ -253,14 +269,15 @@ func describeJSON(v any) string {
 	return "an object"
 }
 
-// envFor returns the environment for schema s, or without a schema for the
-// payload's top-level fields; each is built once.
-func (e *Engine) envFor(s *schemas.Schema, top map[string]any) (*celEnv, error) {
+// envFor returns the environment for schema s or, without a schema, for
+// the schema inferred from the payload; each is built once.
+func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload) (*celEnv, error) {
 	key := ""
 	if s != nil {
 		key = s.ID
 	} else {
-		key = "?" + payloadSignature(top)
+		s = p.inferred
+		key = "?" + string(s.Raw)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -274,20 +291,14 @@ func (e *Engine) envFor(s *schemas.Schema, top map[string]any) (*celEnv, error) 
 		}
 		e.base = base
 	}
-	var env *celEnv
-	var err error
-	if s != nil {
-		env, err = newSchemaEnv(e.base, s)
-	} else {
-		if len(e.envs) > 64 { // schema-less environments come and go with payloads
-			for k := range e.envs {
-				if strings.HasPrefix(k, "?") {
-					delete(e.envs, k)
-				}
+	if strings.HasPrefix(key, "?") && len(e.envs) > 64 { // inferred environments come and go with payloads
+		for k := range e.envs {
+			if strings.HasPrefix(k, "?") {
+				delete(e.envs, k)
 			}
 		}
-		env, err = newPayloadEnv(e.base, top)
 	}
+	env, err := newSchemaEnv(e.base, s)
 	if err != nil {
 		return nil, err
 	}

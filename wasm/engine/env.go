@@ -13,8 +13,8 @@ import (
 	"fieldbook/schemas"
 )
 
-// celEnv is a typed CEL environment for one schema (or, without a schema,
-// for one set of top-level keys), built once and reused.
+// celEnv is a typed CEL environment for one schema (or, without one, for
+// the schema inferred from a payload), built once and reused.
 type celEnv struct {
 	env *cel.Env
 	// vars are the top-level variables and the schema nodes they read.
@@ -23,7 +23,7 @@ type celEnv struct {
 	objects *objectTypes
 	// constants are the enum constants' qualified names.
 	constants []string
-	schema    *schemas.Schema // nil without a schema
+	schema    *schemas.Schema // the payload's schema, or the one inferred from it
 }
 
 // baseOptions configure every environment: CEL's standard library and
@@ -88,70 +88,6 @@ func newSchemaEnv(base *cel.Env, s *schemas.Schema) (*celEnv, error) {
 	}
 	e.env = env
 	return e, nil
-}
-
-// newPayloadEnv declares a payload's top-level keys as variables, typed by
-// their values: the schema-less mode, for any vendor's payload.
-func newPayloadEnv(base *cel.Env, top map[string]any) (*celEnv, error) {
-	e := &celEnv{vars: map[string]*schemas.Node{}, objects: &objectTypes{byName: map[string]*objectType{}}}
-	var opts []cel.EnvOption
-	for _, name := range sortedKeys(top) {
-		if !schemas.IsIdentifier(name) {
-			continue
-		}
-		e.vars[name] = nil
-		opts = append(opts, cel.Variable(name, inferType(top[name])))
-	}
-	env, err := base.Extend(opts...)
-	if err != nil {
-		return nil, err
-	}
-	e.env = env
-	return e, nil
-}
-
-// payloadSignature names the variables a payload declares without a schema,
-// so payloads with the same keys and value types share an environment.
-func payloadSignature(top map[string]any) string {
-	var b strings.Builder
-	for _, name := range sortedKeys(top) {
-		b.WriteString(name)
-		b.WriteByte(':')
-		b.WriteString(typeName(inferType(top[name])))
-		b.WriteByte(';')
-	}
-	return b.String()
-}
-
-// inferType types a value of a schema-less payload, as celValue converted
-// it: scalars as they are, containers as dyn inside.
-func inferType(v any) *cel.Type {
-	switch v.(type) {
-	case string:
-		return cel.StringType
-	case bool:
-		return cel.BoolType
-	case int64:
-		return cel.IntType
-	case uint64:
-		return cel.UintType
-	case float64:
-		return cel.DoubleType
-	case map[string]any:
-		return cel.MapType(cel.StringType, cel.DynType)
-	case []any:
-		return cel.ListType(cel.DynType)
-	}
-	return cel.DynType
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // objectTypes makes a schema's objects CEL object types. Payload objects

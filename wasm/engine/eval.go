@@ -40,21 +40,23 @@ func (e *Engine) Check(req CheckRequest) CheckResponse {
 }
 
 // envForRequest finds the environment for a request's schema; without one,
-// the payload's top-level fields declare the variables.
+// the schema inferred from the payload (an empty object when there is none)
+// declares the variables.
 func (e *Engine) envForRequest(schemaID, payload string) (*celEnv, *Diagnostic) {
 	s, bad := e.schema(schemaID)
 	if bad != nil {
 		return nil, bad
 	}
-	var top map[string]any
-	if s == nil && strings.TrimSpace(payload) != "" {
-		p := e.readPayload(nil, payload)
-		if p.err != nil {
+	var p *parsedPayload
+	if s == nil {
+		if strings.TrimSpace(payload) == "" {
+			payload = "{}"
+		}
+		if p = e.readPayload(nil, payload); p.err != nil {
 			return nil, p.err
 		}
-		top = p.top
 	}
-	env, err := e.envFor(s, top)
+	env, err := e.envFor(s, p)
 	if err != nil {
 		d := requestError("the CEL environment could not be built: " + err.Error())
 		return nil, &d
@@ -89,7 +91,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if p.err != nil {
 		return fail(*p.err)
 	}
-	env, err := e.envFor(s, p.top)
+	env, err := e.envFor(s, p)
 	if err != nil {
 		return fail(requestError("the CEL environment could not be built: " + err.Error()))
 	}
