@@ -2,7 +2,7 @@
 
 // Command wasm is the payload engine compiled to WebAssembly. Once started
 // it defines globalThis.fieldbook: version, schemas, validate, check,
-// evaluate, complete and infer, each taking one plain object and returning one,
+// evaluate, complete, infer and batch, each taking one plain object and returning one,
 // the same objects the Worker API and the command line speak. None of them
 // throws: a Go panic would end the module for good, so every call recovers
 // and answers with an error instead.
@@ -17,7 +17,7 @@ import (
 	"fieldbook/wasm/engine"
 )
 
-var methods = []string{"version", "schemas", "validate", "check", "evaluate", "complete", "infer"}
+var methods = []string{"version", "schemas", "validate", "check", "evaluate", "complete", "infer", "batch"}
 
 func main() {
 	var eng *engine.Engine

@@ -65,7 +65,8 @@ func New(set *schemas.Set, limits Limits) *Engine {
 }
 
 // Call serves one request, as JSON in and JSON out, for every front end:
-// method is version, schemas, validate, check, evaluate, complete or infer. It
+// method is version, schemas, validate, check, evaluate, complete, infer
+// or batch. It
 // never panics: a failure inside is answered as an error response.
 func (e *Engine) Call(method string, request []byte) (response []byte) {
 	defer func() {
@@ -103,6 +104,12 @@ func (e *Engine) Call(method string, request []byte) (response []byte) {
 			return mustJSON(failure(d.Message))
 		}
 		resp = e.Infer(req)
+	case "batch":
+		var req BatchRequest
+		if d := decodeRequest(request, &req); d != nil {
+			return mustJSON(failure(d.Message))
+		}
+		resp = e.Batch(req)
 	case "complete":
 		var req CompleteRequest
 		if d := decodeRequest(request, &req); d != nil {
@@ -110,7 +117,7 @@ func (e *Engine) Call(method string, request []byte) (response []byte) {
 		}
 		resp = e.Complete(req)
 	default:
-		resp = failure(fmt.Sprintf("unknown method %q: use version, schemas, validate, check, evaluate, complete or infer", method))
+		resp = failure(fmt.Sprintf("unknown method %q: use version, schemas, validate, check, evaluate, complete, infer or batch", method))
 	}
 	return mustJSON(resp)
 }
@@ -272,11 +279,11 @@ func describeJSON(v any) string {
 // envFor returns the environment for schema s or, without a schema, for
 // the schema inferred from the payload; each is built once.
 func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload) (*celEnv, error) {
-	key := ""
-	if s != nil {
-		key = s.ID
-	} else {
+	if s == nil {
 		s = p.inferred
+	}
+	key := s.ID
+	if s.ID == inferredID { // inferred schemas differ by content, not by name
 		key = "?" + string(s.Raw)
 	}
 	e.mu.Lock()

@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"fieldbook/wasm/jsonpos"
+)
+
+// Batch bounds.
+const (
+	maxBatchBytes       = 64 << 20
+	maxBatchPayloads    = 100_000
+	maxBatchExpressions = 20
+	defaultBatchRows    = 500
+	maxBatchErrors      = 20
+)
+
+// BatchRequest runs expressions over many payloads: Payloads is NDJSON (one
+// payload object a line) or a JSON array of payload objects. Rows bounds the
+// per-payload rows returned (default 500); the counts cover every payload.
+type BatchRequest struct {
+	Schema      string   `json:"schema"`
+	Payloads    string   `json:"payloads"`
+	Expressions []string `json:"expressions"`
+	Now         string   `json:"now,omitempty"`
+	Rows        int      `json:"rows,omitempty"`
+}
+
+// BatchCount tallies one expression's results.
+type BatchCount struct {
+	Expression string `json:"expression"`
+	True       int    `json:"true"`
+	False      int    `json:"false"`
+	Other      int    `json:"other"` // a value that is not a bool
+	Error      int    `json:"error"`
+}
+
+// BatchCell is one expression's result on one payload.
+type BatchCell struct {
+	OK      bool   `json:"ok"`
+	Display string `json:"display,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// BatchRow is one payload's results. Line is its line in NDJSON, or 0 for
+// an element of a JSON array.
+type BatchRow struct {
+	Index  int         `json:"index"`
+	Line   int         `json:"line,omitempty"`
+	Error  string      `json:"error,omitempty"` // the payload itself could not be read
+	Values []BatchCell `json:"values,omitempty"`
+}
+
+// BatchError is one of the first errors, payload or expression.
+type BatchError struct {
+	Index      int    `json:"index"`
+	Line       int    `json:"line,omitempty"`
+	Expression int    `json:"expression"` // -1 for the payload itself
+	Message    string `json:"message"`
+}
+
+// BatchResponse answers a batch run.
+type BatchResponse struct {
+	OK          bool         `json:"ok"`
+	Total       int          `json:"total"`
+	Counts      []BatchCount `json:"counts"`
+	Rows        []BatchRow   `json:"rows"`
+	Errors      []BatchError `json:"errors"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// batchItem is one payload of a batch, decoded.
+type batchItem struct {
+	line  int
+	value any
+	err   string
+}
+
+// Batch runs the expressions over every payload. Without a schema, the
+// payloads are typed by the schema inferred from the first one.
+func (e *Engine) Batch(req BatchRequest) BatchResponse {
+	fail := func(d Diagnostic) BatchResponse {
+		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
+	}
+	s, bad := e.schema(req.Schema)
+	if bad != nil {
+		return fail(*bad)
+	}
+	switch n := len(req.Expressions); {
+	case n == 0:
+		return fail(requestError("a batch needs at least one expression"))
+	case n > maxBatchExpressions:
+		return fail(requestError(fmt.Sprintf("a batch takes at most %d expressions, not %d", maxBatchExpressions, n)))
+	}
+	now := time.Now()
+	if req.Now != "" {
+		t, err := time.Parse(time.RFC3339Nano, req.Now)
+		if err != nil {
+			return fail(requestError(fmt.Sprintf("now %q is not an RFC 3339 time", req.Now)))
+		}
+		now = t
+	}
+	items, d := e.splitBatch(req.Payloads)
+	if d != nil {
+		return fail(*d)
+	}
+	if len(items) == 0 {
+		return fail(Diagnostic{Severity: SeverityError, Message: "no payloads: paste NDJSON (one JSON object a line) or a JSON array of objects", Line: 1, Column: 1, Source: "payload"})
+	}
+	schema := s
+	if schema == nil {
+		for _, it := range items {
+			if it.err == "" {
+				inferred, err := inferredSchema(it.value)
+				if err != nil {
+					return fail(requestError(err.Error()))
+				}
+				schema = inferred
+				break
+			}
+		}
+		if schema == nil {
+			schema, _ = inferredSchema(map[string]any{})
+		}
+	}
+	env, err := e.envFor(schema, nil)
+	if err != nil {
+		return fail(requestError("the CEL environment could not be built: " + err.Error()))
+	}
+	progs := make([]*compiled, len(req.Expressions))
+	var diags []Diagnostic
+	for i, expr := range req.Expressions {
+		progs[i] = e.compile(env, expr, e.limits.CostLimit)
+		for _, d := range progs[i].diags {
+			d.Message = fmt.Sprintf("expression %d: %s", i+1, d.Message)
+			diags = append(diags, d)
+		}
+	}
+	if diags != nil {
+		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: diags}
+	}
+	rowsWanted := req.Rows
+	if rowsWanted <= 0 {
+		rowsWanted = defaultBatchRows
+	}
+	clock := map[string]cel.LateBoundFunction{
+		"now": func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} },
+	}
+	resp := BatchResponse{OK: true, Total: len(items), Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
+	for _, expr := range req.Expressions {
+		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
+	}
+	noteError := func(be BatchError) {
+		if len(resp.Errors) < maxBatchErrors {
+			resp.Errors = append(resp.Errors, be)
+		}
+	}
+	for i, it := range items {
+		row := BatchRow{Index: i, Line: it.line, Error: it.err}
+		if it.err != "" {
+			for c := range resp.Counts {
+				resp.Counts[c].Error++
+			}
+			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
+		} else {
+			top := celValue(it.value, schema.Root).(map[string]any)
+			vars := make(map[string]any, len(env.vars))
+			for name := range env.vars {
+				if v, ok := top[name]; ok {
+					vars[name] = v
+				}
+			}
+			act, _ := cel.FunctionVars(vars, clock)
+			for c, p := range progs {
+				out, _, err := p.prg.Eval(act)
+				cell := BatchCell{OK: err == nil}
+				switch {
+				case err != nil:
+					cell.Error = e.runtimeError(p.ast, err, e.limits.CostLimit).Message
+					resp.Counts[c].Error++
+					noteError(BatchError{Index: i, Line: it.line, Expression: c, Message: cell.Error})
+				case out == types.True:
+					resp.Counts[c].True++
+				case out == types.False:
+					resp.Counts[c].False++
+				default:
+					resp.Counts[c].Other++
+				}
+				if cell.OK && len(resp.Rows) < rowsWanted {
+					cell.Display = display(out)
+				}
+				row.Values = append(row.Values, cell)
+			}
+		}
+		if len(resp.Rows) < rowsWanted {
+			resp.Rows = append(resp.Rows, row)
+		}
+	}
+	return resp
+}
+
+// splitBatch reads the payloads of a batch: a JSON array of objects, or
+// NDJSON, whose lines are read one by one so that a bad line is that
+// payload's error, not the batch's.
+func (e *Engine) splitBatch(text string) ([]batchItem, *Diagnostic) {
+	if len(text) > maxBatchBytes {
+		d := requestError(fmt.Sprintf("the batch is %s; the limit is %s", jsonpos.FormatBytes(len(text)), jsonpos.FormatBytes(maxBatchBytes)))
+		return nil, &d
+	}
+	lim := jsonpos.Limits{MaxBytes: e.limits.MaxPayloadBytes, MaxDepth: e.limits.MaxDepth}
+	var items []batchItem
+	if strings.HasPrefix(strings.TrimSpace(text), "[") {
+		v, _, perr := jsonpos.Parse(text, jsonpos.Limits{MaxBytes: maxBatchBytes, MaxDepth: e.limits.MaxDepth + 1})
+		if perr != nil {
+			d := Diagnostic{Severity: SeverityError, Message: "the JSON array of payloads: " + perr.Message, Line: perr.Line, Column: perr.Column, Source: "payload"}
+			return nil, &d
+		}
+		for _, el := range v.([]any) {
+			it := batchItem{value: el}
+			if _, ok := el.(map[string]any); !ok {
+				it.err = fmt.Sprintf("the payload is %s, not a JSON object", describeJSON(el))
+			}
+			items = append(items, it)
+		}
+	} else {
+		for n, line := range strings.Split(text, "\n") {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			it := batchItem{line: n + 1}
+			v, _, perr := jsonpos.Parse(line, lim)
+			switch {
+			case perr != nil:
+				it.err = fmt.Sprintf("column %d: %s", perr.Column, perr.Message)
+			default:
+				if _, ok := v.(map[string]any); !ok {
+					it.err = fmt.Sprintf("the payload is %s, not a JSON object", describeJSON(v))
+				}
+				it.value = v
+			}
+			items = append(items, it)
+		}
+	}
+	if len(items) > maxBatchPayloads {
+		d := requestError(fmt.Sprintf("the batch has %d payloads; the limit is %d", len(items), maxBatchPayloads))
+		return nil, &d
+	}
+	return items, nil
+}

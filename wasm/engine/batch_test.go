@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// appointments writes n Appointment payloads as NDJSON, the mode of the
+// i-th being VIDEO for even i, and a broken line where broken says.
+func appointments(t testing.TB, e *Engine, n int, broken map[int]string) string {
+	t.Helper()
+	var base map[string]any
+	_ = json.Unmarshal([]byte(exampleText(t, schemaByID(t, e, "elation/appointment"))), &base)
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if line, ok := broken[i]; ok {
+			b.WriteString(line + "\n")
+			continue
+		}
+		base["appointment_id"] = fmt.Sprint(1000 + i)
+		base["mode"] = map[bool]string{true: "VIDEO", false: "IN_PERSON"}[i%2 == 0]
+		line, _ := json.Marshal(base)
+		b.Write(line)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestBatchCountsEveryPayload(t *testing.T) {
+	e := newEngine(t)
+	text := appointments(t, e, 101, map[int]string{7: `{"mode": "VIDEO",`, 8: `[1]`})
+	resp := e.Batch(BatchRequest{Schema: "elation/appointment", Payloads: text, Rows: 10,
+		Expressions: []string{`mode == "VIDEO"`, `int(appointment_id) % 10`, `service_location.phone_number.country_code == 1`}})
+	if !resp.OK || resp.Total != 101 {
+		t.Fatalf("%+v", resp.Diagnostics)
+	}
+	// 99 readable payloads: even indexes are VIDEO, and 8 is broken.
+	if c := resp.Counts[0]; c.True != 50 || c.False != 49 || c.Error != 2 || c.Other != 0 {
+		t.Errorf("filter counts %+v", c)
+	}
+	if c := resp.Counts[1]; c.Other != 99 || c.Error != 2 {
+		t.Errorf("mapping counts %+v", c)
+	}
+	if c := resp.Counts[2]; c.Error != 101 {
+		t.Errorf("the phone number is a string in every payload: %+v", c)
+	}
+	if len(resp.Rows) != 10 || resp.Rows[3].Values[1].Display != "3" || resp.Rows[7].Error == "" || resp.Rows[7].Line != 8 {
+		t.Errorf("rows %+v", resp.Rows[:10])
+	}
+	if len(resp.Errors) != maxBatchErrors || resp.Errors[0].Expression != 2 || !strings.Contains(resp.Errors[0].Message, "no such key") {
+		t.Errorf("first errors %+v", resp.Errors[:3])
+	}
+}
+
+func TestBatchTakesAJSONArray(t *testing.T) {
+	e := newEngine(t)
+	resp := e.Batch(BatchRequest{Payloads: `[{"n": 1}, {"n": 2}, "x", {"n": 4}]`, Expressions: []string{"n > 1"}})
+	if !resp.OK || resp.Total != 4 || resp.Counts[0].True != 2 || resp.Counts[0].False != 1 || resp.Counts[0].Error != 1 {
+		t.Errorf("%+v", resp)
+	}
+}
+
+func TestBatchBadInput(t *testing.T) {
+	e := newEngine(t)
+	cases := map[string]BatchRequest{
+		"no expression":     {Payloads: `{}`},
+		"expression typo":   {Schema: "elation/appointment", Payloads: `{}`, Expressions: []string{"mdoe"}},
+		"no payloads":       {Payloads: "\n\n", Expressions: []string{"1"}},
+		"broken array":      {Payloads: `[{"a": 1},`, Expressions: []string{"1"}},
+		"unknown schema":    {Schema: "x/y", Payloads: `{}`, Expressions: []string{"1"}},
+		"too many payloads": {Payloads: strings.Repeat("{}\n", maxBatchPayloads+1), Expressions: []string{"1"}},
+		"too many exprs":    {Payloads: `{}`, Expressions: make([]string, maxBatchExpressions+1)},
+	}
+	for name, req := range cases {
+		resp := e.Batch(req)
+		if resp.OK || len(resp.Diagnostics) == 0 || resp.Diagnostics[0].Message == "" {
+			t.Errorf("%s: %+v", name, resp)
+		}
+	}
+}
+
+// BenchmarkBatch10000 runs one filter over 10,000 Appointment payloads.
+func BenchmarkBatch10000(b *testing.B) {
+	e := newEngine(b)
+	text := appointments(b, e, 10000, nil)
+	req := BatchRequest{Schema: "elation/appointment", Payloads: text, Expressions: []string{`mode == "VIDEO" && service_location.state == "CA"`}}
+	for b.Loop() {
+		if r := e.Batch(req); !r.OK || r.Counts[0].True != 5000 {
+			b.Fatal(r.Counts, r.Diagnostics)
+		}
+	}
+}
