@@ -34,12 +34,13 @@ type Node struct {
 	Items       *Node
 	Defs        map[string]*Node
 
-	XType          string   // the source's declared type name, verbatim
-	XTags          []string // ID, PII, HI
-	XTime          string   // "epoch-seconds"
-	XEvents        []string // root only
-	XQuirks        []Quirk  // root only
-	XExampleOrigin string   // root only: "fieldbook" when Fieldbook wrote the example
+	XType          string       // the source's declared type name, verbatim
+	XTags          []string     // ID, PII, HI
+	XTime          string       // "epoch-seconds"
+	XEvents        []string     // root only
+	XQuirks        []Quirk      // root only
+	XExampleOrigin string       // root only: "fieldbook" when Fieldbook wrote the example
+	XCELExamples   []CELExample // root only: expressions worth trying on this payload
 
 	// CELType is the CEL object type name of an object with properties,
 	// set while the set is resolved.
@@ -52,6 +53,15 @@ type Node struct {
 type Property struct {
 	Name string
 	Node *Node
+}
+
+// CELExample is an expression worth trying on a payload, checked at build
+// time against the schema's example (with now() at Now, when given).
+type CELExample struct {
+	Kind       string `json:"kind"` // filter, mapping, array, optional, time
+	Title      string `json:"title"`
+	Expression string `json:"expression"`
+	Now        string `json:"now,omitempty"`
 }
 
 // Quirk is a known contradiction between what a source declares and what it
@@ -299,6 +309,45 @@ func asQuirks(v any) ([]Quirk, error) {
 	return out, nil
 }
 
+var celExampleKinds = map[string]bool{"filter": true, "mapping": true, "array": true, "optional": true, "time": true}
+
+func asCELExamples(v any) ([]CELExample, error) {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("expected an array of examples")
+	}
+	var out []CELExample
+	for _, x := range arr {
+		o, err := asObject(x)
+		if err != nil {
+			return nil, err
+		}
+		var ex CELExample
+		for _, k := range o.keys {
+			switch k {
+			case "kind":
+				ex.Kind, err = asString(o.vals[k])
+				if err == nil && !celExampleKinds[ex.Kind] {
+					err = fmt.Errorf("unknown kind %q (filter, mapping, array, optional, time)", ex.Kind)
+				}
+			case "title":
+				ex.Title, err = asString(o.vals[k])
+			case "expression":
+				ex.Expression, err = asString(o.vals[k])
+			case "now":
+				ex.Now, err = asString(o.vals[k])
+			default:
+				err = fmt.Errorf("unknown example member %q", k)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
 // parseNode reads a schema object, rejecting keywords Fieldbook does not
 // know: a keyword the site and engine would silently ignore is a mistake.
 func parseNode(o *object, at string) (*Node, error) {
@@ -411,6 +460,8 @@ func parseNode(o *object, at string) (*Node, error) {
 			n.XQuirks, err = asQuirks(v)
 		case "x-example-origin":
 			n.XExampleOrigin, err = asString(v)
+		case "x-cel-examples":
+			n.XCELExamples, err = asCELExamples(v)
 		default:
 			err = fmt.Errorf("unknown keyword %q", k)
 		}

@@ -523,3 +523,29 @@ func slicesContains(s []string, v string) bool {
 	}
 	return false
 }
+
+// TestExampleLibraryRunsOnTheExamples keeps the example expressions from
+// rotting: each evaluates on its schema's example, and a filter is a bool.
+func TestExampleLibraryRunsOnTheExamples(t *testing.T) {
+	e := newEngine(t)
+	for _, s := range e.set.All() {
+		if len(s.Root.XCELExamples) < 4 {
+			t.Errorf("%s has %d example expressions", s.ID, len(s.Root.XCELExamples))
+		}
+		payload := exampleText(t, s)
+		for _, ex := range s.Root.XCELExamples {
+			now := ex.Now
+			if now == "" {
+				now = "2024-06-11T00:00:00Z"
+			}
+			r := e.Evaluate(EvaluateRequest{Schema: s.ID, Payload: payload, Expression: ex.Expression, Now: now})
+			if !r.OK {
+				t.Errorf("%s: %q fails: %+v", s.ID, ex.Expression, r.Diagnostics)
+				continue
+			}
+			if ex.Kind == "filter" && r.Type != "bool" {
+				t.Errorf("%s: the filter %q is a %s", s.ID, ex.Expression, r.Type)
+			}
+		}
+	}
+}

@@ -140,6 +140,9 @@ func (o *objectTypes) celType(n *schemas.Node) *cel.Type {
 		return cel.DynType
 	}
 	n = n.Resolved()
+	if n.Nullable() { // null or a value: only dyn says both
+		return cel.DynType
+	}
 	switch n.Type() {
 	case "string":
 		if n.Format == "date-time" {
