@@ -68,7 +68,19 @@ type Payload struct {
 	Descriptions  string // the field descriptions as a nested JSON object
 	Quirks        []Quirk
 	Fields        []Field
+	Examples      []Example
 	Playground    Playground
+}
+
+// Example is an expression of the example library, with its value on the
+// example payload as the build computed it.
+type Example struct {
+	Kind       string
+	Title      string
+	Expression string
+	Value      string // as CEL writes it
+	Type       string
+	Now        string // the clock now() read, when the expression reads it
 }
 
 // Quirk is a known contradiction of the source, shown as a warning.

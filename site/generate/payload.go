@@ -65,6 +65,21 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		}
 		p.Fields = append(p.Fields, view)
 	}
+	for _, ex := range s.Root.XCELExamples {
+		now := ex.Now
+		if now == "" {
+			now = exampleClock
+		}
+		r := b.eng.Evaluate(engine.EvaluateRequest{Schema: s.ID, Payload: p.Example, Expression: ex.Expression, Now: now})
+		if !r.OK {
+			return p, fmt.Errorf("%s: the example expression %q does not run on the example: %+v", s.ID, ex.Expression, r.Diagnostics)
+		}
+		view := templates.Example{Kind: ex.Kind, Title: ex.Title, Expression: ex.Expression, Value: r.Display, Type: r.Type}
+		if strings.Contains(ex.Expression, "now()") {
+			view.Now = now
+		}
+		p.Examples = append(p.Examples, view)
+	}
 	p.Playground = templates.Playground{
 		Schema:      s.ID,
 		Payload:     p.Example,
@@ -73,6 +88,10 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 	}
 	return p, nil
 }
+
+// exampleClock is now() for the example expressions that name no clock of
+// their own, so that a build gives the same page whenever it runs.
+const exampleClock = "2024-06-11T00:00:00Z"
 
 // jsonType names a field's JSON type: "string (date-time)", "integer or
 // null", "array of Message".
