@@ -386,3 +386,7 @@ func TestPagesReadWithoutJavaScript(t *testing.T) {
 		t.Error("Try buttons show without JavaScript, where they cannot work")
 	}
 }
+
+func contextWithTimeout(b *browser, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, d)
+}

@@ -1,10 +1,13 @@
 // The playground: as the reader types, it sends the payload and the
 // expressions to the engine's Web Worker and shows what comes back. Nothing
-// typed here is sent over the network. Everything from a payload or a
-// result is set as text (textContent), never as markup.
+// typed here is sent over the network: the only place state leaves the
+// page is a share link, and only its fragment (after #), which browsers do
+// not send. Everything from a payload or a result is set as text
+// (textContent), never as markup.
 //
-// Marks for the load benchmark: performance.mark('fieldbook:engine-start'),
-// 'fieldbook:engine-ready' and 'fieldbook:first-result'.
+// Marks for the benchmarks: performance.mark('fieldbook:engine-start'),
+// 'fieldbook:engine-ready', 'fieldbook:first-result', and a
+// 'fieldbook:batch' measure around each batch run.
 
 const root = document.querySelector('[data-fb="playground"]');
 if (root) {
@@ -14,27 +17,35 @@ if (root) {
 }
 wireFieldButtons();
 
+// An evaluation that runs longer than this is stopped and the engine
+// restarted; data-timeout on the playground overrides it (in milliseconds).
+const EVALUATION_LIMIT_MS = 2000;
+const BATCH_LIMIT_MS = 120000;
+
 function start(root) {
-  const payloadEl = root.querySelector('[data-fb="payload"]');
-  const statusEl = root.querySelector('[data-fb="status"]');
-  const diagList = root.querySelector('[data-fb="diagnostics"]');
-  const exprList = root.querySelector('[data-fb="expressions"]');
-  const addButton = root.querySelector('[data-fb="add-expression"]');
-  const picker = root.querySelector('[data-fb="schema"]');
+  const $ = (hook) => root.querySelector(`[data-fb="${hook}"]`);
+  const payloadEl = $('payload');
+  const statusEl = $('status');
+  const diagList = $('diagnostics');
+  const exprList = $('expressions');
+  const clockEl = $('clock');
+  const clockShown = $('clock-shown');
+  const picker = $('schema');
   let schema = root.dataset.schema || '';
   let loadedExample = payloadEl.value;
 
   statusEl.textContent = 'Loading the engine…';
   performance.mark('fieldbook:engine-start');
-  const engine = startEngine(root.dataset.worker, {
-    ready() {
+  const engine = createEngine(root.dataset.worker, () => {
+    statusEl.textContent = 'The engine was restarted.';
+  });
+  engine.ready().then(
+    () => {
       performance.mark('fieldbook:engine-ready');
       run();
     },
-    failed(message) {
-      statusEl.textContent = `The engine could not start: ${message}`;
-    },
-  });
+    (err) => { statusEl.textContent = `The engine could not start: ${err.message}`; },
+  );
 
   let timer;
   const schedule = () => {
@@ -43,13 +54,20 @@ function start(root) {
   };
   let generation = 0;
   let firstResult = true;
+  const limit = () => Number(root.dataset.timeout) || EVALUATION_LIMIT_MS;
+
+  // now is the clock the reader set, or the real time.
+  function now() {
+    return clockEl.value.trim() || new Date().toISOString();
+  }
 
   // run evaluates the expressions, then validates the payload: values come
   // first, as they are what the reader is waiting for.
   async function run() {
-    if (!engine.ready) return;
     const gen = ++generation;
     const payload = payloadEl.value;
+    const clock = now();
+    clockShown.textContent = `now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`;
     for (const row of exprList.querySelectorAll('.expression')) {
       const expression = row.querySelector('[data-fb="expression"]').value;
       const out = row.querySelector('[data-fb="result"]');
@@ -57,17 +75,18 @@ function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, payload, expression });
-      if (gen !== generation) return;
+      const result = await engine.call('evaluate', { schema, payload, expression, now: clock }, limit());
+      if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
     }
     if (firstResult) {
       firstResult = false;
       performance.mark('fieldbook:first-result');
     }
-    const validation = await engine.call('validate', { schema, payload });
-    if (gen !== generation) return; // the reader typed on; a newer run follows
+    const validation = await engine.call('validate', { schema, payload }, limit());
+    if (gen !== generation) return;
     showValidation(validation);
+    await showInferred(payload, gen);
     root.dataset.ready = 'true';
   }
 
@@ -87,22 +106,11 @@ function start(root) {
       jump.type = 'button';
       jump.className = 'jump';
       jump.textContent = d.line ? `${d.line}:${d.column}` : '–';
-      jump.title = d.line ? `Go to line ${d.line}, column ${d.column}` : '';
+      jump.setAttribute('aria-label', d.line ? `${d.line}:${d.column}, go to line ${d.line}, column ${d.column}` : 'no position');
       jump.disabled = !d.line;
       jump.addEventListener('click', () => jumpTo(payloadEl, d.line, d.column));
-      const sev = document.createElement('span');
-      sev.className = 'severity';
-      sev.textContent = d.severity;
-      const msg = document.createElement('span');
-      msg.className = 'message';
-      msg.textContent = d.message;
-      li.append(jump, ' ', sev, ' ', msg);
-      if (d.pointer) {
-        const ptr = document.createElement('code');
-        ptr.className = 'pointer';
-        ptr.textContent = d.pointer;
-        li.append(' ', ptr);
-      }
+      li.append(jump, ' ', span('severity', d.severity), ' ', span('message', d.message));
+      if (d.pointer) li.append(' ', code('pointer', d.pointer));
       return li;
     }));
   }
@@ -110,19 +118,11 @@ function start(root) {
   function showResult(out, r) {
     const parts = [];
     if (r.ok) {
-      const value = document.createElement('code');
-      value.className = 'value';
-      value.textContent = r.display;
-      const meta = document.createElement('span');
-      meta.className = 'result-meta';
-      meta.textContent = `${r.type} · cost ${r.cost}`;
-      parts.push(value, ' ', meta);
+      parts.push(code('value', r.display), ' ', span('result-meta', `${r.type} · cost ${r.cost}`));
     } else {
       for (const d of r.diagnostics) {
-        const err = document.createElement('span');
-        err.className = 'error';
         const where = d.line ? `${d.source === 'payload' ? 'payload ' : ''}${d.line}:${d.column} ` : '';
-        err.textContent = where + d.message;
+        const err = span('error', where + d.message);
         parts.push(err);
       }
     }
@@ -130,11 +130,29 @@ function start(root) {
     out.replaceChildren(...parts);
   }
 
+  // The inferred schema, shown (and downloadable) when there is no schema.
+  const inferredBox = $('inferred');
+  let inferredURL;
+  async function showInferred(payload, gen) {
+    inferredBox.hidden = schema !== '';
+    if (schema !== '') return;
+    const r = await engine.call('infer', { payload }, limit());
+    if (gen !== generation || !r.ok) return;
+    const text = JSON.stringify(r.schema, null, 2);
+    $('inferred-schema').textContent = text;
+    if (inferredURL) URL.revokeObjectURL(inferredURL);
+    inferredURL = URL.createObjectURL(new Blob([text], { type: 'application/schema+json' }));
+    $('inferred-download').href = inferredURL;
+  }
+
   payloadEl.addEventListener('input', schedule);
   exprList.addEventListener('input', schedule);
+  clockEl.addEventListener('input', schedule);
 
+  const addButton = $('add-expression');
   addButton.hidden = false;
-  addButton.addEventListener('click', () => {
+  addButton.addEventListener('click', () => addExpression('').focus());
+  function addExpression(text) {
     const n = exprList.querySelectorAll('.expression').length + 1;
     const li = document.createElement('li');
     li.className = 'expression';
@@ -146,14 +164,23 @@ function start(root) {
     input.rows = 2;
     input.spellcheck = false;
     input.dataset.fb = 'expression';
+    input.value = text;
     const out = document.createElement('output');
     out.dataset.fb = 'result';
     out.htmlFor = input.id;
     out.setAttribute('aria-live', 'polite');
     li.append(label, input, out);
     exprList.append(li);
-    input.focus();
-  });
+    return input;
+  }
+  const expressions = () => [...exprList.querySelectorAll('[data-fb="expression"]')].map((e) => e.value);
+  function setExpressions(list) {
+    exprList.querySelectorAll('.expression').forEach((row, i) => { if (i > 0) row.remove(); });
+    const [first = '', ...rest] = list;
+    exprList.querySelector('[data-fb="expression"]').value = first;
+    exprList.querySelector('[data-fb="result"]').replaceChildren();
+    rest.forEach(addExpression);
+  }
 
   if (picker) {
     picker.addEventListener('change', async () => {
@@ -167,7 +194,8 @@ function start(root) {
     });
   }
 
-  // "Try" on a field: its expression goes into the first expression and runs.
+  // "Try" on a field or an example: its expression goes into the first
+  // expression and runs.
   root.addEventListener('fieldbook:try', (e) => {
     const input = exprList.querySelector('[data-fb="expression"]');
     input.value = e.detail;
@@ -175,36 +203,252 @@ function start(root) {
     input.focus();
     run();
   });
+
+  // Share links and Clear.
+  $('tools').hidden = false;
+  const shareButton = $('share');
+  const sharePanel = $('share-panel');
+  shareButton.addEventListener('click', () => {
+    sharePanel.hidden = !sharePanel.hidden;
+    shareButton.setAttribute('aria-expanded', String(!sharePanel.hidden));
+  });
+  $('share-copy').addEventListener('click', async () => {
+    const state = { v: 1, schema, expressions: expressions(), now: clockEl.value.trim() };
+    if ($('share-payload').checked) state.payload = payloadEl.value;
+    const url = `${location.origin}${location.pathname}#s=${await pack(state)}`;
+    const field = $('share-url');
+    field.value = url;
+    history.replaceState(null, '', url);
+    try {
+      await navigator.clipboard.writeText(url);
+      statusEl.textContent = state.payload === undefined ? 'Link copied, without the payload' : 'Link copied, with the payload';
+    } catch {
+      field.select();
+      statusEl.textContent = 'Link made: copy it from the box';
+    }
+  });
+  $('clear').addEventListener('click', () => {
+    payloadEl.value = '';
+    clockEl.value = '';
+    setExpressions(['']);
+    $('share-url').value = '';
+    $('share-payload').checked = false;
+    history.replaceState(null, '', location.pathname + location.search);
+    // Nothing else is kept: the playground stores nothing in the browser.
+    diagList.replaceChildren();
+    run();
+  });
+  restoreFromLink();
+  // A link to this same page differs only in its fragment: no reload.
+  window.addEventListener('hashchange', restoreFromLink);
+
+  async function restoreFromLink() {
+    if (!location.hash.startsWith('#s=')) return;
+    try {
+      const state = await unpack(location.hash.slice(3));
+      if (typeof state.schema === 'string') {
+        schema = state.schema;
+        if (picker) picker.value = schema;
+      }
+      if (typeof state.payload === 'string') payloadEl.value = state.payload;
+      if (Array.isArray(state.expressions)) setExpressions(state.expressions.map(String));
+      if (typeof state.now === 'string') clockEl.value = state.now;
+      run();
+    } catch {
+      statusEl.textContent = 'This link could not be read: it may be cut short.';
+    }
+  }
+
+  wireBatch($, engine, () => ({ schema, expressions: expressions().filter((e) => e.trim()), now: now() }));
 }
 
-// startEngine runs the engine in a Web Worker and calls it by message.
-function startEngine(url, { ready, failed }) {
-  const worker = new Worker(url);
+// createEngine runs the engine in a Web Worker and calls it by message. A
+// call that outlasts its limit ends the worker (the module cannot be
+// interrupted from outside) and starts a fresh one; the call answers with
+// an error, and the next call waits for the new engine.
+function createEngine(url, onRestart) {
+  let worker;
+  let ready;
   const pending = new Map();
   let nextId = 1;
-  const engine = {
-    ready: false,
-    call(method, request) {
+  function boot() {
+    worker = new Worker(url);
+    let resolve;
+    let reject;
+    ready = new Promise((res, rej) => { resolve = res; reject = rej; });
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'ready') resolve();
+      else if (data.type === 'failed') reject(new Error(data.message));
+      else if (data.type === 'response') {
+        const call = pending.get(data.id);
+        if (!call) return;
+        clearTimeout(call.timer);
+        pending.delete(data.id);
+        call.resolve(data.response);
+      }
+    };
+    worker.onerror = (e) => reject(new Error(e.message || 'the worker failed'));
+  }
+  boot();
+  return {
+    ready: () => ready,
+    async call(method, request, limitMs) {
+      await ready;
       return new Promise((resolve) => {
         const id = nextId++;
-        pending.set(id, resolve);
+        const timer = setTimeout(() => {
+          worker.terminate();
+          for (const call of pending.values()) {
+            clearTimeout(call.timer);
+            call.resolve(stopped(limitMs));
+          }
+          pending.clear();
+          boot();
+          onRestart();
+        }, limitMs);
+        pending.set(id, { resolve, timer });
         worker.postMessage({ id, method, request });
       });
     },
   };
-  worker.onmessage = ({ data }) => {
-    if (data.type === 'ready') {
-      engine.ready = true;
-      ready();
-    } else if (data.type === 'failed') {
-      failed(data.message);
-    } else if (data.type === 'response') {
-      pending.get(data.id)?.(data.response);
-      pending.delete(data.id);
-    }
+}
+
+function stopped(ms) {
+  return {
+    ok: false,
+    stopped: true,
+    diagnostics: [{
+      severity: 'error',
+      message: `Stopped: it ran past ${ms / 1000} s. The engine was restarted; change the expression or the payload to try again.`,
+      line: 0, column: 0, source: 'request',
+    }],
   };
-  worker.onerror = (e) => failed(e.message || 'the worker failed');
-  return engine;
+}
+
+// pack writes state as deflate-raw compressed JSON in base64url, for a URL
+// fragment; unpack reads it back.
+async function pack(state) {
+  const data = new TextEncoder().encode(JSON.stringify(state));
+  const stream = new Blob([data]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function unpack(text) {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return JSON.parse(await new Response(stream).text());
+}
+
+// wireBatch runs the expressions over many payloads, pasted or from a local
+// file, which is read here and never uploaded.
+function wireBatch($, engine, current) {
+  const box = $('batch');
+  box.hidden = false;
+  const input = $('batch-input');
+  const statusEl = $('batch-status');
+  const results = $('batch-results');
+  $('batch-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    input.value = await file.text();
+    statusEl.textContent = `Read ${file.name} (${Math.round(file.size / 1024)} KiB) in this page.`;
+  });
+  $('batch-run').addEventListener('click', async () => {
+    const { schema, expressions, now } = current();
+    if (!expressions.length) {
+      statusEl.textContent = 'Write an expression above first.';
+      return;
+    }
+    statusEl.textContent = 'Running…';
+    results.replaceChildren();
+    performance.mark('fieldbook:batch-start');
+    const r = await engine.call('batch', { schema, payloads: input.value, expressions, now, rows: 200 }, BATCH_LIMIT_MS);
+    performance.measure('fieldbook:batch', 'fieldbook:batch-start');
+    if (!r.ok) {
+      statusEl.textContent = r.diagnostics.map((d) => (d.line ? `line ${d.line}: ` : '') + d.message).join('; ');
+      return;
+    }
+    statusEl.textContent = `${r.total} payloads`;
+    results.append(countsTable(r), rowsTable(r));
+    if (r.errors.length) {
+      const h = document.createElement('h4');
+      h.textContent = 'First errors';
+      const ul = document.createElement('ul');
+      for (const e of r.errors) {
+        const li = document.createElement('li');
+        const where = e.line ? `line ${e.line}` : `payload ${e.index + 1}`;
+        li.textContent = `${where}, ${e.expression < 0 ? 'payload' : `expression ${e.expression + 1}`}: ${e.message}`;
+        ul.append(li);
+      }
+      results.append(h, ul);
+    }
+  });
+}
+
+function countsTable(r) {
+  const t = table(['Expression', 'true', 'false', 'other value', 'error']);
+  for (const c of r.counts) {
+    row(t, [c.expression, c.true, c.false, c.other, c.error]);
+  }
+  t.dataset.fb = 'batch-counts';
+  return t;
+}
+
+function rowsTable(r) {
+  const t = table(['#', ...r.counts.map((_, i) => `Expression ${i + 1}`)]);
+  for (const rw of r.rows) {
+    const cells = rw.error
+      ? [[rw.line ? `line ${rw.line}` : rw.index + 1], [rw.error, 'error']]
+      : [[rw.line ? `line ${rw.line}` : rw.index + 1], ...rw.values.map((v) => (v.ok ? [v.display] : [v.error, 'error']))];
+    row(t, cells.map(([text]) => text), cells.map(([, cls]) => cls));
+  }
+  const caption = document.createElement('caption');
+  caption.textContent = r.rows.length < r.total ? `The first ${r.rows.length} of ${r.total} payloads` : `All ${r.total} payloads`;
+  t.prepend(caption);
+  return t;
+}
+
+function table(headers) {
+  const t = document.createElement('table');
+  const tr = document.createElement('tr');
+  for (const h of headers) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    tr.append(th);
+  }
+  t.append(tr);
+  return t;
+}
+
+function row(t, values, classes = []) {
+  const tr = document.createElement('tr');
+  values.forEach((v, i) => {
+    const td = document.createElement('td');
+    td.textContent = String(v);
+    if (classes[i]) td.className = classes[i];
+    tr.append(td);
+  });
+  t.append(tr);
+}
+
+function span(cls, text) {
+  const el = document.createElement('span');
+  el.className = cls;
+  el.textContent = text;
+  return el;
+}
+
+function code(cls, text) {
+  const el = document.createElement('code');
+  el.className = cls;
+  el.textContent = text;
+  return el;
 }
 
 // jumpTo puts the caret at a 1-based line and column (in characters).
@@ -212,16 +456,15 @@ function jumpTo(textarea, line, column) {
   const lines = textarea.value.split('\n');
   let offset = 0;
   for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
-  const chars = Array.from(lines[line - 1] || '').slice(0, column - 1).join('');
-  offset += chars.length;
+  offset += Array.from(lines[line - 1] || '').slice(0, column - 1).join('').length;
   textarea.focus();
   textarea.setSelectionRange(offset, offset + 1);
   const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
   textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
 }
 
-// wireFieldButtons shows the Copy and Try buttons of the field details,
-// which need JavaScript.
+// wireFieldButtons shows the Copy and Try buttons of the field details and
+// examples, which need JavaScript.
 function wireFieldButtons() {
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.hidden = false;
@@ -231,8 +474,7 @@ function wireFieldButtons() {
         button.textContent = 'Copied';
       } catch {
         button.textContent = 'Select and copy';
-        const code = button.parentElement.querySelector('code');
-        getSelection().selectAllChildren(code);
+        getSelection().selectAllChildren(button.parentElement.querySelector('code'));
       }
       setTimeout(() => { button.textContent = 'Copy'; }, 1500);
     });

@@ -1,0 +1,225 @@
+package main
+
+// Browser tests of the playground's tools, its accessibility and its
+// layout on a narrow screen.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+func TestClockSetsNow(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/elation/appointment/")
+	setValue(t, b, `[data-fb="expression"]`, `appointment_datetime > now() - duration("24h")`)
+	setValue(t, b, `[data-fb="clock"]`, "2016-10-14T00:00:00Z")
+	waitFor(t, b, "the value with the clock set", firstResult+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="clock-shown"]').textContent`); got != "now() is 2016-10-14T00:00:00Z" {
+		t.Errorf("the clock shown: %q", got)
+	}
+	setValue(t, b, `[data-fb="clock"]`, "")
+	waitFor(t, b, "the value on the real clock", firstResult+`.startsWith('false')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="clock-shown"]').textContent`); !strings.HasSuffix(got, "(your clock)") {
+		t.Errorf("the clock shown: %q", got)
+	}
+}
+
+func TestShareLinks(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/elation/appointment/")
+	const marker = "SHARE-PHI-5c1e"
+	setValue(t, b, `[data-fb="payload"]`, `{"appointment_type_title": "`+marker+`", "mode": "VIDEO"}`)
+	setValue(t, b, `[data-fb="expression"]`, `appointment_type_title.size()`)
+	waitFor(t, b, "the value", firstResult+`.startsWith('14')`)
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="share"]`)))
+	if jsEval[bool](t, b, `document.querySelector('[data-fb="share-panel"] .warning').offsetParent === null`) {
+		t.Fatal("no warning about patient data before a link is made")
+	}
+	link := func() string {
+		jsEval[any](t, b, `document.querySelector('[data-fb="share-url"]').value = ''`)
+		b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="share-copy"]`)))
+		waitFor(t, b, "the link", `document.querySelector('[data-fb="share-url"]').value.includes('#s=')`)
+		return jsEval[string](t, b, `document.querySelector('[data-fb="share-url"]').value`)
+	}
+	withoutPayload := link()
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="share-payload"]`)))
+	withPayload := link()
+	for _, l := range []string{withoutPayload, withPayload} {
+		if u := strings.SplitN(l, "#", 2)[0]; u != siteURL+"/events/elation/appointment/" || strings.Contains(l, "?") {
+			t.Errorf("the state is not only in the fragment: %s", l)
+		}
+	}
+
+	// A new browser opens each link.
+	other := newBrowser(t)
+	other.do(t, chromedp.Navigate(withoutPayload))
+	waitFor(t, other, "the shared expression's value", firstResult+`.startsWith('9')`) // "Follow-Up"
+	if got := jsEval[string](t, other, `document.querySelector('[data-fb="payload"]').value`); strings.Contains(got, marker) {
+		t.Error("the link without the payload carried it")
+	}
+	other.do(t, chromedp.Navigate(withPayload))
+	waitFor(t, other, "the shared payload's value", firstResult+`.startsWith('14')`)
+
+	for _, r := range requests.all() {
+		if strings.Contains(r, marker) || strings.Contains(r, "#s=") {
+			t.Errorf("a request carries shared state: %s", r)
+		}
+	}
+
+	// Clear empties everything, the link included.
+	other.do(t, chromedp.Click(chromedp.CSS(`[data-fb="clear"]`)))
+	state := jsEval[[]string](t, other, `[document.querySelector('[data-fb="payload"]').value, document.querySelector('[data-fb="expression"]').value, location.hash, String(localStorage.length + sessionStorage.length)]`)
+	if state[0] != "" || state[1] != "" || state[2] != "" || state[3] != "0" {
+		t.Errorf("after Clear: %q", state)
+	}
+}
+
+func TestARunawayEvaluationIsStoppedAndTheNextWorks(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	jsEval[any](t, b, `document.querySelector('[data-fb="playground"]').dataset.timeout = '200'`)
+	setValue(t, b, `[data-fb="expression"]`, `lists.range(100000).filter(i, i % 7 == 0).size()`)
+	waitFor(t, b, "the stop message", firstResult+`.includes('Stopped')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="status"]').textContent`); !strings.Contains(got, "restarted") && !strings.Contains(got, "Valid") {
+		t.Errorf("status after the stop: %q", got)
+	}
+	jsEval[any](t, b, `delete document.querySelector('[data-fb="playground"]').dataset.timeout`)
+	setValue(t, b, `[data-fb="expression"]`, `lists.range(10).size() + 32`)
+	waitFor(t, b, "a value from the restarted engine", firstResult+`.startsWith('42')`)
+}
+
+func TestBatchRun(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	setValue(t, b, `[data-fb="expression"]`, `mode == "VIDEO"`)
+	waitFor(t, b, "the value", firstResult+`.startsWith('true')`)
+	// A local file, read in the page.
+	file := filepath.Join(t.TempDir(), "appointments.ndjson")
+	ndjson := `{"mode": "VIDEO"}` + "\n" + `{"mode": "IN_PERSON"}` + "\n" + `{"mode": ` + "\n" + `{"mode": "VIDEO"}` + "\n"
+	if err := os.WriteFile(file, []byte(ndjson), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch"] summary`)))
+	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(`[data-fb="batch-file"]`)))
+	if err != nil || len(nodes) == 0 {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: nodes[0].BackendNodeID}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, b, "the file read", `document.querySelector('[data-fb="batch-input"]').value.includes('IN_PERSON')`)
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
+	waitFor(t, b, "the counts", `!!document.querySelector('[data-fb="batch-counts"]')`)
+	counts := jsEval[[]string](t, b, `[...document.querySelectorAll('[data-fb="batch-counts"] tr:nth-child(2) td')].map(td => td.textContent)`)
+	if want := []string{`mode == "VIDEO"`, "2", "1", "0", "1"}; fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("counts %q, want %q", counts, want)
+	}
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"]').textContent`); !strings.Contains(got, "line 3") {
+		t.Errorf("the broken line is not named: %.300s", got)
+	}
+	for _, r := range requests.all() {
+		if strings.Contains(r, "IN_PERSON") {
+			t.Errorf("the batch left the page: %s", r)
+		}
+	}
+}
+
+func TestSchemalessPayloadShowsItsInferredSchema(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	jsEval[any](t, b, `(() => { const s = document.querySelector('[data-fb="schema"]'); s.value = ''; s.dispatchEvent(new Event('change')); })()`)
+	setValue(t, b, `[data-fb="payload"]`, `{"visit": {"at": "2024-05-01T09:30:00Z"}}`)
+	setValue(t, b, `[data-fb="expression"]`, `visit.at + duration("1h")`)
+	waitFor(t, b, "the typed value", firstResult+`.includes('timestamp("2024-05-01T10:30:00Z")')`)
+	waitFor(t, b, "the inferred schema", `document.querySelector('[data-fb="inferred-schema"]').textContent.includes('"date-time"')`)
+	if jsEval[bool](t, b, `document.querySelector('[data-fb="inferred"]').hidden`) {
+		t.Error("the inferred schema is hidden")
+	}
+	if href := jsEval[string](t, b, `document.querySelector('[data-fb="inferred-download"]').href`); !strings.HasPrefix(href, "blob:") {
+		t.Errorf("the download link is %q", href)
+	}
+}
+
+func TestExampleLibraryTries(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/elation/message-thread/")
+	b.do(t, chromedp.Click(chromedp.CSS(`#examples li:first-child button.try`)))
+	waitFor(t, b, "the example's value", firstResult+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != `messages.exists(m, m.body.contains("appointment"))` {
+		t.Errorf("Try put %q in the expression", got)
+	}
+}
+
+// TestAccessibility runs axe-core (from npm) in the page: no serious or
+// critical violation on the catalog, a payload page and the playground.
+func TestAccessibility(t *testing.T) {
+	axe, err := os.ReadFile("../node_modules/axe-core/axe.min.js")
+	if err != nil {
+		t.Fatalf("axe-core: %v (npm ci installs it)", err)
+	}
+	b := newBrowser(t)
+	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/"} {
+		openPage(t, b, path)
+		// DevTools evaluation is not subject to the page's CSP.
+		jsEval[any](t, b, string(axe)+";true")
+		ctx, cancel := contextWithTimeout(b, 60*time.Second)
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))`, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var violations []struct {
+			ID, Impact, Help string
+			Nodes            []string
+		}
+		_ = json.Unmarshal([]byte(raw), &violations)
+		for _, v := range violations {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s: %s (%s): %s at %v", path, v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+	}
+}
+
+// TestNarrowScreen loads the pages 375 px wide: nothing scrolls sideways.
+// The screenshots go to build/screenshots for a person to look at.
+func TestNarrowScreen(t *testing.T) {
+	b := newBrowser(t)
+	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 375, Height: 812, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatal(err)
+	}
+	shots := filepath.Join("..", "build", "screenshots")
+	_ = os.MkdirAll(shots, 0o755)
+	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/"} {
+		openPage(t, b, path)
+		widths := jsEval[[]float64](t, b, `[document.documentElement.scrollWidth, window.innerWidth]`)
+		if widths[0] > widths[1] {
+			wide := jsEval[[]string](t, b, `[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)`)
+			t.Errorf("%s scrolls sideways at 375 px: %v wide; widest: %v", path, widths, wide)
+		}
+		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+		if err == nil {
+			name := strings.Trim(strings.ReplaceAll(path, "/", "-"), "-")
+			if name == "" {
+				name = "catalog"
+			}
+			_ = os.WriteFile(filepath.Join(shots, "375-"+name+".jpg"), png, 0o644)
+		}
+	}
+}
+
+// openPage loads a page and, where it has a playground, waits for it.
+func openPage(t *testing.T, b *browser, path string) {
+	t.Helper()
+	b.do(t, chromedp.Navigate(siteURL+path))
+	waitFor(t, b, "the page", `!document.querySelector('[data-fb="playground"]') || document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
+}
