@@ -3,23 +3,30 @@
 // playground's first result (the page's 'fieldbook:first-result' mark),
 // cold (a new browser profile: empty HTTP and code caches) and warm (the same
 // browser, loading the page again). It prints the runs and their medians.
+// With -batch N it times instead a batch run of N Appointment payloads
+// through one filter on the playground (its 'fieldbook:batch' measure, from
+// the click to the results on screen).
 //
 //	go run ./site/loadbench [-dir dist] [-runs 5] [-path /events/elation/appointment/]
+//	go run ./site/loadbench -batch 10000 [-runs 5]
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"fieldbook/schemas"
 	"fieldbook/site/static"
 )
 
@@ -31,6 +38,7 @@ func main() {
 	runs := flag.Int("runs", 5, "loads of each kind")
 	pagePath := flag.String("path", "/events/elation/appointment/", "the page to load")
 	chromium := flag.String("chromium", "/usr/bin/chromium", "the browser")
+	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
 	flag.Parse()
 
 	h, err := static.Handler(*dir)
@@ -43,6 +51,10 @@ func main() {
 	}
 	go http.Serve(ln, h)
 	url := "http://" + ln.Addr().String() + *pagePath
+	if *batch > 0 {
+		batchRuns("http://"+ln.Addr().String()+"/playground/", *chromium, *batch, *runs)
+		return
+	}
 
 	var cold, warm []timing
 	for i := 0; i < *runs; i++ {
@@ -137,4 +149,65 @@ func median(ts []timing, f func(timing) float64) float64 {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "loadbench:", err)
 	os.Exit(1)
+}
+
+// batchRuns times the playground's batch run of n payloads, runs times, in
+// one warm page.
+func batchRuns(url, chromium string, n, runs int) {
+	set, err := schemas.Load()
+	if err != nil {
+		fail(err)
+	}
+	s, _ := set.Get("elation/appointment")
+	var example map[string]any
+	b, _ := json.Marshal(s.Example())
+	_ = json.Unmarshal(b, &example)
+	var lines strings.Builder
+	for i := 0; i < n; i++ {
+		example["appointment_id"] = fmt.Sprint(67176890458 + i)
+		example["mode"] = map[bool]string{true: "VIDEO", false: "IN_PERSON"}[i%2 == 0]
+		line, _ := json.Marshal(example)
+		lines.Write(line)
+		lines.WriteByte('\n')
+	}
+	ndjson, _ := json.Marshal(lines.String())
+	ctx, cancel := browser(chromium)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		fail(err)
+	}
+	wait := func(js string) {
+		w, c := context.WithTimeout(ctx, 120*time.Second)
+		defer c()
+		if _, err := chromedp.Run(w, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(5*time.Millisecond))); err != nil {
+			fail(err)
+		}
+	}
+	wait(`document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
+	const filter = `mode == "VIDEO" && service_location.state == "CA"`
+	setup := fmt.Sprintf(`(() => {
+		const e = document.querySelector('[data-fb="expression"]'); e.value = %q; e.dispatchEvent(new Event('input', {bubbles: true}));
+		document.querySelectorAll('[data-fb="expression"]')[1].value = '';
+		document.querySelector('[data-fb="batch-input"]').value = %s;
+		return true })()`, filter, ndjson)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](setup)); err != nil {
+		fail(err)
+	}
+	var times []float64
+	for i := 0; i < runs; i++ {
+		click := `performance.clearMeasures('fieldbook:batch'); document.querySelector('[data-fb="batch-results"]').replaceChildren(); document.querySelector('[data-fb="batch-run"]').click(); true`
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](click)); err != nil {
+			fail(err)
+		}
+		wait(`performance.getEntriesByName('fieldbook:batch').length > 0 && !!document.querySelector('[data-fb="batch-counts"]')`)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[String(performance.getEntriesByName('fieldbook:batch')[0].duration), document.querySelector('[data-fb="batch-counts"] tr:nth-child(2)').textContent]`))
+		if err != nil {
+			fail(err)
+		}
+		d, _ := strconv.ParseFloat(v[0], 64)
+		times = append(times, d)
+		fmt.Printf("run %d: %.0f ms (%s)\n", i+1, d, v[1])
+	}
+	sort.Float64s(times)
+	fmt.Printf("median of %d: %d payloads through %s in %.0f ms\n", runs, n, filter, times[len(times)/2])
 }
