@@ -50,10 +50,18 @@ generate() {
   go tool templ generate -log-level error
 }
 
+# editor bundles the CodeMirror editors (site/editor) with esbuild.
+editor() {
+  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_modules/.bin/esbuild site/editor/editor.mjs --bundle --format=iife --minify --target=es2020 \
+    --log-level=warning --outfile="$BUILD/editor/editor.js"
+}
+
 site() {
   generate
   release_wasm
-  go run ./site build -out dist -wasm "$SHIPPED_WASM"
+  editor
+  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js"
 }
 
 # worker builds the Worker: syumai's runtime files, our entry, and the Go
@@ -126,10 +134,11 @@ test_all() {
   local unformatted
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
   [[ -z "$unformatted" ]] || { echo "not gofmt'd: $unformatted" >&2; exit 1; }
-  echo "== the shipped module" >&2
+  echo "== the shipped module and the editor bundle" >&2
   release_wasm
+  editor
   echo "== go test (native; the site's tests drive headless Chromium)" >&2
-  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" go test -count=1 ./...
+  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" go test -count=1 ./...
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 ./schemas/ ./wasm/...
   echo "== fuzz (short)" >&2

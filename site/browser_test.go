@@ -75,8 +75,12 @@ func runWithSite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	editor := os.Getenv("FIELDBOOK_EDITOR")
+	if editor == "" {
+		editor = "../build/editor/editor.js"
+	}
 	out := filepath.Join(dir, "dist")
-	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache"}); err != nil {
+	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache"}); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		return 1
 	}
@@ -313,7 +317,8 @@ func TestBrokenPayloadShowsItsDiagnostics(t *testing.T) {
 	}
 	// A diagnostic's position takes the reader to it.
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="diagnostics"] li.error button.jump`)))
-	if got := jsEval[bool](t, b, `document.activeElement === document.querySelector('[data-fb="payload"]')`); !got {
+	// The payload's editor takes the focus (CodeMirror's, over the textarea).
+	if got := jsEval[bool](t, b, `document.activeElement === document.querySelector('[data-fb="payload"]') || document.activeElement.classList.contains('fb-editor-json')`); !got {
 		t.Error("clicking a diagnostic does not move to the payload")
 	}
 }

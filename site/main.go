@@ -31,7 +31,7 @@ import (
 )
 
 const usage = `usage:
-  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-site-url URL]
+  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js] [-site-url URL]
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-now RFC3339] [--json] EXPRESSION
@@ -99,6 +99,7 @@ func build(args []string, stderr io.Writer) int {
 	fs := newFlags("build", stderr)
 	out := fs.String("out", "dist", "the directory to write")
 	wasm := fs.String("wasm", "build/fieldbook.opt.wasm", "the engine module to ship")
+	editor := fs.String("editor", "build/editor/editor.js", "the CodeMirror editors, bundled by esbuild")
 	siteURL := fs.String("site-url", "http://127.0.0.1:8080", "the site's absolute URL, for the sitemap")
 	cache := fs.String("cache", "build/cache", "where compressed copies are kept between builds")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
@@ -110,7 +111,7 @@ func build(args []string, stderr io.Writer) int {
 		return exitInvalid
 	}
 	start := time.Now()
-	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache})
+	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache})
 	if err != nil {
 		fmt.Fprintln(stderr, "build:", err)
 		return exitInvalid

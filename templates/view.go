@@ -9,6 +9,7 @@ type Assets struct {
 	CSS        string
 	CatalogJS  string
 	Playground string // the playground's page script
+	Editor     string // the CodeMirror editors it puts over its textareas
 	Worker     string // the Web Worker that runs the engine
 }
 

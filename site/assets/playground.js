@@ -33,12 +33,28 @@ function start(root) {
   const picker = $('schema');
   let schema = root.dataset.schema || '';
   let loadedExample = payloadEl.value;
+  const editors = globalThis.FieldbookEditor; // CodeMirror, when its bundle loaded
+  // setText sets a textarea's text, and its editor's.
+  const setText = (el, text) => {
+    el.value = text;
+    editors?.sync(el);
+  };
 
   statusEl.textContent = 'Loading the engine…';
   performance.mark('fieldbook:engine-start');
   const engine = createEngine(root.dataset.worker, () => {
     statusEl.textContent = 'The engine was restarted.';
   });
+  // complete asks the engine what fits at an offset of an expression; the
+  // editors use it for completion and hover.
+  const complete = (expression, offset) => engine.call('complete', {
+    schema, expression, offset, payload: schema ? undefined : payloadEl.value,
+  }, limit());
+  const attachExpression = (input) => editors?.attach(input, {
+    language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
+  });
+  editors?.attach(payloadEl, { language: 'json', label: 'Payload (JSON)' });
+  exprList.querySelectorAll('[data-fb="expression"]').forEach(attachExpression);
   engine.ready().then(
     () => {
       performance.mark('fieldbook:engine-ready');
@@ -78,6 +94,7 @@ function start(root) {
       const result = await engine.call('evaluate', { schema, payload, expression, now: clock }, limit());
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
+      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : result.diagnostics.filter((d) => d.source === 'expression'));
     }
     if (firstResult) {
       firstResult = false;
@@ -86,6 +103,7 @@ function start(root) {
     const validation = await engine.call('validate', { schema, payload }, limit());
     if (gen !== generation) return;
     showValidation(validation);
+    editors?.setDiagnostics(payloadEl, validation.diagnostics);
     await showInferred(payload, gen);
     root.dataset.ready = 'true';
   }
@@ -108,7 +126,9 @@ function start(root) {
       jump.textContent = d.line ? `${d.line}:${d.column}` : '–';
       jump.setAttribute('aria-label', d.line ? `${d.line}:${d.column}, go to line ${d.line}, column ${d.column}` : 'no position');
       jump.disabled = !d.line;
-      jump.addEventListener('click', () => jumpTo(payloadEl, d.line, d.column));
+      jump.addEventListener('click', () => {
+        if (!editors?.reveal(payloadEl, d.line, d.column)) jumpTo(payloadEl, d.line, d.column);
+      });
       li.append(jump, ' ', span('severity', d.severity), ' ', span('message', d.message));
       if (d.pointer) li.append(' ', code('pointer', d.pointer));
       return li;
@@ -151,7 +171,11 @@ function start(root) {
 
   const addButton = $('add-expression');
   addButton.hidden = false;
-  addButton.addEventListener('click', () => addExpression('').focus());
+  addButton.addEventListener('click', () => {
+    const input = addExpression('');
+    if (editors) editors.focus(input);
+    else input.focus();
+  });
   function addExpression(text) {
     const n = exprList.querySelectorAll('.expression').length + 1;
     const li = document.createElement('li');
@@ -171,13 +195,14 @@ function start(root) {
     out.setAttribute('aria-live', 'polite');
     li.append(label, input, out);
     exprList.append(li);
+    attachExpression(input);
     return input;
   }
   const expressions = () => [...exprList.querySelectorAll('[data-fb="expression"]')].map((e) => e.value);
   function setExpressions(list) {
     exprList.querySelectorAll('.expression').forEach((row, i) => { if (i > 0) row.remove(); });
     const [first = '', ...rest] = list;
-    exprList.querySelector('[data-fb="expression"]').value = first;
+    setText(exprList.querySelector('[data-fb="expression"]'), first);
     exprList.querySelector('[data-fb="result"]').replaceChildren();
     rest.forEach(addExpression);
   }
@@ -188,7 +213,8 @@ function start(root) {
       // Swap in the new schema's example, unless the reader pasted their own.
       if (schema && payloadEl.value === loadedExample) {
         const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
-        payloadEl.value = loadedExample = JSON.stringify(doc.examples[0], null, 2);
+        loadedExample = JSON.stringify(doc.examples[0], null, 2);
+        setText(payloadEl, loadedExample);
       }
       run();
     });
@@ -198,9 +224,10 @@ function start(root) {
   // expression and runs.
   root.addEventListener('fieldbook:try', (e) => {
     const input = exprList.querySelector('[data-fb="expression"]');
-    input.value = e.detail;
+    setText(input, e.detail);
     root.scrollIntoView({ block: 'start' });
-    input.focus();
+    if (editors) editors.focus(input);
+    else input.focus();
     run();
   });
 
@@ -228,7 +255,7 @@ function start(root) {
     }
   });
   $('clear').addEventListener('click', () => {
-    payloadEl.value = '';
+    setText(payloadEl, '');
     clockEl.value = '';
     setExpressions(['']);
     $('share-url').value = '';
@@ -250,7 +277,7 @@ function start(root) {
         schema = state.schema;
         if (picker) picker.value = schema;
       }
-      if (typeof state.payload === 'string') payloadEl.value = state.payload;
+      if (typeof state.payload === 'string') setText(payloadEl, state.payload);
       if (Array.isArray(state.expressions)) setExpressions(state.expressions.map(String));
       if (typeof state.now === 'string') clockEl.value = state.now;
       run();

@@ -32,6 +32,7 @@ import (
 type Options struct {
 	Out      string // the directory to write; emptied first
 	Wasm     string // the engine module to ship
+	Editor   string // the CodeMirror editors, bundled by esbuild
 	WasmExec string // the Go toolchain's wasm_exec.js
 	SiteURL  string // absolute base URL, for the sitemap
 	CacheDir string // where compressed copies are kept between builds; "" for none
@@ -100,6 +101,10 @@ func (b *builder) assets() error {
 	if err != nil {
 		return fmt.Errorf("wasm_exec.js: %w", err)
 	}
+	editor, err := os.ReadFile(b.opts.Editor)
+	if err != nil {
+		return fmt.Errorf("the editor bundle: %w (./build.sh builds it)", err)
+	}
 	wasmURL, err := b.hashed("fieldbook.wasm", wasm)
 	if err != nil {
 		return err
@@ -120,6 +125,7 @@ func (b *builder) assets() error {
 		{"site.css", assets.Read("site.css"), &a.CSS},
 		{"catalog.js", assets.Read("catalog.js"), &a.CatalogJS},
 		{"playground.js", assets.Read("playground.js"), &a.Playground},
+		{"editor.js", editor, &a.Editor},
 	} {
 		if *f.url, err = b.hashed(f.name, f.data); err != nil {
 			return err
