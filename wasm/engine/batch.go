@@ -3,11 +3,8 @@ package engine
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
-	"cel.dev/cel-go/common/types/ref"
 
 	"fieldbook/wasm/jsonpos"
 )
@@ -98,13 +95,9 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	case n > maxBatchExpressions:
 		return fail(requestError(fmt.Sprintf("a batch takes at most %d expressions, not %d", maxBatchExpressions, n)))
 	}
-	now := time.Now()
-	if req.Now != "" {
-		t, err := time.Parse(time.RFC3339Nano, req.Now)
-		if err != nil {
-			return fail(requestError(fmt.Sprintf("now %q is not an RFC 3339 time", req.Now)))
-		}
-		now = t
+	now, bad := parseClock(req.Now)
+	if bad != nil {
+		return fail(*bad)
 	}
 	items, d := e.splitBatch(req.Payloads)
 	if d != nil {
@@ -149,9 +142,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	if rowsWanted <= 0 {
 		rowsWanted = defaultBatchRows
 	}
-	clock := map[string]cel.LateBoundFunction{
-		"now": func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} },
-	}
+	clock := clockFunctions(now)
 	resp := BatchResponse{OK: true, Total: len(items), Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	for _, expr := range req.Expressions {
 		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
@@ -170,13 +161,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
 			top := celValue(it.value, schema.Root).(map[string]any)
-			vars := make(map[string]any, len(env.vars))
-			for name := range env.vars {
-				if v, ok := top[name]; ok {
-					vars[name] = v
-				}
-			}
-			act, _ := cel.FunctionVars(vars, clock)
+			act := activation(env, top, clock)
 			for c, p := range progs {
 				out, _, err := p.prg.Eval(act)
 				cell := BatchCell{OK: err == nil}

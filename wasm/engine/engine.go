@@ -54,7 +54,8 @@ type Engine struct {
 
 	mu        sync.Mutex
 	base      *cel.Env
-	envs      map[string]*celEnv // by schema id, or "?"+signature without a schema
+	envs      map[string]*celEnv // by schema id, or "?" + the inferred schema
+	lastEnvID uint64
 	programs  *lru
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
 }
@@ -309,6 +310,10 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload) (*celEnv, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An id, not the pointer, keys its programs: an evicted environment's
+	// address may be reused by a new one, which must not get its programs.
+	e.lastEnvID++
+	env.id = e.lastEnvID
 	e.envs[key] = env
 	return env, nil
 }

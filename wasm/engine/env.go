@@ -16,6 +16,7 @@ import (
 // celEnv is a typed CEL environment for one schema (or, without one, for
 // the schema inferred from a payload), built once and reused.
 type celEnv struct {
+	id  uint64 // names the environment in the program cache
 	env *cel.Env
 	// vars are the top-level variables and the schema nodes they read.
 	vars map[string]*schemas.Node

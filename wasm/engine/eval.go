@@ -75,13 +75,9 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if bad != nil {
 		return fail(*bad)
 	}
-	now := time.Now()
-	if req.Now != "" {
-		t, err := time.Parse(time.RFC3339Nano, req.Now)
-		if err != nil {
-			return fail(requestError(fmt.Sprintf("now %q is not an RFC 3339 time such as 2024-06-11T09:30:00Z", req.Now)))
-		}
-		now = t
+	now, bad := parseClock(req.Now)
+	if bad != nil {
+		return fail(*bad)
 	}
 	limit := e.limits.CostLimit
 	if req.CostLimit > 0 && req.CostLimit < limit {
@@ -99,19 +95,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if c.diags != nil {
 		return EvaluateResponse{OK: false, Diagnostics: c.diags}
 	}
-	vars := make(map[string]any, len(env.vars))
-	for name := range env.vars {
-		if v, ok := p.top[name]; ok {
-			vars[name] = v
-		}
-	}
-	act, err := cel.FunctionVars(vars, map[string]cel.LateBoundFunction{
-		"now": func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} },
-	})
-	if err != nil {
-		return fail(requestError(err.Error()))
-	}
-	out, det, err := c.prg.Eval(act)
+	out, det, err := c.prg.Eval(activation(env, p.top, clockFunctions(now)))
 	var spent uint64
 	if det != nil && det.ActualCost() != nil {
 		spent = *det.ActualCost()
@@ -129,13 +113,50 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	}
 }
 
+// parseClock reads the time now() returns: an RFC 3339 time, or "" for
+// the real time.
+func parseClock(s string) (time.Time, *Diagnostic) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		d := requestError(fmt.Sprintf("now %q is not an RFC 3339 time such as 2024-06-11T09:30:00Z", s))
+		return time.Time{}, &d
+	}
+	return t, nil
+}
+
+// clockFunctions binds now() to a time, for an activation.
+func clockFunctions(now time.Time) map[string]cel.LateBoundFunction {
+	return map[string]cel.LateBoundFunction{
+		"now": func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} },
+	}
+}
+
+// activation gives an expression the environment's variables that the
+// payload has, and the clock.
+func activation(env *celEnv, top map[string]any, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
+	vars := make(map[string]any, len(env.vars))
+	for name := range env.vars {
+		if v, ok := top[name]; ok {
+			vars[name] = v
+		}
+	}
+	act, err := cel.FunctionVars(vars, clock)
+	if err != nil {
+		panic(err) // vars is a plain map: FunctionVars cannot refuse it
+	}
+	return act
+}
+
 // compile parses, checks and plans an expression once per environment and
 // cost limit.
 func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 	if d := e.checkExpressionText(expr); d != nil {
 		return &compiled{diags: []Diagnostic{*d}}
 	}
-	key := fmt.Sprintf("%p\x00%d\x00%s", env, limit, expr)
+	key := fmt.Sprintf("%d\x00%d\x00%s", env.id, limit, expr)
 	e.mu.Lock()
 	cached, ok := e.programs.get(key)
 	e.mu.Unlock()
