@@ -233,7 +233,7 @@ func waitFor(t *testing.T, b *browser, what, js string) {
 func openPlayground(t *testing.T, b *browser, path string) {
 	t.Helper()
 	b.do(t, chromedp.Navigate(siteURL+path))
-	waitFor(t, b, "the playground's first result", `document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
+	waitFor(t, b, "the playground's first result and its editors", `document.querySelector('[data-fb="playground"]').dataset.ready === 'true' && !!document.querySelector('.fb-editor-json')`)
 }
 
 // setValue types into a textarea as a reader would, by replacing its text

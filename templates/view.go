@@ -120,6 +120,7 @@ type Playground struct {
 	Payload     string
 	Expressions []string
 	WorkerURL   string
+	EditorURL   string // the CodeMirror bundle, loaded once the engine has started
 }
 
 // SchemaOption is an entry of the schema picker.

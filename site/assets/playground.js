@@ -33,7 +33,9 @@ function start(root) {
   const picker = $('schema');
   let schema = root.dataset.schema || '';
   let loadedExample = payloadEl.value;
-  const editors = globalThis.FieldbookEditor; // CodeMirror, when its bundle loaded
+  // The CodeMirror editors arrive after the engine has started (below);
+  // until then the textareas are the editors.
+  let editors = null;
   // setText sets a textarea's text, and its editor's.
   const setText = (el, text) => {
     el.value = text;
@@ -53,8 +55,12 @@ function start(root) {
   const attachExpression = (input) => editors?.attach(input, {
     language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
   });
-  editors?.attach(payloadEl, { language: 'json', label: 'Payload (JSON)' });
-  exprList.querySelectorAll('[data-fb="expression"]').forEach(attachExpression);
+  loadEditors(root.dataset.editor).then((loaded) => {
+    editors = loaded;
+    editors.attach(payloadEl, { language: 'json', label: 'Payload (JSON)' });
+    exprList.querySelectorAll('[data-fb="expression"]').forEach(attachExpression);
+    if (root.dataset.ready === 'true') run(); // mark what is already shown
+  }, () => { /* the textareas stay: everything works without the editors */ });
   engine.ready().then(
     () => {
       performance.mark('fieldbook:engine-ready');
@@ -287,6 +293,19 @@ function start(root) {
   }
 
   wireBatch($, engine, () => ({ schema, expressions: expressions().filter((e) => e.trim()), now: now() }));
+}
+
+// loadEditors loads the CodeMirror bundle, which defines
+// globalThis.FieldbookEditor.
+function loadEditors(url) {
+  return new Promise((resolve, reject) => {
+    if (!url) return reject(new Error('no editor bundle'));
+    const script = document.createElement('script');
+    script.src = url;
+    script.onload = () => (globalThis.FieldbookEditor ? resolve(globalThis.FieldbookEditor) : reject(new Error('no editors')));
+    script.onerror = reject;
+    document.head.append(script);
+  });
 }
 
 // createEngine runs the engine in a Web Worker and calls it by message. A

@@ -209,6 +209,7 @@ func (b *builder) pages() error {
 		Schema: first.ID, Picker: true, Payload: exampleJSON(first),
 		Expressions: []string{`mode == "VIDEO" && service_location.state == "CA"`, "appointment_datetime"},
 		WorkerURL:   b.site.Assets.Worker,
+		EditorURL:   b.site.Assets.Editor,
 	}
 	for _, s := range b.set.All() {
 		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: sourceName(b.set, s.Source) + " " + s.Title() + " (" + s.ID + ")"})

@@ -85,6 +85,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		Payload:     p.Example,
 		Expressions: []string{s.Fields[0].CEL},
 		WorkerURL:   b.site.Assets.Worker,
+		EditorURL:   b.site.Assets.Editor,
 	}
 	return p, nil
 }
