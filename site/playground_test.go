@@ -160,13 +160,49 @@ func TestExampleLibraryTries(t *testing.T) {
 }
 
 // TestAccessibility runs axe-core (from npm) in the page: no serious or
-// critical violation on the catalog, a payload page and the playground.
+// critical violation on the catalog, a payload page and the playground, in
+// the light and the dark colour scheme.
 func TestAccessibility(t *testing.T) {
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			b := newBrowser(t)
+			emulateScheme(t, b, scheme)
+			checkAccessibility(t, b)
+		})
+	}
+}
+
+func emulateScheme(t *testing.T, b *browser, scheme string) {
+	t.Helper()
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDarkModeFollowsTheSystem: with prefers-color-scheme dark, the page and
+// the editors are dark, text light.
+func TestDarkModeFollowsTheSystem(t *testing.T) {
+	b := newBrowser(t)
+	emulateScheme(t, b, "dark")
+	openPage(t, b, "/events/elation/appointment/")
+	got := jsEval[[]float64](t, b, `(() => {
+		const lum = (c) => { const [r, g, b] = c.match(/\d+/g).map(Number); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+		const body = getComputedStyle(document.body);
+		const editor = getComputedStyle(document.querySelector('.fb-editor-json').shadowRoot.querySelector('.cm-editor'));
+		return [lum(body.backgroundColor), lum(body.color), lum(editor.backgroundColor)];
+	})()`)
+	if got[0] > 60 || got[1] < 150 || got[2] > 60 {
+		t.Errorf("in dark mode: background %.0f, text %.0f, editor %.0f (of 255)", got[0], got[1], got[2])
+	}
+}
+
+func checkAccessibility(t *testing.T, b *browser) {
 	axe, err := os.ReadFile("../node_modules/axe-core/axe.min.js")
 	if err != nil {
 		t.Fatalf("axe-core: %v (npm ci installs it)", err)
 	}
-	b := newBrowser(t)
 	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/"} {
 		openPage(t, b, path)
 		// DevTools evaluation is not subject to the page's CSP.
