@@ -51,7 +51,7 @@ func Build(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.RemoveAll(opts.Out); err != nil {
+	if err := emptyDir(opts.Out); err != nil {
 		return nil, err
 	}
 	b := &builder{opts: opts, set: set, eng: engine.New(set, engine.DefaultLimits), site: &Site{}}
@@ -62,6 +62,24 @@ func Build(opts Options) (*Site, error) {
 		}
 	}
 	return b.site, nil
+}
+
+// emptyDir empties the output directory, keeping the directory itself, so
+// that a server already serving it (./build.sh serve) sees the new build.
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type builder struct {
