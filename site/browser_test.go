@@ -27,6 +27,7 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/site/generate"
+	"fieldbook/site/headless"
 	"fieldbook/site/static"
 )
 
@@ -123,22 +124,8 @@ func (b *browser) snapshot(list *[]string) []string {
 // newBrowser starts headless Chromium with the flags this machine needs.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath()),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ctx, cancel := headless.Start(t.TempDir(), chromedp.WindowSize(1280, 900))
+	t.Cleanup(cancel)
 	b := &browser{ctx: ctx}
 	if err := chromedp.Do(ctx); err != nil { // start the browser
 		t.Fatalf("chromium did not start: %v", err)
@@ -192,13 +179,6 @@ func exceptionText(ev *runtime.EventExceptionThrown) string {
 		return ev.ExceptionDetails.Exception.Description
 	}
 	return ""
-}
-
-func chromiumPath() string {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	return "/usr/bin/chromium"
 }
 
 func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {

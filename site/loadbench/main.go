@@ -27,6 +27,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"fieldbook/schemas"
+	"fieldbook/site/headless"
 	"fieldbook/site/static"
 )
 
@@ -37,7 +38,7 @@ func main() {
 	dir := flag.String("dir", "dist", "the built site")
 	runs := flag.Int("runs", 5, "loads of each kind")
 	pagePath := flag.String("path", "/events/elation/appointment/", "the page to load")
-	chromium := flag.String("chromium", "/usr/bin/chromium", "the browser")
+	chromium := flag.String("chromium", headless.ExecPath(), "the browser")
 	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
 	flag.Parse()
 
@@ -86,20 +87,8 @@ func browser(path string) (context.Context, context.CancelFunc) {
 	if err != nil {
 		fail(err)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(profile),
-	)
-	ctx, cancel := chromedp.NewContext(actx)
-	return ctx, func() { cancel(); cancelAlloc(); os.RemoveAll(profile) }
+	ctx, cancel := headless.Start(profile, chromedp.ExecPath(path))
+	return ctx, func() { cancel(); os.RemoveAll(profile) }
 }
 
 // load navigates to url and waits for the first playground result.

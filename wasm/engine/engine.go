@@ -82,45 +82,30 @@ func (e *Engine) Call(method string, request []byte) (response []byte) {
 	case "schemas":
 		resp = e.Schemas()
 	case "validate":
-		var req ValidateRequest
-		if d := decodeRequest(request, &req); d != nil {
-			return mustJSON(failure(d.Message))
-		}
-		resp = e.Validate(req)
+		resp = serve(request, e.Validate)
 	case "check":
-		var req CheckRequest
-		if d := decodeRequest(request, &req); d != nil {
-			return mustJSON(failure(d.Message))
-		}
-		resp = e.Check(req)
+		resp = serve(request, e.Check)
 	case "evaluate":
-		var req EvaluateRequest
-		if d := decodeRequest(request, &req); d != nil {
-			return mustJSON(failure(d.Message))
-		}
-		resp = e.Evaluate(req)
-	case "infer":
-		var req InferRequest
-		if d := decodeRequest(request, &req); d != nil {
-			return mustJSON(failure(d.Message))
-		}
-		resp = e.Infer(req)
-	case "batch":
-		var req BatchRequest
-		if d := decodeRequest(request, &req); d != nil {
-			return mustJSON(failure(d.Message))
-		}
-		resp = e.Batch(req)
+		resp = serve(request, e.Evaluate)
 	case "complete":
-		var req CompleteRequest
-		if d := decodeRequest(request, &req); d != nil {
-			return mustJSON(failure(d.Message))
-		}
-		resp = e.Complete(req)
+		resp = serve(request, e.Complete)
+	case "infer":
+		resp = serve(request, e.Infer)
+	case "batch":
+		resp = serve(request, e.Batch)
 	default:
 		resp = failure(fmt.Sprintf("unknown method %q: use version, schemas, validate, check, evaluate, complete, infer or batch", method))
 	}
 	return mustJSON(resp)
+}
+
+// serve decodes a request and hands it to a method.
+func serve[Req, Resp any](raw []byte, method func(Req) Resp) any {
+	var req Req
+	if d := decodeRequest(raw, &req); d != nil {
+		return failure(d.Message)
+	}
+	return method(req)
 }
 
 // decodeRequest reads a request object strictly: a misspelt member would

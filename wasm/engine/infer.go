@@ -3,7 +3,8 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -50,12 +51,7 @@ func inferDocument(v any) []byte {
 	root.write(&b, in, true)
 	if len(in.defs) > 0 {
 		b.WriteString(`, "$defs": {`)
-		names := make([]string, 0, len(in.defs))
-		for name := range in.defs {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for i, name := range names {
+		for i, name := range slices.Sorted(maps.Keys(in.defs)) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -167,12 +163,7 @@ func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
 	if s.props != nil {
 		sep()
 		b.WriteString(`"properties": {`)
-		names := make([]string, 0, len(s.props))
-		for k := range s.props {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for i, k := range names {
+		for i, k := range slices.Sorted(maps.Keys(s.props)) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -210,12 +201,7 @@ func (s *shape) typeList() []string {
 // name gives every array element that is an object a $defs name, named
 // after the array's property (MembersItem), so each has a CEL type.
 func (in *inferrer) name(s *shape, prop string) {
-	names := make([]string, 0, len(s.props))
-	for k := range s.props {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(s.props)) {
 		in.name(s.props[k], k)
 	}
 	if s.items == nil {
