@@ -9,6 +9,12 @@
 //
 //	go run ./site/loadbench [-dir dist] [-runs 5] [-path /events/elation/appointment/]
 //	go run ./site/loadbench -batch 10000 [-runs 5]
+//
+// With -calls N it times N check + evaluate round trips from the page to
+// the engine's worker, warm: the same expression (its program cached), and
+// a new expression each time (checked afresh).
+//
+//	go run ./site/loadbench -calls 200
 package main
 
 import (
@@ -40,6 +46,7 @@ func main() {
 	pagePath := flag.String("path", "/events/elation/appointment/", "the page to load")
 	chromium := flag.String("chromium", headless.ExecPath(), "the browser")
 	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
+	calls := flag.Int("calls", 0, "time this many warm check + evaluate calls instead")
 	flag.Parse()
 
 	h, err := static.Handler(*dir)
@@ -52,6 +59,10 @@ func main() {
 	}
 	go http.Serve(ln, h)
 	url := "http://" + ln.Addr().String() + *pagePath
+	if *calls > 0 {
+		callRuns("http://"+ln.Addr().String()+*pagePath, *chromium, *calls)
+		return
+	}
 	if *batch > 0 {
 		batchRuns("http://"+ln.Addr().String()+"/playground/", *chromium, *batch, *runs)
 		return
@@ -199,4 +210,48 @@ func batchRuns(url, chromium string, n, runs int) {
 	}
 	sort.Float64s(times)
 	fmt.Printf("median of %d: %d payloads through %s in %.0f ms\n", runs, n, filter, times[len(times)/2])
+}
+
+// callRuns times warm check + evaluate round trips through a worker of the
+// page's own engine.
+func callRuns(url, chromium string, n int) {
+	ctx, cancel := browser(chromium)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		fail(err)
+	}
+	const typical = `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`
+	script := fmt.Sprintf(`(async () => {
+		const root = document.querySelector('[data-fb="playground"]');
+		const w = new Worker(root.dataset.worker);
+		await new Promise((resolve) => { w.onmessage = (e) => { if (e.data.type === 'ready') resolve(); }; });
+		let id = 0;
+		const call = (method, request) => new Promise((resolve) => {
+			const mine = ++id;
+			w.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.response); };
+			w.postMessage({ id: mine, method, request });
+		});
+		const schema = root.dataset.schema, payload = document.querySelector('[data-fb="payload"]').value, now = '2024-01-01T00:00:00Z';
+		const time = async (expr) => {
+			const t = performance.now();
+			const c = await call('check', { schema, expression: expr });
+			const r = await call('evaluate', { schema, payload, expression: expr, now });
+			if (!c.ok || !r.ok) throw new Error(JSON.stringify([c, r]));
+			return performance.now() - t;
+		};
+		for (let i = 0; i < 20; i++) await time(%[1]q);
+		const same = [], fresh = [];
+		for (let i = 0; i < %[2]d; i++) same.push(await time(%[1]q));
+		for (let i = 0; i < %[2]d; i++) fresh.push(await time(%[1]q + ' || ' + i + ' == -1'));
+		const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+		w.terminate();
+		return [median(same), median(fresh)];
+	})()`, typical, n)
+	wait, c := context.WithTimeout(ctx, 120*time.Second)
+	defer c()
+	v, err := chromedp.Run(wait, chromedp.Evaluate[[]float64](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("median of %d warm check + evaluate round trips, page to worker: same expression %.2f ms, new expression each time %.2f ms\n", n, v[0], v[1])
 }
