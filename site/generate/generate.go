@@ -188,16 +188,23 @@ func (b *builder) sourceCard(src schemas.Source, models bool) templates.SourceCa
 
 func (b *builder) pages() error {
 	cat := templates.Catalog{Meta: b.meta("Catalog", "Webhook event payloads of healthcare integrations, field by field, with a CEL playground.", "/")}
-	var cards []templates.SourceCard
+	// Each source with its card: the card is what pages show, the source
+	// holds the payload ids.
+	type source struct {
+		src  schemas.Source
+		card templates.SourceCard
+	}
+	var sources []source
+	names := map[string]string{} // source id -> name
 	for _, src := range b.set.Catalog.EventSources {
 		c := b.sourceCard(src, false)
 		cat.EventSources = append(cat.EventSources, c)
-		cards = append(cards, c)
+		sources = append(sources, source{src, c})
 	}
 	for _, src := range b.set.Catalog.ModelSources {
 		c := b.sourceCard(src, true)
 		cat.ModelSources = append(cat.ModelSources, c)
-		cards = append(cards, c)
+		sources = append(sources, source{src, c})
 	}
 	for _, d := range b.set.Catalog.ActionDestinations {
 		cat.Destinations = append(cat.Destinations, d.Name)
@@ -206,12 +213,14 @@ func (b *builder) pages() error {
 	if err := b.render("/", templates.CatalogPage(cat)); err != nil {
 		return err
 	}
-	for _, card := range cards {
+	for _, source := range sources {
+		card := source.card
+		names[source.src.ID] = source.src.Name
 		page := templates.Source{Meta: b.meta(card.Name, card.Name+": documented payloads.", card.URL), Source: card}
 		if err := b.render(card.URL, templates.SourcePage(page)); err != nil {
 			return err
 		}
-		for _, id := range payloadIDs(card) {
+		for _, id := range source.src.Payloads {
 			s, _ := b.set.Get(id)
 			view, err := b.payloadView(s, card)
 			if err != nil {
@@ -230,29 +239,12 @@ func (b *builder) pages() error {
 		EditorURL:   b.site.Assets.Editor,
 	}
 	for _, s := range b.set.All() {
-		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: sourceName(b.set, s.Source) + " " + s.Title() + " (" + s.ID + ")"})
+		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")"})
 	}
 	if err := b.render("/playground/", templates.PlaygroundPage(b.meta("Playground", "Try CEL expressions on any webhook payload, in your browser.", "/playground/"), pg)); err != nil {
 		return err
 	}
 	return b.render("/404.html", templates.NotFound(b.meta("Page not found", "No page at this address.", "/404.html")))
-}
-
-func payloadIDs(c templates.SourceCard) []string {
-	var ids []string
-	for _, p := range c.Payloads {
-		ids = append(ids, strings.TrimSuffix(strings.TrimPrefix(p.URL, "/events/"), "/"))
-	}
-	return ids
-}
-
-func sourceName(set *schemas.Set, id string) string {
-	for _, s := range append(append([]schemas.Source{}, set.Catalog.EventSources...), set.Catalog.ModelSources...) {
-		if s.ID == id {
-			return s.Name
-		}
-	}
-	return id
 }
 
 func (b *builder) schemaFiles() error {
