@@ -33,6 +33,12 @@ type Node struct {
 	Required    []string
 	Items       *Node
 	Defs        map[string]*Node
+	// AdditionalProperties and PatternProperties describe the values of
+	// an object whose keys are data (answer labels, ids): a map. A bare
+	// true is an empty node (any value); false is NoAdditional.
+	AdditionalProperties *Node
+	NoAdditional         bool
+	PatternProperties    []Property // Name is the pattern
 
 	XType          string       // the source's declared type name, verbatim
 	XTags          []string     // ID, PII, HI
@@ -114,6 +120,29 @@ func (n *Node) IsRequired(name string) bool {
 		}
 	}
 	return false
+}
+
+// IsMap tells an object whose keys are data rather than named fields: it
+// describes its values (additionalProperties or patternProperties) and
+// names no properties. CEL types it map(string, T).
+func (n *Node) IsMap() bool {
+	return len(n.Properties) == 0 && (n.AdditionalProperties != nil || len(n.PatternProperties) > 0)
+}
+
+// MapValues is the schema of a map's values, or nil when they may be
+// anything (a bare true, or several patterns).
+func (n *Node) MapValues() *Node {
+	var vals []*Node
+	if n.AdditionalProperties != nil {
+		vals = append(vals, n.AdditionalProperties)
+	}
+	for _, p := range n.PatternProperties {
+		vals = append(vals, p.Node)
+	}
+	if len(vals) != 1 || (vals[0].Ref == "" && len(vals[0].Types) == 0) {
+		return nil
+	}
+	return vals[0]
 }
 
 // Property returns the named property's node, or nil.
@@ -356,8 +385,8 @@ func parseNode(o *object, at string) (*Node, error) {
 		v := o.vals[k]
 		var err error
 		switch k {
-		case "$schema", "$id":
-			// identity of the document; the loader checks $id
+		case "$schema", "$id", "$comment":
+			// identity of the document (the loader checks $id), and notes
 		case "$ref":
 			n.Ref, err = asString(v)
 		case "type":
@@ -417,6 +446,36 @@ func parseNode(o *object, at string) (*Node, error) {
 						return nil, err
 					}
 					n.Properties = append(n.Properties, Property{Name: name, Node: p})
+				}
+			}
+		case "additionalProperties":
+			if b, isBool := v.(bool); isBool {
+				if b {
+					n.AdditionalProperties = &Node{}
+				} else {
+					n.NoAdditional = true
+				}
+				break
+			}
+			var child *object
+			if child, err = asObject(v); err == nil {
+				if n.AdditionalProperties, err = parseNode(child, at+"/additionalProperties"); err != nil {
+					return nil, err
+				}
+			}
+		case "patternProperties":
+			var pats *object
+			if pats, err = asObject(v); err == nil {
+				for _, pat := range pats.keys {
+					var child *object
+					if child, err = asObject(pats.vals[pat]); err != nil {
+						break
+					}
+					var p *Node
+					if p, err = parseNode(child, at+"/patternProperties/"+pat); err != nil {
+						return nil, err
+					}
+					n.PatternProperties = append(n.PatternProperties, Property{Name: pat, Node: p})
 				}
 			}
 		case "items":

@@ -304,6 +304,18 @@ func (r resolver) resolve(n *Node, celType, at string) error {
 			return err
 		}
 	}
+	values := n.PatternProperties
+	if n.AdditionalProperties != nil {
+		values = append([]Property{{Name: "additionalProperties", Node: n.AdditionalProperties}}, values...)
+	}
+	for _, v := range values {
+		if v.Node.Ref == "" && len(v.Node.Properties) > 0 {
+			return fmt.Errorf("%s: a map of inline objects; name the value type in $defs", at)
+		}
+		if err := r.resolve(v.Node, celType, at+"{}"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

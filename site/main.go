@@ -5,7 +5,7 @@
 //	go run ./site build [-out dist] [-wasm build/fieldbook.opt.wasm]
 //	go run ./site serve [-dir dist] [-addr 127.0.0.1:8080]
 //	go run ./site validate -schema elation/appointment [--json] payload.json
-//	go run ./site eval -schema elation/appointment -payload p.json [-now T] [--json] 'expr'
+//	go run ./site eval -schema elation/appointment -payload p.json [-dialect morf|cel] [-now T] [--json] 'expr'
 //
 // Exit status: 0 ok, 1 invalid payload or failed expression, 2 bad usage.
 package main
@@ -34,8 +34,10 @@ const usage = `usage:
   site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js] [-site-url URL]
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
-  site eval -schema ID -payload FILE|- [-now RFC3339] [--json] EXPRESSION
-A schema ID looks like elation/appointment; -schema "" means none.`
+  site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
+A schema ID looks like elation/appointment; -schema "" means none. The
+dialect is Morf's workflow CEL (morf) or cel-go with its extensions (cel);
+by default the schema's source decides (morf without a schema).`
 
 // exit statuses
 const (
@@ -213,6 +215,7 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	schema := fs.String("schema", "", "the schema id")
 	payloadFile := fs.String("payload", "", "the payload file, or - for standard input")
 	now := fs.String("now", "", "the RFC 3339 time now() returns (default: the real time)")
+	dialect := fs.String("dialect", "", "morf (Morf's workflow CEL) or cel (cel-go and its extensions); default: the schema's")
 	asJSON := fs.Bool("json", false, "print the response object")
 	rest, err := parse(fs, args)
 	if err != nil || len(rest) != 1 || *payloadFile == "" {
@@ -226,7 +229,7 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	resp := newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Payload: payload, Expression: rest[0], Now: *now})
+	resp := newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Dialect: *dialect, Payload: payload, Expression: rest[0], Now: *now})
 	if code := requestProblem(resp.Diagnostics, stderr); code != exitOK && !*asJSON {
 		return code
 	}

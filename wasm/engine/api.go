@@ -61,6 +61,7 @@ type ValidateResponse struct {
 // the variables.
 type CheckRequest struct {
 	Schema     string `json:"schema"`
+	Dialect    string `json:"dialect,omitempty"`
 	Expression string `json:"expression"`
 	Payload    string `json:"payload,omitempty"`
 }
@@ -74,6 +75,7 @@ type Cost struct {
 // CheckResponse gives the expression's output type and estimated cost.
 type CheckResponse struct {
 	OK          bool         `json:"ok"`
+	Dialect     string       `json:"dialect,omitempty"` // the dialect the expression was checked in
 	Type        string       `json:"type,omitempty"`
 	Cost        *Cost        `json:"cost,omitempty"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
@@ -84,6 +86,7 @@ type CheckResponse struct {
 // cost limit for this call; 0 keeps the default.
 type EvaluateRequest struct {
 	Schema     string `json:"schema"`
+	Dialect    string `json:"dialect,omitempty"`
 	Payload    string `json:"payload"`
 	Expression string `json:"expression"`
 	Now        string `json:"now,omitempty"`
@@ -93,6 +96,7 @@ type EvaluateRequest struct {
 // EvaluateResponse carries the result as JSON (Value) and as CEL (Display).
 type EvaluateResponse struct {
 	OK          bool         `json:"ok"`
+	Dialect     string       `json:"dialect,omitempty"` // the dialect the expression ran in
 	Type        string       `json:"type,omitempty"`
 	Value       any          `json:"value"`
 	Display     string       `json:"display,omitempty"`
@@ -104,6 +108,7 @@ type EvaluateResponse struct {
 // expression.
 type CompleteRequest struct {
 	Schema     string `json:"schema"`
+	Dialect    string `json:"dialect,omitempty"`
 	Expression string `json:"expression"`
 	Offset     int    `json:"offset"`
 	Payload    string `json:"payload,omitempty"`

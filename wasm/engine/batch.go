@@ -23,6 +23,7 @@ const (
 // per-payload rows returned (default 500); the counts cover every payload.
 type BatchRequest struct {
 	Schema      string   `json:"schema"`
+	Dialect     string   `json:"dialect,omitempty"`
 	Payloads    string   `json:"payloads"`
 	Expressions []string `json:"expressions"`
 	Now         string   `json:"now,omitempty"`
@@ -89,6 +90,10 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	if bad != nil {
 		return fail(*bad)
 	}
+	dialect, bad := e.dialectFor(req.Dialect, s)
+	if bad != nil {
+		return fail(*bad)
+	}
 	switch n := len(req.Expressions); {
 	case n == 0:
 		return fail(requestError("a batch needs at least one expression"))
@@ -122,7 +127,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			schema, _ = inferredSchema(map[string]any{})
 		}
 	}
-	env, err := e.envFor(schema, nil)
+	env, err := e.envFor(schema, nil, dialect)
 	if err != nil {
 		return fail(requestError("the CEL environment could not be built: " + err.Error()))
 	}
@@ -160,14 +165,14 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
-			top := celValue(it.value, schema.Root).(map[string]any)
+			top := celValue(it.value, schema.Root, dialect == DialectMorf).(map[string]any)
 			act := activation(env, top, clock)
 			for c, p := range progs {
 				out, _, err := p.prg.Eval(act)
 				cell := BatchCell{OK: err == nil}
 				switch {
 				case err != nil:
-					cell.Error = e.runtimeError(p.ast, err, e.limits.CostLimit).Message
+					cell.Error = e.runtimeError(env, p.ast, err, e.limits.CostLimit).Message
 					resp.Counts[c].Error++
 					noteError(BatchError{Index: i, Line: it.line, Expression: c, Message: cell.Error})
 				case out == types.True:

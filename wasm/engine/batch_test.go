@@ -49,7 +49,7 @@ func TestBatchCountsEveryPayload(t *testing.T) {
 	if len(resp.Rows) != 10 || resp.Rows[3].Values[1].Display != "3" || resp.Rows[7].Error == "" || resp.Rows[7].Line != 8 {
 		t.Errorf("rows %+v", resp.Rows[:10])
 	}
-	if len(resp.Errors) != maxBatchErrors || resp.Errors[0].Expression != 2 || !strings.Contains(resp.Errors[0].Message, "no such key") {
+	if len(resp.Errors) != maxBatchErrors || resp.Errors[0].Expression != 2 || !strings.Contains(resp.Errors[0].Message, "service_location.phone_number.country_code is absent") {
 		t.Errorf("first errors %+v", resp.Errors[:3])
 	}
 }

@@ -15,20 +15,20 @@ const typicalExpr = `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_S
 func BenchmarkEnvBuild(b *testing.B) {
 	e := newEngine(b)
 	s := schemaByID(b, e, "elation/appointment")
-	base, err := cel.NewEnv(baseOptions(DefaultLimits)...)
+	base, err := cel.NewEnv(dialectOptions(DialectCEL, DefaultLimits)...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("base", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := cel.NewEnv(baseOptions(DefaultLimits)...); err != nil {
+			if _, err := cel.NewEnv(dialectOptions(DialectCEL, DefaultLimits)...); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("schema", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := newSchemaEnv(base, s); err != nil {
+			if _, err := newSchemaEnv(base, s, DialectCEL); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -40,7 +40,7 @@ func BenchmarkEnvBuild(b *testing.B) {
 func BenchmarkCheck(b *testing.B) {
 	e := newEngine(b)
 	s := schemaByID(b, e, "elation/appointment")
-	env, err := e.envFor(s, nil)
+	env, err := e.envFor(s, nil, DialectCEL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func BenchmarkCheck(b *testing.B) {
 func BenchmarkEvaluate(b *testing.B) {
 	e := newEngine(b)
 	payload := exampleText(b, schemaByID(b, e, "elation/appointment"))
-	req := EvaluateRequest{Schema: "elation/appointment", Payload: payload, Expression: typicalExpr, Now: "2024-01-01T00:00:00Z"}
+	req := EvaluateRequest{Schema: "elation/appointment", Dialect: DialectCEL, Payload: payload, Expression: typicalExpr, Now: "2024-01-01T00:00:00Z"}
 	if r := e.Evaluate(req); !r.OK {
 		b.Fatal(r.Diagnostics)
 	}
@@ -77,7 +77,7 @@ func BenchmarkEvaluateNewPayload(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: payloads[i%2], Expression: typicalExpr, Now: "2024-01-01T00:00:00Z"})
+		e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Dialect: DialectCEL, Payload: payloads[i%2], Expression: typicalExpr, Now: "2024-01-01T00:00:00Z"})
 	}
 }
 

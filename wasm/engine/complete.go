@@ -18,7 +18,7 @@ import (
 // comprehension variables in scope, functions, macros, enum constants and
 // literals.
 func (e *Engine) Complete(req CompleteRequest) CompleteResponse {
-	env, diag := e.envForRequest(req.Schema, req.Payload)
+	env, diag := e.envForRequest(req.Schema, req.Dialect, req.Payload)
 	runes := []rune(req.Expression)
 	offset := min(max(req.Offset, 0), len(runes))
 	start := offset

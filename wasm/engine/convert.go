@@ -15,7 +15,9 @@ import (
 // RFC 3339 strings of date-time fields become timestamps. A value that does
 // not fit its declared type (a quirk such as "" for a timestamp) is kept as
 // the payload has it, so an expression sees what was sent, never a guess.
-func celValue(v any, n *schemas.Node) any {
+// Where null is absent (the morf dialect), an object's null members are
+// left out: such a field is not there.
+func celValue(v any, n *schemas.Node, nullIsAbsent bool) any {
 	if n != nil {
 		n = n.Resolved()
 	}
@@ -23,11 +25,16 @@ func celValue(v any, n *schemas.Node) any {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, child := range v {
+			if child == nil && nullIsAbsent {
+				continue
+			}
 			var cn *schemas.Node
 			if n != nil && n.Type() == "object" {
-				cn = n.Property(k)
+				if cn = n.Property(k); cn == nil && n.IsMap() {
+					cn = n.MapValues()
+				}
 			}
-			out[k] = celValue(child, cn)
+			out[k] = celValue(child, cn, nullIsAbsent)
 		}
 		return out
 	case []any:
@@ -37,7 +44,7 @@ func celValue(v any, n *schemas.Node) any {
 		}
 		out := make([]any, len(v))
 		for i, child := range v {
-			out[i] = celValue(child, items)
+			out[i] = celValue(child, items, nullIsAbsent)
 		}
 		return out
 	case json.Number:

@@ -53,8 +53,8 @@ type Engine struct {
 	limits Limits
 
 	mu        sync.Mutex
-	base      *cel.Env
-	envs      map[string]*celEnv // by schema id, or "?" + the inferred schema
+	base      map[string]*cel.Env // by dialect
+	envs      map[string]*celEnv  // by dialect and schema id, or "?" + the inferred schema
 	lastEnvID uint64
 	programs  *lru
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
@@ -62,7 +62,7 @@ type Engine struct {
 
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
-	return &Engine{set: set, limits: limits, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize)}
+	return &Engine{set: set, limits: limits, base: map[string]*cel.Env{}, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize)}
 }
 
 // Call serves one request, as JSON in and JSON out, for every front end:
@@ -193,12 +193,30 @@ type parsedPayload struct {
 	schemaID string
 	text     string
 	value    any
-	top      map[string]any // the CEL variables, converted
 	warnings []jsonpos.Warning
 	err      *Diagnostic
 	// inferred describes a payload read without a schema; its types type
 	// the expressions over it.
 	inferred *schemas.Schema
+	root     *schemas.Node // the schema's root, or the inferred one's
+
+	mu   sync.Mutex
+	tops map[string]map[string]any // the CEL variables by dialect, converted on first use
+}
+
+// top is the payload's top-level fields as the dialect's CEL reads them.
+func (p *parsedPayload) top(dialect string) map[string]any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t, ok := p.tops[dialect]; ok {
+		return t
+	}
+	if p.tops == nil {
+		p.tops = map[string]map[string]any{}
+	}
+	t := celValue(p.value, p.root, dialect == DialectMorf).(map[string]any)
+	p.tops[dialect] = t
+	return t
 }
 
 // readPayload parses payload text for schema s (nil for none), reusing the
@@ -221,24 +239,21 @@ func (e *Engine) readPayload(s *schemas.Schema, text string) *parsedPayload {
 	case perr != nil:
 		p.err = &Diagnostic{Severity: SeverityError, Message: perr.Message, Line: perr.Line, Column: perr.Column, Source: "payload"}
 	default:
-		obj, ok := v.(map[string]any)
-		if !ok {
+		if _, ok := v.(map[string]any); !ok {
 			p.err = &Diagnostic{Severity: SeverityError, Message: fmt.Sprintf("the payload is %s; it must be a JSON object, whose top-level fields are the variables", describeJSON(v)), Line: 1, Column: 1, Source: "payload"}
 			break
 		}
 		p.value, p.warnings = v, warnings
-		root := (*schemas.Node)(nil)
 		if s != nil {
-			root = s.Root
+			p.root = s.Root
 		} else {
 			inferred, err := inferredSchema(v)
 			if err != nil {
 				p.err = &Diagnostic{Severity: SeverityError, Message: "the payload's schema could not be inferred: " + err.Error(), Source: "payload"}
 				break
 			}
-			p.inferred, root = inferred, inferred.Root
+			p.inferred, p.root = inferred, inferred.Root
 		}
-		p.top = celValue(obj, root).(map[string]any)
 	}
 	e.mu.Lock()
 	e.lastInput = p
@@ -262,9 +277,9 @@ func describeJSON(v any) string {
 	return "an object"
 }
 
-// envFor returns the environment for schema s or, without a schema, for
-// the schema inferred from the payload; each is built once.
-func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload) (*celEnv, error) {
+// envFor returns the dialect's environment for schema s or, without a
+// schema, for the schema inferred from the payload; each is built once.
+func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*celEnv, error) {
 	if s == nil {
 		s = p.inferred
 	}
@@ -272,26 +287,28 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload) (*celEnv, error) {
 	if s.ID == inferredID { // inferred schemas differ by content, not by name
 		key = "?" + string(s.Raw)
 	}
+	key = dialect + "\x00" + key
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if env, ok := e.envs[key]; ok {
 		return env, nil
 	}
-	if e.base == nil {
-		base, err := cel.NewEnv(baseOptions(e.limits)...)
-		if err != nil {
+	base := e.base[dialect]
+	if base == nil {
+		var err error
+		if base, err = cel.NewEnv(dialectOptions(dialect, e.limits)...); err != nil {
 			return nil, err
 		}
-		e.base = base
+		e.base[dialect] = base
 	}
-	if strings.HasPrefix(key, "?") && len(e.envs) > 64 { // inferred environments come and go with payloads
-		for k := range e.envs {
-			if strings.HasPrefix(k, "?") {
+	if s.ID == inferredID && len(e.envs) > 64 { // inferred environments come and go with payloads
+		for k, env := range e.envs {
+			if env.schema.ID == inferredID {
 				delete(e.envs, k)
 			}
 		}
 	}
-	env, err := newSchemaEnv(e.base, s)
+	env, err := newSchemaEnv(base, s, dialect)
 	if err != nil {
 		return nil, err
 	}

@@ -87,31 +87,65 @@ func valuesAt(v any, path []string) (any, bool) {
 	return nil, false
 }
 
+// withoutNulls is a decoded example as the morf dialect reads it: an
+// object's null members are not there.
+func withoutNulls(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			if x != nil {
+				out[k] = withoutNulls(x)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = withoutNulls(x)
+		}
+		return out
+	}
+	return v
+}
+
 func TestEveryFieldsExpressionGivesTheExampleValue(t *testing.T) {
 	e := newEngine(t)
 	for _, s := range e.set.All() {
 		payload := exampleText(t, s)
-		for _, f := range s.Fields {
-			resp := e.Evaluate(EvaluateRequest{Schema: s.ID, Payload: payload, Expression: f.CEL})
-			want, reached := valuesAt(s.Example(), f.Path)
-			if !reached {
-				// The example does not reach the field (Elation sends the
-				// phone number as a string): the expression must fail
-				// with a message, not give a value.
-				if resp.OK || len(resp.Diagnostics) == 0 {
-					t.Errorf("%s: %s = %v, but the example has no such field", s.ID, f.CEL, resp.Value)
+		for _, dialect := range []string{DialectMorf, DialectCEL} {
+			example := s.Example()
+			if dialect == DialectMorf {
+				example = withoutNulls(example)
+			}
+			for _, f := range s.Fields {
+				resp := e.Evaluate(EvaluateRequest{Schema: s.ID, Dialect: dialect, Payload: payload, Expression: f.CEL})
+				want, reached := valuesAt(example, f.Path)
+				if !reached {
+					// The example does not reach the field (Elation sends the
+					// phone number as a string; in morf, a null is absent):
+					// the expression must fail with a message, not give a
+					// value.
+					if resp.OK || len(resp.Diagnostics) == 0 {
+						t.Errorf("%s (%s): %s = %v, but the example has no such field", s.ID, dialect, f.CEL, resp.Value)
+					}
+					if dialect == DialectMorf && f.InArray == 0 {
+						if has := e.Evaluate(EvaluateRequest{Schema: s.ID, Payload: payload, Expression: f.CEL + ".hasValue()"}); !has.OK || has.Value != false {
+							t.Errorf("%s: %s.hasValue() = %v %+v, the example has no such field", s.ID, f.CEL, has.Value, has.Diagnostics)
+						}
+					}
+					continue
 				}
-				continue
-			}
-			if !resp.OK {
-				t.Errorf("%s: %s failed: %+v", s.ID, f.CEL, resp.Diagnostics)
-				continue
-			}
-			if got, w := normalize(t, resp.Value), normalize(t, want); got != w {
-				t.Errorf("%s: %s = %s, the example has %s", s.ID, f.CEL, got, w)
-			}
-			if ex, ok := f.Node.Example(); ok && f.InArray == 0 && normalize(t, ex) != normalize(t, resp.Value) {
-				t.Errorf("%s: %s = %s, the field's example is %s", s.ID, f.CEL, normalize(t, resp.Value), normalize(t, ex))
+				if !resp.OK {
+					t.Errorf("%s (%s): %s failed: %+v", s.ID, dialect, f.CEL, resp.Diagnostics)
+					continue
+				}
+				if got, w := normalize(t, resp.Value), normalize(t, want); got != w {
+					t.Errorf("%s (%s): %s = %s, the example has %s", s.ID, dialect, f.CEL, got, w)
+				}
+				if ex, ok := f.Node.Example(); ok && f.InArray == 0 && dialect == DialectCEL && normalize(t, ex) != normalize(t, resp.Value) {
+					t.Errorf("%s: %s = %s, the field's example is %s", s.ID, f.CEL, normalize(t, resp.Value), normalize(t, ex))
+				}
 			}
 		}
 	}
@@ -242,8 +276,12 @@ func TestBadInputGetsAClearError(t *testing.T) {
 			"the limit is 8192", 1, 1, "expression"},
 		{"bad clock", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt, Expression: "now()", Now: "yesterday"}),
 			"not an RFC 3339 time", 0, 0, "request"},
-		{"runtime error", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt, Expression: "true && service_location.phone_number.country_code == 1"}),
+		{"runtime error", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Dialect: DialectCEL, Payload: appt, Expression: "true && service_location.phone_number.country_code == 1"}),
 			"no such key: country_code", 1, 38, "expression"},
+		{"absent field (morf)", e.Evaluate(EvaluateRequest{Schema: "elation/appointment", Payload: appt, Expression: "true && service_location.phone_number.country_code == 1"}),
+			"service_location.phone_number.country_code is absent from this payload (missing, or sent as null): write service_location.phone_number.country_code.orValue(default)", 1, 38, "expression"},
+		{"unknown dialect", e.Check(CheckRequest{Schema: "elation/appointment", Dialect: "morph", Expression: "1"}),
+			`unknown dialect "morph": use "morf"`, 0, 0, "request"},
 	}
 	for _, c := range cases {
 		b, _ := json.Marshal(c.resp)
@@ -320,7 +358,8 @@ func TestTypedExpressions(t *testing.T) {
 		{"elation/appointment", appt, "appointment_duration_in_minutes + 5", "int", "20"},
 		{"elation/appointment", appt, `mode == "VIDEO" && service_location.city.startsWith("San")`, "bool", "true"},
 		{"elation/appointment", appt, "elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED", "string", `"APPOINTMENT_STATUS_SCHEDULED"`},
-		{"elation/appointment", appt, `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED`, "bool", "false"},
+		{"elation/appointment", appt, `status.orValue("") == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED`, "bool", "false"},
+		{"elation/appointment", appt, `payment.deleted_at.hasValue()`, "bool", "false"},
 		{"elation/appointment", appt, `deleted_at == ""`, "bool", "true"},
 		{"elation/appointment", appt, `last_modified_at - created_at`, "google.protobuf.Duration", `duration("735s")`},
 		{"elation/appointment", appt, `appointment_datetime > now() - duration("24h")`, "bool", "true"},
@@ -428,9 +467,16 @@ func TestSchemalessPayloadsDeclareTheirTopLevelFields(t *testing.T) {
 	if check.OK || !strings.Contains(check.Diagnostics[0].Message, "no matching overload") {
 		t.Errorf("schema-less check is not typed: %+v", check)
 	}
-	check = e.Check(CheckRequest{Expression: "visits"})
+	check = e.Check(CheckRequest{Expression: "visits", Dialect: DialectCEL})
 	if check.OK {
 		t.Errorf("with no payload and no schema, visits is not declared: %+v", check)
+	}
+	// In Morf's reading any field may be absent: a field the payload does
+	// not have checks as dyn, with a warning that names it.
+	check = e.Check(CheckRequest{Payload: payload, Expression: "vists.orValue(0)"})
+	if !check.OK || len(check.Diagnostics) != 1 || check.Diagnostics[0].Severity != SeverityWarning ||
+		!strings.Contains(check.Diagnostics[0].Message, "vists is not a field of this payload") || !strings.Contains(check.Diagnostics[0].Message, "did you mean 'visits'?") {
+		t.Errorf("an absent field: %+v", check)
 	}
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -16,8 +17,9 @@ import (
 // celEnv is a typed CEL environment for one schema (or, without one, for
 // the schema inferred from a payload), built once and reused.
 type celEnv struct {
-	id  uint64 // names the environment in the program cache
-	env *cel.Env
+	id      uint64 // names the environment in the program cache
+	dialect string
+	env     *cel.Env
 	// vars are the top-level variables and the schema nodes they read.
 	vars map[string]*schemas.Node
 	// objects are the schema's object types by CEL name.
@@ -48,10 +50,12 @@ func baseOptions(lim Limits) []cel.EnvOption {
 }
 
 // newSchemaEnv declares the schema's top-level fields as variables, its
-// objects as checked object types and its qualified enums as constants.
-func newSchemaEnv(base *cel.Env, s *schemas.Schema) (*celEnv, error) {
-	e := &celEnv{vars: map[string]*schemas.Node{}, schema: s}
-	objs := &objectTypes{byName: map[string]*objectType{}, loose: looseNodes(s)}
+// objects as checked object types and its qualified enums as constants,
+// over the dialect's base environment.
+func newSchemaEnv(base *cel.Env, s *schemas.Schema, dialect string) (*celEnv, error) {
+	e := &celEnv{vars: map[string]*schemas.Node{}, schema: s, dialect: dialect}
+	morf := dialect == DialectMorf
+	objs := &objectTypes{byName: map[string]*objectType{}, loose: looseNodes(s, morf), nullIsAbsent: morf}
 	e.objects = objs
 	var opts []cel.EnvOption
 	for _, p := range s.Root.Properties {
@@ -82,6 +86,13 @@ func newSchemaEnv(base *cel.Env, s *schemas.Schema) (*celEnv, error) {
 		}
 	}
 	sort.Strings(e.constants)
+	if morf {
+		var types []*cel.Type
+		for _, name := range slices.Sorted(maps.Keys(objs.byName)) {
+			types = append(types, objs.byName[name].t)
+		}
+		opts = append(opts, objectOverloads(types)...)
+	}
 	opts = append([]cel.EnvOption{objs.option()}, opts...)
 	env, err := base.Extend(opts...)
 	if err != nil {
@@ -101,13 +112,21 @@ type objectTypes struct {
 	// it declares (a quirk): they are dyn, so that an expression may test
 	// for what is really sent, such as deleted_at == "".
 	loose map[*schemas.Node]bool
+	// nullIsAbsent is the morf dialect's reading: null is no value, so a
+	// nullable field has its declared type and may be absent.
+	nullIsAbsent bool
 }
 
 // looseNodes finds the fields named by the schema's type and format quirks.
-func looseNodes(s *schemas.Schema) map[*schemas.Node]bool {
+// Where null is absent (morf), a quirk whose example sends only null does
+// not loosen its field: absent is not another type.
+func looseNodes(s *schemas.Schema, nullIsAbsent bool) map[*schemas.Node]bool {
 	loose := map[*schemas.Node]bool{}
 	for _, q := range s.Quirks() {
 		if !slices.Contains(q.Keywords, "type") && !slices.Contains(q.Keywords, "format") {
+			continue
+		}
+		if nullIsAbsent && onlyNulls(s.Example(), strings.Split(strings.TrimPrefix(q.Pointer, "/"), "/")) {
 			continue
 		}
 		n := s.Root
@@ -128,6 +147,30 @@ func looseNodes(s *schemas.Schema) map[*schemas.Node]bool {
 	return loose
 }
 
+// onlyNulls tells whether every value a quirk's pointer (with * for any
+// array index) reaches in an example is null, and there is one.
+func onlyNulls(v any, tokens []string) bool {
+	if len(tokens) == 0 {
+		return v == nil
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		child, ok := x[tokens[0]]
+		return ok && onlyNulls(child, tokens[1:])
+	case []any:
+		if tokens[0] != "*" || len(x) == 0 {
+			return false
+		}
+		for _, el := range x {
+			if !onlyNulls(el, tokens[1:]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 type objectType struct {
 	t      *types.Type
 	node   *schemas.Node
@@ -141,7 +184,7 @@ func (o *objectTypes) celType(n *schemas.Node) *cel.Type {
 		return cel.DynType
 	}
 	n = n.Resolved()
-	if n.Nullable() { // null or a value: only dyn says both
+	if n.Nullable() && !o.nullIsAbsent { // null or a value: only dyn says both
 		return cel.DynType
 	}
 	switch n.Type() {
@@ -162,6 +205,9 @@ func (o *objectTypes) celType(n *schemas.Node) *cel.Type {
 		}
 		return cel.ListType(o.celType(n.Items))
 	case "object":
+		if n.IsMap() { // keys that are data: answers["First Name"]
+			return cel.MapType(cel.StringType, o.celType(n.MapValues()))
+		}
 		if len(n.Properties) == 0 || n.CELType == "" {
 			return cel.MapType(cel.StringType, cel.DynType)
 		}

@@ -12,38 +12,46 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
+
+	"fieldbook/schemas"
 )
 
 // compiled is a checked expression and its program, cached by environment,
 // expression and cost limit.
 type compiled struct {
-	ast   *cel.Ast
-	prg   cel.Program
-	diags []Diagnostic // non-nil when the expression does not check
+	env      *cel.Env // the environment that checked it
+	ast      *cel.Ast
+	prg      cel.Program
+	diags    []Diagnostic // non-nil when the expression does not check
+	warnings []Diagnostic // said of an expression that checks
 }
 
 // Check types an expression and estimates its cost.
 func (e *Engine) Check(req CheckRequest) CheckResponse {
-	env, diag := e.envForRequest(req.Schema, req.Payload)
+	env, diag := e.envForRequest(req.Schema, req.Dialect, req.Payload)
 	if diag != nil {
 		return CheckResponse{OK: false, Diagnostics: []Diagnostic{*diag}}
 	}
 	c := e.compile(env, req.Expression, e.limits.CostLimit)
 	if c.diags != nil {
-		return CheckResponse{OK: false, Diagnostics: c.diags}
+		return CheckResponse{OK: false, Dialect: env.dialect, Diagnostics: c.diags}
 	}
-	resp := CheckResponse{OK: true, Type: typeName(c.ast.OutputType()), Diagnostics: []Diagnostic{}}
-	if est, err := env.env.EstimateCost(c.ast, sizeEstimator{max: uint64(e.limits.MaxPayloadBytes)}); err == nil {
+	resp := CheckResponse{OK: true, Dialect: env.dialect, Type: typeName(c.ast.OutputType()), Diagnostics: append([]Diagnostic{}, c.warnings...)}
+	if est, err := c.env.EstimateCost(c.ast, sizeEstimator{max: uint64(e.limits.MaxPayloadBytes)}); err == nil {
 		resp.Cost = &Cost{Min: est.Min, Max: est.Max}
 	}
 	return resp
 }
 
-// envForRequest finds the environment for a request's schema; without one,
-// the schema inferred from the payload (an empty object when there is none)
-// declares the variables.
-func (e *Engine) envForRequest(schemaID, payload string) (*celEnv, *Diagnostic) {
+// envForRequest finds the environment for a request's schema and dialect;
+// without a schema, the schema inferred from the payload (an empty object
+// when there is none) declares the variables.
+func (e *Engine) envForRequest(schemaID, dialectName, payload string) (*celEnv, *Diagnostic) {
 	s, bad := e.schema(schemaID)
+	if bad != nil {
+		return nil, bad
+	}
+	dialect, bad := e.dialectFor(dialectName, s)
 	if bad != nil {
 		return nil, bad
 	}
@@ -56,7 +64,7 @@ func (e *Engine) envForRequest(schemaID, payload string) (*celEnv, *Diagnostic) 
 			return nil, p.err
 		}
 	}
-	env, err := e.envFor(s, p)
+	env, err := e.envFor(s, p, dialect)
 	if err != nil {
 		d := requestError("the CEL environment could not be built: " + err.Error())
 		return nil, &d
@@ -75,6 +83,10 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if bad != nil {
 		return fail(*bad)
 	}
+	dialect, bad := e.dialectFor(req.Dialect, s)
+	if bad != nil {
+		return fail(*bad)
+	}
 	now, bad := parseClock(req.Now)
 	if bad != nil {
 		return fail(*bad)
@@ -87,29 +99,30 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if p.err != nil {
 		return fail(*p.err)
 	}
-	env, err := e.envFor(s, p)
+	env, err := e.envFor(s, p, dialect)
 	if err != nil {
 		return fail(requestError("the CEL environment could not be built: " + err.Error()))
 	}
 	c := e.compile(env, req.Expression, limit)
 	if c.diags != nil {
-		return EvaluateResponse{OK: false, Diagnostics: c.diags}
+		return EvaluateResponse{OK: false, Dialect: dialect, Diagnostics: c.diags}
 	}
-	out, det, err := c.prg.Eval(activation(env, p.top, clockFunctions(now)))
+	out, det, err := c.prg.Eval(activation(env, p.top(dialect), clockFunctions(now)))
 	var spent uint64
 	if det != nil && det.ActualCost() != nil {
 		spent = *det.ActualCost()
 	}
 	if err != nil {
-		return EvaluateResponse{OK: false, Cost: spent, Diagnostics: []Diagnostic{e.runtimeError(c.ast, err, limit)}}
+		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{e.runtimeError(env, c.ast, err, limit)}}
 	}
 	return EvaluateResponse{
 		OK:          true,
+		Dialect:     dialect,
 		Type:        resultType(c.ast.OutputType(), out),
 		Value:       jsonValue(out),
 		Display:     display(out),
 		Cost:        spent,
-		Diagnostics: []Diagnostic{},
+		Diagnostics: append([]Diagnostic{}, c.warnings...),
 	}
 }
 
@@ -127,11 +140,11 @@ func parseClock(s string) (time.Time, *Diagnostic) {
 	return t, nil
 }
 
-// clockFunctions binds now() to a time, for an activation.
+// clockFunctions binds now() and Morf's morf.now() to a time, for an
+// activation.
 func clockFunctions(now time.Time) map[string]cel.LateBoundFunction {
-	return map[string]cel.LateBoundFunction{
-		"now": func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} },
-	}
+	clock := func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} }
+	return map[string]cel.LateBoundFunction{"now": clock, "morf.now": clock}
 }
 
 // activation gives an expression the environment's variables that the
@@ -164,24 +177,90 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 		return cached.(*compiled)
 	}
 	c := &compiled{}
-	ast, iss := env.env.Compile(expr)
+	checker := env.env
+	ast, iss := checker.Compile(expr)
+	if iss != nil && iss.Err() != nil && env.dialect == DialectMorf && env.schema.ID == inferredID {
+		checker, ast, iss, c.warnings = e.absentVariables(env, expr, ast, iss)
+	}
 	if iss != nil && iss.Err() != nil {
 		c.diags = e.checkErrors(env, expr, iss)
 	} else {
-		prg, err := env.env.Program(ast,
+		prg, err := checker.Program(ast,
 			cel.CostLimit(limit),
 			cel.EvalOptions(cel.OptOptimize),
 		)
 		if err != nil {
 			c.diags = []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}
 		} else {
-			c.ast, c.prg = ast, prg
+			c.env, c.ast, c.prg = checker, ast, prg
 		}
 	}
 	e.mu.Lock()
 	e.programs.put(key, c)
 	e.mu.Unlock()
 	return c
+}
+
+// absentVariables reads the names an expression uses that a payload without
+// a schema does not have as fields it may have but left out: in Morf's
+// reading any field may be absent, so current_step_id.orValue("") checks on
+// an event without current_step_id. Each such name is declared dyn (it is
+// absent when the expression runs) and gets a warning, which also catches
+// a misspelt field. Names of function namespaces (morf, math) are not
+// fields.
+func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *cel.Issues) (*cel.Env, *cel.Ast, *cel.Issues, []Diagnostic) {
+	checker := env.env
+	declared := map[string]bool{}
+	var warnings []Diagnostic
+	for round := 0; round < 16 && iss != nil && iss.Err() != nil; round++ {
+		var names []string
+		for _, err := range iss.Errors() {
+			m := undeclaredRef.FindStringSubmatch(err.Message)
+			if m == nil {
+				return checker, ast, iss, warnings // another error: report what the checker says
+			}
+			name, _, _ := strings.Cut(m[1], ".")
+			if declared[name] || functionNamespaces(env)[name] || !schemas.IsIdentifier(name) {
+				return checker, ast, iss, warnings
+			}
+			declared[name] = true
+			names = append(names, name)
+			msg := fmt.Sprintf("%s is not a field of this payload: it is read as absent (missing), so only %s.orValue(default) and %s.hasValue() give a value", name, name, name)
+			if hint := e.suggest(env, expr, "undeclared reference to '"+name+"'", err.Location.Line(), err.Location.Column()+1); hint != "" {
+				msg += " (did you mean " + hint + "?)"
+			}
+			warnings = append(warnings, Diagnostic{Severity: SeverityWarning, Message: msg, Line: err.Location.Line(), Column: err.Location.Column() + 1, Source: "expression"})
+		}
+		var opts []cel.EnvOption
+		for _, n := range names {
+			opts = append(opts, cel.Variable(n, cel.DynType))
+		}
+		extended, err := checker.Extend(opts...)
+		if err != nil {
+			return checker, ast, iss, warnings
+		}
+		checker = extended
+		ast, iss = checker.Compile(expr)
+	}
+	return checker, ast, iss, warnings
+}
+
+// functionNamespaces are the first parts of qualified function names
+// (morf of morf.now, math of math.greatest).
+func functionNamespaces(env *celEnv) map[string]bool {
+	out := map[string]bool{}
+	for name := range env.env.Functions() {
+		if ns, _, ok := strings.Cut(name, "."); ok {
+			out[ns] = true
+		}
+	}
+	for _, m := range env.env.Macros() {
+		if ns, _, ok := strings.Cut(m.Function(), "."); ok {
+			out[ns] = true
+		}
+	}
+	out["cel"] = true // cel.bind, a macro whose name is bind
+	return out
 }
 
 // checkErrors turns parse and check errors into diagnostics, adding a
@@ -204,7 +283,7 @@ func (e *Engine) checkErrors(env *celEnv, expr string, iss *cel.Issues) []Diagno
 
 // runtimeError explains an evaluation that failed, at the subexpression
 // that failed where CEL says which one.
-func (e *Engine) runtimeError(ast *cel.Ast, err error, limit uint64) Diagnostic {
+func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64) Diagnostic {
 	d := Diagnostic{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}
 	var cancelled interpreter.EvalCancelledError
 	if errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
@@ -213,6 +292,11 @@ func (e *Engine) runtimeError(ast *cel.Ast, err error, limit uint64) Diagnostic 
 	}
 	var celErr *types.Err
 	if errors.As(err, &celErr) {
+		if env.dialect == DialectMorf {
+			if msg := absentMessage(ast, celErr); msg != "" {
+				d.Message = msg
+			}
+		}
 		if loc := ast.NativeRep().SourceInfo().GetStartLocation(celErr.NodeID()); loc.Line() > 0 {
 			d.Line, d.Column = loc.Line(), loc.Column()+1
 		}

@@ -30,8 +30,8 @@ type InferResponse struct {
 const inferredID = "inferred/payload"
 
 // Infer describes a payload with a JSON Schema: its types, nested objects,
-// arrays of objects (whose elements are merged into one type) and RFC 3339
-// strings as date-times.
+// arrays of objects (whose elements are merged into one type), objects
+// whose keys are data (maps) and RFC 3339 strings as date-times.
 func (e *Engine) Infer(req InferRequest) InferResponse {
 	p := e.readPayload(nil, req.Payload)
 	if p.err != nil {
@@ -44,10 +44,11 @@ func (e *Engine) Infer(req InferRequest) InferResponse {
 func inferDocument(v any) []byte {
 	in := &inferrer{defs: map[string]*shape{}}
 	root := in.shapeOf(v)
+	in.classify(root, rootShape)
 	in.name(root, "")
 	var b bytes.Buffer
 	b.WriteString(`{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Inferred from a payload", `)
-	b.WriteString(`"description": "Inferred by Fieldbook from one payload: types, nesting and date-times as that payload shows them."`)
+	b.WriteString(`"description": "Inferred by Fieldbook from one payload: types, nesting, maps and date-times as that payload shows them."`)
 	root.write(&b, in, true)
 	if len(in.defs) > 0 {
 		b.WriteString(`, "$defs": {`)
@@ -75,6 +76,9 @@ type shape struct {
 	props  map[string]*shape
 	items  *shape
 	def    string // for an array's object elements: their $defs name
+	// values, for an object whose keys are data (a map), is the shape of
+	// all its values merged; props then only told it apart.
+	values *shape
 }
 
 type inferrer struct {
@@ -160,7 +164,17 @@ func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
 		sep()
 		b.WriteString(`"format": "date-time"`)
 	}
-	if s.props != nil {
+	if s.values != nil && s.is("object") {
+		sep()
+		b.WriteString(`"$comment": "a map: its keys are data, not field names (keys that are no identifiers, or values all of one shape)", "additionalProperties": `)
+		if s.values.def != "" {
+			b.WriteString(`{"$ref": "#/$defs/` + s.values.def + `"}`)
+		} else {
+			b.WriteString("{")
+			s.values.write(b, in, false)
+			b.WriteString("}")
+		}
+	} else if s.props != nil && s.is("object") {
 		sep()
 		b.WriteString(`"properties": {`)
 		for i, k := range slices.Sorted(maps.Keys(s.props)) {
@@ -174,7 +188,7 @@ func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
 		}
 		b.WriteString("}")
 	}
-	if s.items != nil {
+	if s.items != nil && s.is("array") {
 		sep()
 		if s.items.def != "" {
 			b.WriteString(`"items": {"$ref": "#/$defs/` + s.items.def + `"}`)
@@ -184,6 +198,17 @@ func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
 			b.WriteString("}")
 		}
 	}
+}
+
+// is tells whether t is the shape's one JSON type other than null: only
+// then do its properties, values or items describe it.
+func (s *shape) is(t string) bool {
+	for k := range s.types {
+		if k != t && k != "null" {
+			return false
+		}
+	}
+	return s.types[t]
 }
 
 // typeList names the shape's JSON types; an integer seen with other
@@ -198,25 +223,141 @@ func (s *shape) typeList() []string {
 	return out
 }
 
-// name gives every array element that is an object a $defs name, named
-// after the array's property (MembersItem), so each has a CEL type.
-func (in *inferrer) name(s *shape, prop string) {
+// Where a shape stands, for classify.
+const (
+	rootShape    = iota // the payload: its keys are the variables
+	elementShape        // an array's elements: rows, whose keys repeat
+	valueShape          // any other value
+)
+
+// classify finds the objects whose keys are data: keys that are no CEL
+// identifiers, or two or more values all of one shape (answer labels, ids,
+// integration names). The root is never a map, and array elements are one
+// only by their keys.
+func (in *inferrer) classify(s *shape, where int) {
 	for _, k := range slices.Sorted(maps.Keys(s.props)) {
-		in.name(s.props[k], k)
+		in.classify(s.props[k], valueShape)
+	}
+	if s.items != nil {
+		in.classify(s.items, elementShape)
+	}
+	if where == rootShape || !s.is("object") {
+		return
+	}
+	dataKeys := false
+	for k := range s.props {
+		if !schemas.IsIdentifier(k) {
+			dataKeys = true
+		}
+	}
+	if !dataKeys && (where == elementShape || len(s.props) < 2 || !oneShape(s.props)) {
+		return
+	}
+	merged := &shape{types: map[string]bool{}}
+	for _, k := range slices.Sorted(maps.Keys(s.props)) {
+		merge(merged, s.props[k])
+	}
+	s.values = merged
+}
+
+// oneShape tells whether values have the same JSON types and, for
+// objects, the same keys of the same shapes.
+func oneShape(values map[string]*shape) bool {
+	sig := ""
+	for _, v := range values {
+		if s := v.signature(); sig == "" {
+			sig = s
+		} else if s != sig {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *shape) signature() string {
+	var b strings.Builder
+	b.WriteString(strings.Join(s.typeList(), "|"))
+	if s.values != nil {
+		b.WriteString("{*:" + s.values.signature() + "}")
+	} else if s.props != nil {
+		b.WriteString("{")
+		for _, k := range slices.Sorted(maps.Keys(s.props)) {
+			b.WriteString(strconv.Quote(k) + ":" + s.props[k].signature() + ",")
+		}
+		b.WriteString("}")
+	}
+	if s.items != nil {
+		b.WriteString("[" + s.items.signature() + "]")
+	}
+	return b.String()
+}
+
+// merge adds the values src describes to dst.
+func merge(dst, src *shape) {
+	if src.types["string"] {
+		switch {
+		case !dst.types["string"]:
+			dst.format = src.format
+		case dst.format != src.format:
+			dst.format = ""
+		}
+	}
+	for t := range src.types {
+		dst.types[t] = true
+	}
+	if src.values != nil { // a map's keys say nothing of other maps'
+		if dst.values == nil {
+			dst.values = &shape{types: map[string]bool{}}
+		}
+		merge(dst.values, src.values)
+	}
+	for k, p := range src.props {
+		if dst.props == nil {
+			dst.props = map[string]*shape{}
+		}
+		if dst.props[k] == nil {
+			dst.props[k] = &shape{types: map[string]bool{}}
+		}
+		merge(dst.props[k], p)
+	}
+	if src.items != nil {
+		if dst.items == nil {
+			dst.items = &shape{types: map[string]bool{}}
+		}
+		merge(dst.items, src.items)
+	}
+}
+
+// name gives every array element and map value that is an object a $defs
+// name, after the property (MembersItem, AnswersValue), so each has a CEL
+// type.
+func (in *inferrer) name(s *shape, prop string) {
+	if s.values != nil {
+		in.nameDef(s.values, prop, "Value")
+		in.name(s.values, prop)
+	} else {
+		for _, k := range slices.Sorted(maps.Keys(s.props)) {
+			in.name(s.props[k], k)
+		}
 	}
 	if s.items == nil {
 		return
 	}
-	if s.items.props != nil && s.items.def == "" {
-		base := inferredTypeName(prop) + "Item"
-		name := base
-		for i := 2; in.defs[name] != nil; i++ {
-			name = base + strconv.Itoa(i)
-		}
-		s.items.def = name
-		in.defs[name] = s.items
-	}
+	in.nameDef(s.items, prop, "Item")
 	in.name(s.items, prop)
+}
+
+func (in *inferrer) nameDef(s *shape, prop, suffix string) {
+	if s.props == nil || s.values != nil || !s.is("object") || s.def != "" {
+		return
+	}
+	base := inferredTypeName(prop) + suffix
+	name := base
+	for i := 2; in.defs[name] != nil; i++ {
+		name = base + strconv.Itoa(i)
+	}
+	s.def = name
+	in.defs[name] = s
 }
 
 // inferredTypeName makes a CEL-safe type name from a property name.

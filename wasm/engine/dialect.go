@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"cel.dev/cel-go/cel"
+
+	"fieldbook/schemas"
+)
+
+// The dialects: the CEL a reader writes depends on the platform that runs
+// it.
+const (
+	// DialectMorf is Morf's workflow CEL: the cel dialect, plus Morf's
+	// functions and its reading of absent fields (missing and null are the
+	// same; orValue and hasValue on any field that may be absent).
+	DialectMorf = "morf"
+	// DialectCEL is cel-go with the extensions Fieldbook has always had.
+	DialectCEL = "cel"
+)
+
+// Dialect describes a dialect for the site and the API.
+type Dialect struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+}
+
+// Dialects lists the dialects, the default first.
+var Dialects = []Dialect{
+	{
+		Name:  DialectMorf,
+		Title: "Morf workflows",
+		Summary: "The CEL of Morf's workflow builder: filters, waits and calculated values over the payloads of Morf's event sources. " +
+			"On top of the cel dialect it has Morf's functions (morf.now, isAfter, isBefore, add, sub, parseDuration, parseTimestamp, " +
+			"customFormatInTimezone, getAge) and treats a field that is missing and one sent as null alike, as absent: " +
+			"orValue(default) and hasValue() work on any field, and plain use of an absent field is an error that names it.",
+	},
+	{
+		Name:  DialectCEL,
+		Title: "CEL (cel-go)",
+		Summary: "cel-go " + CelGoVersion + " with its standard library and the extensions strings, math, lists, sets, encoders, " +
+			"bindings, two-variable comprehensions and optional types. Null is a value: a field sent as null is null.",
+	},
+}
+
+// dialectFor resolves a request's dialect: the one it names, else the
+// schema's: Morf's event sources are read in the morf dialect, shared
+// models in cel; without a schema, morf.
+func (e *Engine) dialectFor(name string, s *schemas.Schema) (string, *Diagnostic) {
+	switch name {
+	case DialectMorf, DialectCEL:
+		return name, nil
+	case "":
+	default:
+		d := requestError(fmt.Sprintf("unknown dialect %q: use %q (Morf's workflows) or %q (cel-go and its extensions)", name, DialectMorf, DialectCEL))
+		return "", &d
+	}
+	if s != nil && e.isModelSource(s.Source) {
+		return DialectCEL, nil
+	}
+	return DialectMorf, nil
+}
+
+func (e *Engine) isModelSource(source string) bool {
+	return slices.ContainsFunc(e.set.Catalog.ModelSources, func(src schemas.Source) bool { return src.ID == source })
+}
+
+// dialectOptions configure a dialect's base environment.
+func dialectOptions(dialect string, lim Limits) []cel.EnvOption {
+	opts := []cel.EnvOption{cel.Lib(zoneLibrary{})}
+	if dialect == DialectMorf {
+		// Morf's library goes before the optional types: its decorator of
+		// orValue must see the calls before theirs does.
+		opts = append(opts, cel.Lib(morfLibrary{}))
+	}
+	return append(opts, baseOptions(lim)...)
+}
