@@ -141,6 +141,10 @@ test_all() {
   FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" go test -count=1 ./...
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 ./schemas/ ./wasm/...
+  echo "== CEL conformance (GOOS=js, in Node without a filesystem)" >&2
+  # -run names the one test: the fuzz targets would read their corpora.
+  # -v prints the counts.
+  GOOS=js GOARCH=wasm go test -count=1 -v -exec "$PWD/wasm/nofs_exec.sh" -run '^TestConformance$' ./wasm/engine/
   echo "== fuzz (short)" >&2
   go test -run '^$' -fuzz '^FuzzValidate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/

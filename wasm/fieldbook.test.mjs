@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 
 const wasmPath = process.env.FIELDBOOK_WASM;
 const wasmExec = process.env.FIELDBOOK_WASM_EXEC;
@@ -134,4 +135,48 @@ test('responses are plain JSON values', () => {
   const r = fb.evaluate({ schema: 'elation/appointment', payload: appointment, expression: '{"when": created_at, "ids": [appointment_id]}' });
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
   assert.deepEqual(r.value, { when: '2016-10-13T00:47:01Z', ids: ['67176890458'] });
+});
+
+// The cases of wasm/testdata/morf-docs.json, which the Go tests run too:
+// Morf's documented expressions, maps, named zones and the dialect's errors.
+const morfDocs = JSON.parse(readFileSync(new URL('./testdata/morf-docs.json', import.meta.url)));
+
+test("Morf's documented expressions, maps and zones run in the module as a browser has it (no filesystem)", () => {
+  // wasm_exec.js put its own stand-in in place of a filesystem: every call
+  // fails, as in a browser or the Worker.
+  assert.equal(globalThis.fs.constants.O_WRONLY, -1);
+  for (const c of morfDocs.cases) {
+    const r = fb.evaluate({ schema: '', dialect: c.dialect, payload: JSON.stringify(c.payload), expression: c.expression, now: c.now });
+    assert.equal(r.dialect, c.dialect || 'morf', c.name);
+    if (c.error !== undefined) {
+      assert.equal(r.ok, false, `${c.name}: ${JSON.stringify(r)}`);
+      assert.ok(r.diagnostics[0].message.includes(c.error), `${c.name}: ${r.diagnostics[0].message}`);
+    } else {
+      assert.equal(r.ok, true, `${c.name}: ${JSON.stringify(r.diagnostics)}`);
+      assert.equal(r.display, c.display, c.name);
+      assert.equal(r.type, c.type, c.name);
+    }
+  }
+});
+
+test('a host that does give the module a filesystem (Node with fs) gets the same zones, and the module lives on', () => {
+  // time.LoadLocation would read the zone from the disk there, which from
+  // inside a call deadlocks Go and ends the module; the engine's own zone
+  // database does not touch the filesystem.
+  const script = `
+    globalThis.fs = (await import('node:fs')).default;
+    const { createRequire } = await import('node:module');
+    createRequire(${JSON.stringify(import.meta.url)})(${JSON.stringify(wasmExec)});
+    const go = new globalThis.Go();
+    const { instance } = await WebAssembly.instantiate((await import('node:fs')).readFileSync(${JSON.stringify(wasmPath)}), go.importObject);
+    go.run(instance);
+    const at = { schema: '', payload: '{"t": "2024-06-14T05:30:00Z"}', now: '2024-06-11T09:00:00Z' };
+    const a = globalThis.fieldbook.evaluate({ ...at, expression: 't.getHours("America/Los_Angeles")' });
+    const b = globalThis.fieldbook.evaluate({ ...at, expression: 't.customFormatInTimezone("2006-01-02", "Asia/Tokyo")' });
+    const c = globalThis.fieldbook.evaluate({ ...at, expression: '1 + 1' });
+    console.log(JSON.stringify([a.display, b.display, c.display]));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout.trim().split('\n').pop()), ['22', '"2024-06-14"', '2']);
 });

@@ -37,8 +37,8 @@ var absentTypes = []*cel.Type{
 }
 
 const (
-	orValueDoc  = "x.orValue(default) is x, or default when x is absent: a field missing from the payload or sent as null (on an optional: its value, or default when it has none)."
-	hasValueDoc = "x.hasValue() tells whether x is there: false for a field missing from the payload or sent as null (on an optional: whether it has a value)."
+	orValueDoc  = "x.orValue(default) is x, or default when x is absent: a field missing from the payload or sent as null (on an optional: its value, or default when it has none). " + morfSignatureNote
+	hasValueDoc = "x.hasValue() tells whether x is there: false for a field missing from the payload or sent as null (on an optional: whether it has a value). " + morfSignatureNote
 )
 
 // absentFunctions declares orValue and hasValue on the plain types.

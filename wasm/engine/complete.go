@@ -101,7 +101,7 @@ func globalItems(env *celEnv) []CompletionItem {
 			result = typeName(o.ResultType())
 		}
 		if len(sigs) > 0 {
-			items = append(items, CompletionItem{Label: name, Kind: "function", Type: result, Detail: strings.Join(sigs, "\n")})
+			items = append(items, CompletionItem{Label: name, Kind: "function", Type: result, Detail: functionDetail(sigs, fn.Description())})
 		}
 	}
 	for _, c := range env.constants {
@@ -145,7 +145,7 @@ func (e *Engine) memberItems(env *celEnv, t *types.Type) []CompletionItem {
 			result = typeName(o.ResultType())
 		}
 		if len(sigs) > 0 {
-			calls = append(calls, CompletionItem{Label: name, Kind: "function", Type: result, Detail: strings.Join(sigs, "\n")})
+			calls = append(calls, CompletionItem{Label: name, Kind: "function", Type: result, Detail: functionDetail(sigs, fn.Description())})
 		}
 	}
 	sortItems(calls)
@@ -419,6 +419,16 @@ func isIdentRune(r rune) bool {
 // !_), which are not written as calls.
 func isCallableName(name string) bool {
 	return name != "" && unicode.IsLetter(rune(name[0]))
+}
+
+// functionDetail is what completion and hover say of a function: its
+// signatures, then its description, from its declaration.
+func functionDetail(sigs []string, description string) string {
+	d := strings.Join(sigs, "\n")
+	if description != "" {
+		d += "\n" + description
+	}
+	return d
 }
 
 func signature(name string, args []*types.Type, result *types.Type, member bool) string {

@@ -63,6 +63,14 @@ func (e *Engine) dialectFor(name string, s *schemas.Schema) (string, *Diagnostic
 	return DialectMorf, nil
 }
 
+// DefaultDialect is the dialect a request without one gets for a schema
+// ("" for none).
+func (e *Engine) DefaultDialect(schemaID string) string {
+	s, _ := e.set.Get(schemaID)
+	d, _ := e.dialectFor("", s)
+	return d
+}
+
 func (e *Engine) isModelSource(source string) bool {
 	return slices.ContainsFunc(e.set.Catalog.ModelSources, func(src schemas.Source) bool { return src.ID == source })
 }
@@ -75,5 +83,12 @@ func dialectOptions(dialect string, lim Limits) []cel.EnvOption {
 		// orValue must see the calls before theirs does.
 		opts = append(opts, cel.Lib(morfLibrary{}))
 	}
-	return append(opts, baseOptions(lim)...)
+	opts = append(opts, baseOptions(lim)...)
+	if dialect == DialectMorf {
+		// Declared again, the same overloads, so that the descriptions
+		// of orValue and hasValue are Morf's rather than the optional
+		// types' alone.
+		opts = append(opts, absentFunctions()...)
+	}
+	return opts
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // morfCase is one case of wasm/testdata/morf-docs.json, which the Node test
@@ -132,4 +133,54 @@ func TestMapsAreTypedAsMaps(t *testing.T) {
 		t.Errorf("the inferred schema does not say answers is a map:\n%s", inf.Schema)
 	}
 	validatesItsPayload(t, payload, inf.Schema)
+}
+
+// TestEveryZoneLoads reads the whole embedded zone database: every name
+// the archive holds is a zone Go can load.
+func TestEveryZoneLoads(t *testing.T) {
+	files, err := zoneFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 500 {
+		t.Fatalf("%d zones", len(files))
+	}
+	for name := range files {
+		if _, err := loadZone(name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	la, _ := loadZone("America/Los_Angeles")
+	if _, off := time.Date(2024, 7, 1, 0, 0, 0, 0, la).Zone(); off != -7*3600 {
+		t.Errorf("Los Angeles in July is %d s from UTC", off)
+	}
+}
+
+func TestCompletionOffersMorfsFunctions(t *testing.T) {
+	e := newEngine(t)
+	find := func(r CompleteResponse, label string) *CompletionItem {
+		for i := range r.Items {
+			if r.Items[i].Label == label {
+				return &r.Items[i]
+			}
+		}
+		return nil
+	}
+	r := e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "appointment_datetime.is", Offset: 23})
+	it := find(r, "isAfter")
+	if it == nil || !strings.Contains(it.Detail, "google.protobuf.Timestamp.isAfter(google.protobuf.Timestamp) -> bool") || !strings.Contains(it.Detail, morfSignatureNote) {
+		t.Errorf("isAfter after a timestamp: %+v", r.Items)
+	}
+	r = e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "morf.", Offset: 5})
+	if find(r, "now") == nil {
+		t.Errorf("morf.: %+v", r.Items)
+	}
+	r = e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "status.or", Offset: 9})
+	if it := find(r, "orValue"); it == nil || !strings.Contains(it.Detail, "sent as null") {
+		t.Errorf("orValue on a field: %+v", r.Items)
+	}
+	r = e.Complete(CompleteRequest{Schema: "packagex/thread", Expression: "parseDur", Offset: 8})
+	if find(r, "parseDuration") != nil {
+		t.Errorf("the cel dialect has no parseDuration: %+v", r.Items)
+	}
 }
