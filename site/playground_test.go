@@ -259,3 +259,39 @@ func openPage(t *testing.T, b *browser, path string) {
 	b.do(t, chromedp.Navigate(siteURL+path))
 	waitFor(t, b, "the page", `!document.querySelector('[data-fb="playground"]') || document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
 }
+
+// TestDialectsInThePlayground: a payload page starts in its schema's
+// dialect, the reader can switch, results say which dialect gave them and
+// what they fit in a workflow, share links carry the dialect, and Morf's
+// functions and named time zones run in the browser's module.
+func TestDialectsInThePlayground(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/elation/appointment/")
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="dialect"]').value`); got != "morf" {
+		t.Fatalf("an Elation payload starts in %q, want morf", got)
+	}
+	setValue(t, b, `[data-fb="clock"]`, "2016-10-13T09:00:00Z")
+	setValue(t, b, `[data-fb="expression"]`, `appointment_datetime.isAfter(morf.now()) && appointment_datetime.getHours("America/Los_Angeles") == 4`)
+	waitFor(t, b, "a Morf filter's value", firstResult+`.startsWith('true')`)
+	if got := jsEval[string](t, b, firstResult); !strings.Contains(got, "· morf") || !strings.Contains(got, "In a workflow: a filter") {
+		t.Errorf("the result does not say its dialect and use: %q", got)
+	}
+	setValue(t, b, `[data-fb="expression"]`, `appointment_datetime.sub(parseDuration("24h"))`)
+	waitFor(t, b, "a wait's value", firstResult+`.includes('In a workflow: a wait, until this time')`)
+	setValue(t, b, `[data-fb="expression"]`, `appointment_datetime.customFormatInTimezone("2006-01-02 3:04 PM", "America/Phoenix")`)
+	waitFor(t, b, "a mapping's value", firstResult+`.startsWith('"2016-10-13 4:15 AM"') && `+firstResult+`.includes('a field mapping')`)
+
+	// status is null in Elation's example: absent in morf, null in cel.
+	setValue(t, b, `[data-fb="expression"]`, `status == "APPOINTMENT_STATUS_SCHEDULED"`)
+	waitFor(t, b, "morf's absent field", firstResult+`.includes('status is absent from this payload')`)
+	jsEval[any](t, b, `(() => { const s = document.querySelector('[data-fb="dialect"]'); s.value = 'cel'; s.dispatchEvent(new Event('change')); })()`)
+	waitFor(t, b, "cel's null", firstResult+`.startsWith('false') && `+firstResult+`.includes('· cel')`)
+
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="share"]`)))
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="share-copy"]`)))
+	waitFor(t, b, "the link", `document.querySelector('[data-fb="share-url"]').value.includes('#s=')`)
+	link := jsEval[string](t, b, `document.querySelector('[data-fb="share-url"]').value`)
+	other := newBrowser(t)
+	other.do(t, chromedp.Navigate(link))
+	waitFor(t, other, "the shared dialect", `document.querySelector('[data-fb="dialect"]').value === 'cel' && `+firstResult+`.startsWith('false')`)
+}

@@ -115,6 +115,8 @@ type Field struct {
 // Playground is the playground's initial state.
 type Playground struct {
 	Schema      string // schema id, "" for none
+	Dialect     string // the schema's dialect, which the reader may switch
+	Dialects    []DialectOption
 	Schemas     []SchemaOption
 	Picker      bool // show the schema picker (the /playground/ page)
 	Payload     string
@@ -125,6 +127,13 @@ type Playground struct {
 
 // SchemaOption is an entry of the schema picker.
 type SchemaOption struct {
-	ID    string
-	Label string
+	ID      string
+	Label   string
+	Dialect string // the schema's own dialect, chosen with it
+}
+
+// DialectOption is an entry of the dialect picker.
+type DialectOption struct {
+	Name  string
+	Title string
 }

@@ -31,7 +31,11 @@ function start(root) {
   const clockEl = $('clock');
   const clockShown = $('clock-shown');
   const picker = $('schema');
+  const dialectPicker = $('dialect');
   let schema = root.dataset.schema || '';
+  // The CEL dialect: the schema's own (Morf's workflows for its event
+  // sources), which the reader may switch.
+  let dialect = root.dataset.dialect || 'morf';
   let loadedExample = payloadEl.value;
   // The CodeMirror editors arrive after the engine has started (below);
   // until then the textareas are the editors.
@@ -50,7 +54,7 @@ function start(root) {
   // complete asks the engine what fits at an offset of an expression; the
   // editors use it for completion and hover.
   const complete = (expression, offset) => engine.call('complete', {
-    schema, expression, offset, payload: schema ? undefined : payloadEl.value,
+    schema, dialect, expression, offset, payload: schema ? undefined : payloadEl.value,
   }, limit());
   const attachExpression = (input) => editors?.attach(input, {
     language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
@@ -97,7 +101,7 @@ function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, payload, expression, now: clock }, limit());
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit());
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
       editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : result.diagnostics.filter((d) => d.source === 'expression'));
@@ -144,7 +148,8 @@ function start(root) {
   function showResult(out, r) {
     const parts = [];
     if (r.ok) {
-      parts.push(code('value', r.display), ' ', span('result-meta', `${r.type} · cost ${r.cost}`));
+      parts.push(code('value', r.display), ' ', span('result-meta', `${r.type} · cost ${r.cost} · ${r.dialect}`),
+        span('fit', fitFor(r.type)));
     } else {
       for (const d of r.diagnostics) {
         const where = d.line ? `${d.source === 'payload' ? 'payload ' : ''}${d.line}:${d.column} ` : '';
@@ -213,9 +218,22 @@ function start(root) {
     rest.forEach(addExpression);
   }
 
+  // setDialect switches the dialect the expressions run in.
+  function setDialect(name) {
+    if (![...dialectPicker.options].some((o) => o.value === name)) return false;
+    dialect = name;
+    dialectPicker.value = name;
+    return true;
+  }
+  dialectPicker.addEventListener('change', () => {
+    dialect = dialectPicker.value;
+    run();
+  });
+
   if (picker) {
     picker.addEventListener('change', async () => {
       schema = picker.value;
+      setDialect(picker.selectedOptions[0]?.dataset.dialect || 'morf');
       // Swap in the new schema's example, unless the reader pasted their own.
       if (schema && payloadEl.value === loadedExample) {
         const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
@@ -246,7 +264,7 @@ function start(root) {
     shareButton.setAttribute('aria-expanded', String(!sharePanel.hidden));
   });
   $('share-copy').addEventListener('click', async () => {
-    const state = { v: 1, schema, expressions: expressions(), now: clockEl.value.trim() };
+    const state = { v: 1, schema, dialect, expressions: expressions(), now: clockEl.value.trim() };
     if ($('share-payload').checked) state.payload = payloadEl.value;
     const url = `${location.origin}${location.pathname}#s=${await pack(state)}`;
     const field = $('share-url');
@@ -283,6 +301,7 @@ function start(root) {
         schema = state.schema;
         if (picker) picker.value = schema;
       }
+      if (typeof state.dialect === 'string') setDialect(state.dialect);
       if (typeof state.payload === 'string') setText(payloadEl, state.payload);
       if (Array.isArray(state.expressions)) setExpressions(state.expressions.map(String));
       if (typeof state.now === 'string') clockEl.value = state.now;
@@ -292,7 +311,7 @@ function start(root) {
     }
   }
 
-  wireBatch($, engine, () => ({ schema, expressions: expressions().filter((e) => e.trim()), now: now() }));
+  wireBatch($, engine, () => ({ schema, dialect, expressions: expressions().filter((e) => e.trim()), now: now() }));
 }
 
 // loadEditors loads the CodeMirror bundle, which defines
@@ -359,6 +378,18 @@ function createEngine(url, onRestart) {
   };
 }
 
+// fitFor says what a result's type is fit for in a workflow: a filter must
+// be true or false, a wait gives a time or a duration, a field mapping
+// takes any value.
+function fitFor(type) {
+  switch (type) {
+    case 'bool': return 'In a workflow: a filter (true or false)';
+    case 'google.protobuf.Timestamp': return 'In a workflow: a wait, until this time';
+    case 'google.protobuf.Duration': return 'In a workflow: a wait, for this long';
+    default: return 'In a workflow: a field mapping (a calculated value); not a filter, which must be true or false';
+  }
+}
+
 function stopped(ms) {
   return {
     ok: false,
@@ -405,7 +436,7 @@ function wireBatch($, engine, current) {
     statusEl.textContent = `Read ${file.name} (${Math.round(file.size / 1024)} KiB) in this page.`;
   });
   $('batch-run').addEventListener('click', async () => {
-    const { schema, expressions, now } = current();
+    const { schema, dialect, expressions, now } = current();
     if (!expressions.length) {
       statusEl.textContent = 'Write an expression above first.';
       return;
@@ -413,7 +444,7 @@ function wireBatch($, engine, current) {
     statusEl.textContent = 'Running…';
     results.replaceChildren();
     performance.mark('fieldbook:batch-start');
-    const r = await engine.call('batch', { schema, payloads: input.value, expressions, now, rows: 200 }, BATCH_LIMIT_MS);
+    const r = await engine.call('batch', { schema, dialect, payloads: input.value, expressions, now, rows: 200 }, BATCH_LIMIT_MS);
     performance.measure('fieldbook:batch', 'fieldbook:batch-start');
     if (!r.ok) {
       statusEl.textContent = r.diagnostics.map((d) => (d.line ? `line ${d.line}: ` : '') + d.message).join('; ');

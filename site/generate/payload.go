@@ -84,10 +84,21 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		Schema:      s.ID,
 		Payload:     p.Example,
 		Expressions: []string{s.Fields[0].CEL},
+		Dialect:     b.eng.DefaultDialect(s.ID),
+		Dialects:    dialectOptions(),
 		WorkerURL:   b.site.Assets.Worker,
 		EditorURL:   b.site.Assets.Editor,
 	}
 	return p, nil
+}
+
+// dialectOptions are the playground's dialect picker's entries.
+func dialectOptions() []templates.DialectOption {
+	var out []templates.DialectOption
+	for _, d := range engine.Dialects {
+		out = append(out, templates.DialectOption{Name: d.Name, Title: d.Title})
+	}
+	return out
 }
 
 // exampleClock is now() for the example expressions that name no clock of
