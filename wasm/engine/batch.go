@@ -166,7 +166,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
 			top := celValue(it.value, schema.Root, dialect == DialectMorf).(map[string]any)
-			act := activation(env, top, clock)
+			act := activation(top, clock)
 			for c, p := range progs {
 				out, _, err := p.prg.Eval(act)
 				cell := BatchCell{OK: err == nil}

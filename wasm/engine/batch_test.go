@@ -92,3 +92,15 @@ func BenchmarkBatch10000(b *testing.B) {
 		}
 	}
 }
+
+// TestBatchReadsAFieldTheFirstPayloadLacks: without a schema, the first
+// payload types the batch; in morf a field it lacks is absent there, and
+// read where a later payload has it.
+func TestBatchReadsAFieldTheFirstPayloadLacks(t *testing.T) {
+	e := newEngine(t)
+	text := `{"form_id": "a"}` + "\n" + `{"form_id": "b", "current_step_id": "booking_in_progress"}` + "\n"
+	resp := e.Batch(BatchRequest{Payloads: text, Expressions: []string{`current_step_id.orValue("") == "booking_in_progress"`}})
+	if !resp.OK || resp.Counts[0].True != 1 || resp.Counts[0].False != 1 {
+		t.Errorf("%+v %+v", resp.Counts, resp.Diagnostics)
+	}
+}

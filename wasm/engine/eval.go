@@ -107,7 +107,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if c.diags != nil {
 		return EvaluateResponse{OK: false, Dialect: dialect, Diagnostics: c.diags}
 	}
-	out, det, err := c.prg.Eval(activation(env, p.top(dialect), clockFunctions(now)))
+	out, det, err := c.prg.Eval(activation(p.top(dialect), clockFunctions(now)))
 	var spent uint64
 	if det != nil && det.ActualCost() != nil {
 		spent = *det.ActualCost()
@@ -147,18 +147,14 @@ func clockFunctions(now time.Time) map[string]cel.LateBoundFunction {
 	return map[string]cel.LateBoundFunction{"now": clock, "morf.now": clock}
 }
 
-// activation gives an expression the environment's variables that the
-// payload has, and the clock.
-func activation(env *celEnv, top map[string]any, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
-	vars := make(map[string]any, len(env.vars))
-	for name := range env.vars {
-		if v, ok := top[name]; ok {
-			vars[name] = v
-		}
-	}
-	act, err := cel.FunctionVars(vars, clock)
+// activation gives an expression the payload's top-level fields and the
+// clock. All of them: a field the checker did not know cannot be named,
+// except one a schema-less morf expression declared as absent, which a
+// later payload of a batch may have.
+func activation(top map[string]any, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
+	act, err := cel.FunctionVars(top, clock)
 	if err != nil {
-		panic(err) // vars is a plain map: FunctionVars cannot refuse it
+		panic(err) // top is a plain map: FunctionVars cannot refuse it
 	}
 	return act
 }
