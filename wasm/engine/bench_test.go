@@ -102,3 +102,26 @@ func BenchmarkCall(b *testing.B) {
 		e.Call("evaluate", req)
 	}
 }
+
+// BenchmarkZoneDatabase unpacks the embedded zone database, which the
+// first expression naming a time zone pays for once.
+func BenchmarkZoneDatabase(b *testing.B) {
+	for b.Loop() {
+		if _, err := readZoneFiles(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNamedZone evaluates a timestamp in a named zone, the zone
+// already loaded.
+func BenchmarkNamedZone(b *testing.B) {
+	e := newEngine(b)
+	req := EvaluateRequest{Payload: `{"t": "2024-06-14T05:30:00Z"}`, Expression: `t.getHours("America/Los_Angeles")`}
+	if r := e.Evaluate(req); !r.OK {
+		b.Fatal(r.Diagnostics)
+	}
+	for b.Loop() {
+		e.Evaluate(req)
+	}
+}

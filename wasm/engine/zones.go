@@ -26,19 +26,22 @@ import (
 var zoneinfoZipGz []byte
 
 var (
-	zoneFiles = sync.OnceValues(func() (map[string][]byte, error) {
-		r, err := gzip.NewReader(bytes.NewReader(zoneinfoZipGz))
-		if err != nil {
-			return nil, err
-		}
-		zipped, err := io.ReadAll(r)
-		if err != nil {
-			return nil, err
-		}
-		return storedZipFiles(zipped)
-	})
-	zoneCache sync.Map // name -> *time.Location
+	zoneFiles = sync.OnceValues(readZoneFiles) // on the first named zone
+	zoneCache sync.Map                         // name -> *time.Location
 )
+
+// readZoneFiles unpacks the zone database.
+func readZoneFiles() (map[string][]byte, error) {
+	r, err := gzip.NewReader(bytes.NewReader(zoneinfoZipGz))
+	if err != nil {
+		return nil, err
+	}
+	zipped, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return storedZipFiles(zipped)
+}
 
 // storedZipFiles lists the files of a zip archive whose entries are
 // stored, not compressed, as the toolchain's zoneinfo.zip is. It reads
