@@ -160,8 +160,8 @@ func TestExampleLibraryTries(t *testing.T) {
 }
 
 // TestAccessibility runs axe-core (from npm) in the page: no serious or
-// critical violation on the catalog, a payload page and the playground, in
-// the light and the dark colour scheme.
+// critical violation on the catalog, a payload page, the playground and the
+// dialect pages, in the light and the dark colour scheme.
 func TestAccessibility(t *testing.T) {
 	for _, scheme := range []string{"light", "dark"} {
 		t.Run(scheme, func(t *testing.T) {
@@ -203,7 +203,7 @@ func checkAccessibility(t *testing.T, b *browser) {
 	if err != nil {
 		t.Fatalf("axe-core: %v (npm ci installs it)", err)
 	}
-	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/"} {
+	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
 		openPage(t, b, path)
 		// DevTools evaluation is not subject to the page's CSP.
 		jsEval[any](t, b, string(axe)+";true")
@@ -235,7 +235,7 @@ func TestNarrowScreen(t *testing.T) {
 	}
 	shots := filepath.Join("..", "build", "screenshots")
 	_ = os.MkdirAll(shots, 0o755)
-	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/"} {
+	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
 		openPage(t, b, path)
 		widths := jsEval[[]float64](t, b, `[document.documentElement.scrollWidth, window.innerWidth]`)
 		if widths[0] > widths[1] {

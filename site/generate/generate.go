@@ -246,6 +246,9 @@ func (b *builder) pages() error {
 	if err := b.render("/playground/", templates.PlaygroundPage(b.meta("Playground", "Try CEL expressions on any webhook payload, in your browser.", "/playground/"), pg)); err != nil {
 		return err
 	}
+	if err := b.dialectPages(); err != nil {
+		return err
+	}
 	return b.render("/404.html", templates.NotFound(b.meta("Page not found", "No page at this address.", "/404.html")))
 }
 

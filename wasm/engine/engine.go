@@ -293,13 +293,9 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 	if env, ok := e.envs[key]; ok {
 		return env, nil
 	}
-	base := e.base[dialect]
-	if base == nil {
-		var err error
-		if base, err = cel.NewEnv(dialectOptions(dialect, e.limits)...); err != nil {
-			return nil, err
-		}
-		e.base[dialect] = base
+	base, err := e.baseEnv(dialect)
+	if err != nil {
+		return nil, err
 	}
 	if s.ID == inferredID && len(e.envs) > 64 { // inferred environments come and go with payloads
 		for k, env := range e.envs {
@@ -317,6 +313,20 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 	e.lastEnvID++
 	env.id = e.lastEnvID
 	e.envs[key] = env
+	return env, nil
+}
+
+// baseEnv is a dialect's base environment, built on first use; e.mu must
+// be held.
+func (e *Engine) baseEnv(dialect string) (*cel.Env, error) {
+	if env := e.base[dialect]; env != nil {
+		return env, nil
+	}
+	env, err := cel.NewEnv(dialectOptions(dialect, e.limits)...)
+	if err != nil {
+		return nil, err
+	}
+	e.base[dialect] = env
 	return env, nil
 }
 

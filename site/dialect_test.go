@@ -1,0 +1,97 @@
+package main
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"fieldbook/schemas"
+	"fieldbook/wasm/engine"
+)
+
+// fetch reads a page of the built site as served.
+func fetch(t *testing.T, path string) string {
+	t.Helper()
+	resp, err := http.Get(siteURL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
+	}
+	return string(body)
+}
+
+// TestDialectPagesListEveryFunction: the built site has /dialects/ and a
+// page per dialect, in the sitemap; each page has every entry of the
+// engine's reference once, by its anchor, and Morf's functions are on the
+// morf page only, with their signatures, the note on where those come
+// from, and the engine's example values.
+func TestDialectPagesListEveryFunction(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(set, engine.DefaultLimits)
+	index := fetch(t, "/dialects/")
+	sitemap := fetch(t, "/sitemap.xml")
+	pages := map[string]string{}
+	for _, d := range engine.Dialects {
+		url := "/dialects/" + d.Name + "/"
+		pages[d.Name] = fetch(t, url)
+		page := pages[d.Name]
+		for _, want := range []string{`href="` + url + `"`, html.EscapeString(d.Title), html.EscapeString(d.Summary)} {
+			if !strings.Contains(index, want) {
+				t.Errorf("/dialects/ lacks %s", want)
+			}
+		}
+		if !strings.Contains(sitemap, url+"</loc>") {
+			t.Errorf("the sitemap lacks %s", url)
+		}
+		if !strings.Contains(page, `<meta name="description" content="`+html.EscapeString(d.Summary)+`">`) {
+			t.Errorf("%s: the meta description is not the dialect's summary", url)
+		}
+		if !strings.Contains(page, `<a href="/dialects/" aria-current>Dialects</a>`) {
+			t.Errorf("%s: the nav does not mark Dialects as current", url)
+		}
+		ref, err := eng.Reference(d.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range ref.Sections {
+			for _, e := range s.Entries {
+				if n := strings.Count(page, `id="`+e.Anchor+`"`); n != 1 {
+					t.Errorf("%s: %s is on the page %d times", url, e.Anchor, n)
+				}
+			}
+		}
+	}
+	if !strings.Contains(sitemap, "/dialects/</loc>") {
+		t.Error("the sitemap lacks /dialects/")
+	}
+	morf, cel := pages[engine.DialectMorf], pages[engine.DialectCEL]
+	for _, want := range []string{
+		`id="fn-customFormatInTimezone"`,
+		html.EscapeString("google.protobuf.Timestamp.customFormatInTimezone(string, string) -> string"),
+		html.EscapeString(`timestamp("2024-06-11T16:00:00Z").customFormatInTimezone("2006-01-02 3:04 PM", "America/Phoenix")`),
+		html.EscapeString(`"2024-06-11 9:00 AM"`), // the engine's value
+		"states no signature; Fieldbook reads it from Morf&#39;s examples",
+		`id="fn-orValue"`, `id="op-in"`, `id="macro-math.least"`,
+	} {
+		if !strings.Contains(morf, want) {
+			t.Errorf("/dialects/morf/ lacks %s", want)
+		}
+	}
+	for _, absent := range []string{`id="fn-customFormatInTimezone"`, `id="fn-morf.now"`, "states no signature"} {
+		if strings.Contains(cel, absent) {
+			t.Errorf("/dialects/cel/ has Morf's %s", absent)
+		}
+	}
+	if !strings.Contains(cel, `id="fn-charAt"`) || !strings.Contains(cel, html.EscapeString("a ? b : c")) {
+		t.Error("/dialects/cel/ lacks charAt or the conditional operator")
+	}
+}
