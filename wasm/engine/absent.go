@@ -194,7 +194,12 @@ func absentMessage(ast *cel.Ast, err *types.Err) string {
 	if found := celast.MatchDescendants(celast.NavigateAST(native), func(e celast.NavigableExpr) bool {
 		return e.ID() == err.NodeID()
 	}); len(found) == 1 {
-		if text, uerr := parser.Unparse(found[0], native.SourceInfo()); uerr == nil {
+		var absent celast.Expr = found[0]
+		// In has(a.b), what is absent is a: has() itself only tests.
+		if absent.Kind() == celast.SelectKind && absent.AsSelect().IsTestOnly() {
+			absent = absent.AsSelect().Operand()
+		}
+		if text, uerr := parser.Unparse(absent, native.SourceInfo()); uerr == nil {
 			field = text
 		}
 	}

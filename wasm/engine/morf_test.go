@@ -184,3 +184,12 @@ func TestCompletionOffersMorfsFunctions(t *testing.T) {
 		t.Errorf("the cel dialect has no parseDuration: %+v", r.Items)
 	}
 }
+
+// TestAbsentInsideHas names what is absent, not the has() around it.
+func TestAbsentInsideHas(t *testing.T) {
+	e := newEngine(t)
+	r := e.Evaluate(EvaluateRequest{Payload: `{"id": 1}`, Expression: `has(user.address)`})
+	if r.OK || !strings.HasPrefix(r.Diagnostics[0].Message, "user is absent from this payload") {
+		t.Errorf("%+v", r)
+	}
+}
