@@ -168,7 +168,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			top := celValue(it.value, schema.Root, dialect == DialectMorf).(map[string]any)
 			act := activation(top, clock)
 			for c, p := range progs {
-				out, _, err := p.prg.Eval(act)
+				out, _, err := e.run(p.prg, act)
 				cell := BatchCell{OK: err == nil}
 				switch {
 				case err != nil:

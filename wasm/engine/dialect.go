@@ -90,5 +90,6 @@ func dialectOptions(dialect string, lim Limits) []cel.EnvOption {
 		// types' alone.
 		opts = append(opts, absentFunctions()...)
 	}
-	return opts
+	// Last: the guards wrap what every library above declared.
+	return append(opts, guardFunctions(lim.CostLimit))
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
@@ -33,6 +34,10 @@ type Limits struct {
 	MaxDepth            int    // nesting of objects and arrays in a payload
 	MaxExpressionLength int    // expression text, in characters
 	CostLimit           uint64 // CEL's runtime cost units per evaluation
+	// TimeLimit ends an evaluation that runs longer, where the host lets a
+	// timer fire while it runs (natively; not in a js/wasm call, where the
+	// cost limit and the guards of costly calls bound it).
+	TimeLimit time.Duration
 }
 
 // DefaultLimits are the bounds Fieldbook runs with everywhere.
@@ -41,6 +46,7 @@ var DefaultLimits = Limits{
 	MaxDepth:            64,
 	MaxExpressionLength: 8192,
 	CostLimit:           1_000_000,
+	TimeLimit:           time.Second,
 }
 
 // programCacheSize bounds the compiled programs kept: enough for a page of

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -107,7 +108,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if c.diags != nil {
 		return EvaluateResponse{OK: false, Dialect: dialect, Diagnostics: c.diags}
 	}
-	out, det, err := c.prg.Eval(activation(p.top(dialect), clockFunctions(now)))
+	out, det, err := e.run(c.prg, activation(p.top(dialect), clockFunctions(now)))
 	var spent uint64
 	if det != nil && det.ActualCost() != nil {
 		spent = *det.ActualCost()
@@ -147,6 +148,17 @@ func clockFunctions(now time.Time) map[string]cel.LateBoundFunction {
 	return map[string]cel.LateBoundFunction{"now": clock, "morf.now": clock}
 }
 
+// interruptCheckFrequency is how many comprehension steps pass between
+// two looks at the time limit.
+const interruptCheckFrequency = 64
+
+// run evaluates a program within the engine's time limit.
+func (e *Engine) run(prg cel.Program, act cel.Activation) (ref.Val, *cel.EvalDetails, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e.limits.TimeLimit)
+	defer cancel()
+	return prg.ContextEval(ctx, act)
+}
+
 // activation gives an expression the payload's top-level fields and the
 // clock. All of them: a field the checker did not know cannot be named,
 // except one a schema-less morf expression declared as absent, which a
@@ -183,6 +195,7 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 	} else {
 		prg, err := checker.Program(ast,
 			cel.CostLimit(limit),
+			cel.InterruptCheckFrequency(interruptCheckFrequency),
 			cel.EvalOptions(cel.OptOptimize),
 		)
 		if err != nil {
@@ -282,8 +295,18 @@ func (e *Engine) checkErrors(env *celEnv, expr string, iss *cel.Issues) []Diagno
 func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64) Diagnostic {
 	d := Diagnostic{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}
 	var cancelled interpreter.EvalCancelledError
-	if errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
-		d.Message = fmt.Sprintf("the expression was stopped: it went past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", groupDigits(limit))
+	if errors.As(err, &cancelled) {
+		switch cancelled.Cause {
+		case interpreter.CostLimitExceeded:
+			d.Message = fmt.Sprintf("the expression was stopped: it went past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", groupDigits(limit))
+			return d
+		case interpreter.ContextCancelled:
+			d.Message = e.timeLimitMessage()
+			return d
+		}
+	}
+	if errors.Is(err, interpreter.InterruptError{}) || errors.Is(err, context.DeadlineExceeded) {
+		d.Message = e.timeLimitMessage()
 		return d
 	}
 	var celErr *types.Err
@@ -298,6 +321,10 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 		}
 	}
 	return d
+}
+
+func (e *Engine) timeLimitMessage() string {
+	return fmt.Sprintf("the expression was stopped: it went past the time limit of %s", e.limits.TimeLimit)
 }
 
 func groupDigits(n uint64) string {
