@@ -28,6 +28,7 @@ import (
 	"fieldbook/site/generate"
 	"fieldbook/site/static"
 	"fieldbook/wasm/engine"
+	"fieldbook/wasm/jsonpos"
 )
 
 const usage = `usage:
@@ -167,14 +168,36 @@ func newEngine(stderr io.Writer) *engine.Engine {
 	return engine.New(set, engine.DefaultLimits)
 }
 
-// readInput reads a file, or standard input for "-".
-func readInput(name string, stdin io.Reader) (string, error) {
-	if name == "-" {
-		b, err := io.ReadAll(stdin)
-		return string(b), err
+// readInput reads a payload file, or standard input for "-", and no more
+// than one byte past the engine's payload limit: /dev/zero, or a pipe that
+// does not end, must not fill memory. A payload past the limit comes back
+// as the diagnostic that says so.
+func readInput(name string, stdin io.Reader) (string, *engine.Diagnostic, error) {
+	limit := engine.DefaultLimits.MaxPayloadBytes
+	r, size := stdin, int64(-1)
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return "", nil, err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		r = f
 	}
-	b, err := os.ReadFile(name)
-	return string(b), err
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return "", nil, err
+	}
+	if len(b) <= limit {
+		return string(b), nil, nil
+	}
+	msg := fmt.Sprintf("the payload is over %s, the limit (it was not read to its end)", jsonpos.FormatBytes(limit))
+	if size > int64(limit) {
+		msg = jsonpos.OverLimit("the payload", int(size), limit)
+	}
+	return "", &engine.Diagnostic{Severity: engine.SeverityError, Message: msg, Line: 1, Column: 1, Source: "payload"}, nil
 }
 
 func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -188,12 +211,17 @@ func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	payload, err := readInput(rest[0], stdin)
+	payload, tooLarge, err := readInput(rest[0], stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	resp := newEngine(stderr).Validate(engine.ValidateRequest{Schema: *schema, Payload: payload})
+	resp := engine.ValidateResponse{OK: false, Diagnostics: []engine.Diagnostic{}}
+	if tooLarge != nil {
+		resp.Diagnostics = append(resp.Diagnostics, *tooLarge)
+	} else {
+		resp = newEngine(stderr).Validate(engine.ValidateRequest{Schema: *schema, Payload: payload})
+	}
 	if code := requestProblem(resp.Diagnostics, stderr); code != exitOK && !*asJSON {
 		return code
 	}
@@ -224,12 +252,17 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	payload, err := readInput(*payloadFile, stdin)
+	payload, tooLarge, err := readInput(*payloadFile, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	resp := newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Dialect: *dialect, Payload: payload, Expression: rest[0], Now: *now})
+	resp := engine.EvaluateResponse{OK: false, Diagnostics: []engine.Diagnostic{}}
+	if tooLarge != nil {
+		resp.Diagnostics = append(resp.Diagnostics, *tooLarge)
+	} else {
+		resp = newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Dialect: *dialect, Payload: payload, Expression: rest[0], Now: *now})
+	}
 	if code := requestProblem(resp.Diagnostics, stderr); code != exitOK && !*asJSON {
 		return code
 	}

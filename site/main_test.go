@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldbook/schemas"
 )
@@ -93,5 +94,66 @@ func TestEvalCommand(t *testing.T) {
 	}
 	if code, _, _ := cli(t, "", "frobnicate"); code != 2 {
 		t.Errorf("unknown command: %d", code)
+	}
+}
+
+// endlessReader is standard input that never ends, as /dev/zero.
+type endlessReader struct{ read int }
+
+func (r *endlessReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	r.read += len(p)
+	return len(p), nil
+}
+
+// TestInputIsReadOnlyToTheLimit: the command line reads a payload no
+// further than one byte past the engine's limit, and answers with the
+// size error (status 1) instead of filling memory.
+func TestInputIsReadOnlyToTheLimit(t *testing.T) {
+	in := &endlessReader{}
+	var out, errOut bytes.Buffer
+	code := run([]string{"validate", "-schema", "", "-"}, in, &out, &errOut)
+	if code != 1 || !strings.Contains(out.String(), "the payload is over 5.0 MiB, the limit") || in.read > 6<<20 {
+		t.Errorf("endless stdin: status %d, read %d bytes\n%s%s", code, in.read, out.String(), errOut.String())
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		code, out, _ := cli(t, "", "validate", "-schema", "", "/dev/zero")
+		if code != 1 || !strings.Contains(out, "/dev/zero:1:1: error: the payload is over 5.0 MiB") {
+			t.Errorf("/dev/zero: %d %s", code, out)
+		}
+	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(big, []byte(`{"a": "`+strings.Repeat("x", 5<<20)+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errText := cli(t, "", "eval", "-schema", "", "-payload", big, "a.size()")
+	if code != 1 || !strings.Contains(errText, "the payload is 5,242,889 bytes; the limit is 5,242,880 bytes") {
+		t.Errorf("a file 9 bytes over: %d %s", code, errText)
+	}
+}
+
+// TestCostlyExpressionsStopOnTheCommandLine: the expressions that ran for
+// tens of seconds answer at once with the cost limit's message, status 1.
+func TestCostlyExpressionsStopOnTheCommandLine(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "s.json")
+	if err := os.WriteFile(p, []byte(`{"s": "`+strings.Repeat("a", 100_000)+`"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, expr := range []string{`lists.range(100000).distinct().size()`, `s.split("").join(s).size()`, `s.replace("a", s).size()`} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			code, _, errText := cli(t, "", "eval", "-schema", "", "-payload", p, expr)
+			if code != 1 || !strings.Contains(errText, "past the cost limit of 1,000,000 units") {
+				t.Errorf("%s: %d %s", expr, code, errText)
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second): // a hang, not a timing: the call takes milliseconds
+			t.Fatalf("%s has not answered after 10 s", expr)
+		}
 	}
 }

@@ -200,7 +200,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 // payload's error, not the batch's.
 func (e *Engine) splitBatch(text string) ([]batchItem, *Diagnostic) {
 	if len(text) > maxBatchBytes {
-		d := requestError(fmt.Sprintf("the batch is %s; the limit is %s", jsonpos.FormatBytes(len(text)), jsonpos.FormatBytes(maxBatchBytes)))
+		d := requestError(jsonpos.OverLimit("the batch", len(text), maxBatchBytes))
 		return nil, &d
 	}
 	lim := jsonpos.Limits{MaxBytes: e.limits.MaxPayloadBytes, MaxDepth: e.limits.MaxDepth}

@@ -44,7 +44,7 @@ type Warning struct {
 func Parse(text string, lim Limits) (any, []Warning, *Error) {
 	if lim.MaxBytes > 0 && len(text) > lim.MaxBytes {
 		return nil, nil, &Error{
-			Message: fmt.Sprintf("the payload is %s; the limit is %s", FormatBytes(len(text)), FormatBytes(lim.MaxBytes)),
+			Message: OverLimit("the payload", len(text), lim.MaxBytes),
 			Line:    1, Column: 1,
 		}
 	}
@@ -119,6 +119,29 @@ func LineColumn(text string, offset int) (line, column int) {
 }
 
 // FormatBytes writes a size the way the bounds' messages speak of it.
+// OverLimit says that what is n bytes is over the limit: "the payload is
+// 6.0 MiB; the limit is 5.0 MiB", in bytes where rounding would write both
+// the same ("5,242,887 bytes; the limit is 5,242,880 bytes").
+func OverLimit(what string, n, limit int) string {
+	size, max := FormatBytes(n), FormatBytes(limit)
+	if size == max && n != limit {
+		size, max = groupedBytes(n), groupedBytes(limit)
+	}
+	return fmt.Sprintf("%s is %s; the limit is %s", what, size, max)
+}
+
+func groupedBytes(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + " bytes"
+}
+
 func FormatBytes(n int) string {
 	switch {
 	case n >= 1<<20:

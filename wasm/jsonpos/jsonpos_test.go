@@ -139,3 +139,22 @@ func FuzzParseAgreesWithEncodingJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestOverLimitSaysBytesWhenRoundingHidesTheDifference(t *testing.T) {
+	for _, c := range []struct {
+		n, limit int
+		want     string
+	}{
+		{6 << 20, 5 << 20, "the payload is 6.0 MiB; the limit is 5.0 MiB"},
+		{5<<20 + 7, 5 << 20, "the payload is 5,242,887 bytes; the limit is 5,242,880 bytes"},
+		{1500, 1024, "the payload is 1.5 KiB; the limit is 1.0 KiB"},
+	} {
+		if got := OverLimit("the payload", c.n, c.limit); got != c.want {
+			t.Errorf("%d over %d: %q, want %q", c.n, c.limit, got, c.want)
+		}
+	}
+	big := `{"a": "` + strings.Repeat("x", 5<<20) + `"}`
+	if _, _, err := Parse(big, Limits{MaxBytes: 5 << 20, MaxDepth: 64}); err == nil || err.Message != "the payload is 5,242,889 bytes; the limit is 5,242,880 bytes" {
+		t.Errorf("%+v", err)
+	}
+}
