@@ -165,8 +165,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
-			top := celValue(it.value, schema.Root, dialect == DialectMorf).(map[string]any)
-			act := activation(top, clock)
+			act := activation(newPayloadFields(it.value.(map[string]any), schema.Root, dialect), clock)
 			for c, p := range progs {
 				out, _, err := e.run(p.prg, act)
 				cell := BatchCell{OK: err == nil}

@@ -6,6 +6,7 @@ package engine
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/interpreter"
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/jsonpos"
@@ -60,7 +62,8 @@ type Engine struct {
 
 	mu        sync.Mutex
 	base      map[string]*cel.Env // by dialect
-	envs      map[string]*celEnv  // by dialect and schema id, or "?" + the inferred schema
+	envs      map[string]*celEnv  // by dialect and schema id
+	inferred  *lru                // by dialect and inferred schema: the environments of schema-less payloads
 	lastEnvID uint64
 	programs  *lru
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
@@ -68,7 +71,9 @@ type Engine struct {
 
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
-	return &Engine{set: set, limits: limits, base: map[string]*cel.Env{}, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize)}
+	e := &Engine{set: set, limits: limits, base: map[string]*cel.Env{}, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize, nil)}
+	e.inferred = newLRU(inferredEnvBudget, e.dropPrograms)
+	return e
 }
 
 // Call serves one request, as JSON in and JSON out, for every front end:
@@ -206,24 +211,61 @@ type parsedPayload struct {
 	inferred *schemas.Schema
 	root     *schemas.Node // the schema's root, or the inferred one's
 
-	mu   sync.Mutex
-	tops map[string]map[string]any // the CEL variables by dialect, converted on first use
+	mu     sync.Mutex
+	fields map[string]*payloadFields // by dialect
 }
 
 // top is the payload's top-level fields as the dialect's CEL reads them.
-func (p *parsedPayload) top(dialect string) map[string]any {
+func (p *parsedPayload) top(dialect string) *payloadFields {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if t, ok := p.tops[dialect]; ok {
-		return t
+	if f, ok := p.fields[dialect]; ok {
+		return f
 	}
-	if p.tops == nil {
-		p.tops = map[string]map[string]any{}
+	if p.fields == nil {
+		p.fields = map[string]*payloadFields{}
 	}
-	t := celValue(p.value, p.root, dialect == DialectMorf).(map[string]any)
-	p.tops[dialect] = t
-	return t
+	f := newPayloadFields(p.value.(map[string]any), p.root, dialect)
+	p.fields[dialect] = f
+	return f
 }
+
+// payloadFields are a payload's top-level fields as a dialect's CEL reads
+// them: the activation of an expression over it. Each field is converted
+// when an expression first names it, since an expression reads a few
+// fields of a payload that may have thousands.
+type payloadFields struct {
+	obj          map[string]any
+	root         *schemas.Node
+	nullIsAbsent bool
+
+	mu   sync.Mutex
+	read map[string]any
+}
+
+func newPayloadFields(obj map[string]any, root *schemas.Node, dialect string) *payloadFields {
+	return &payloadFields{obj: obj, root: root.Resolved(), nullIsAbsent: dialect == DialectMorf, read: map[string]any{}}
+}
+
+// ResolveName gives a field's value; a field the payload lacks (or, in
+// morf, sends as null) is absent.
+func (f *payloadFields) ResolveName(name string) (any, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if v, ok := f.read[name]; ok {
+		return v, true
+	}
+	raw, ok := f.obj[name]
+	if !ok || raw == nil && f.nullIsAbsent {
+		return nil, false
+	}
+	v := celValue(raw, f.root.Property(name), f.nullIsAbsent)
+	f.read[name] = v
+	return v, true
+}
+
+// Parent is nil: the fields are the whole activation, with the clock.
+func (f *payloadFields) Parent() interpreter.Activation { return nil }
 
 // readPayload parses payload text for schema s (nil for none), reusing the
 // last result while the text is unchanged: a reader typing expressions
@@ -291,7 +333,8 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 	}
 	key := s.ID
 	if s.ID == inferredID { // inferred schemas differ by content, not by name
-		key = "?" + string(s.Raw)
+		sum := sha256.Sum256(s.Raw)
+		key = "?" + string(sum[:])
 	}
 	key = dialect + "\x00" + key
 	e.mu.Lock()
@@ -299,16 +342,12 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 	if env, ok := e.envs[key]; ok {
 		return env, nil
 	}
+	if env, ok := e.inferred.get(key); ok {
+		return env.(*celEnv), nil
+	}
 	base, err := e.baseEnv(dialect)
 	if err != nil {
 		return nil, err
-	}
-	if s.ID == inferredID && len(e.envs) > 64 { // inferred environments come and go with payloads
-		for k, env := range e.envs {
-			if env.schema.ID == inferredID {
-				delete(e.envs, k)
-			}
-		}
 	}
 	env, err := newSchemaEnv(base, s, dialect)
 	if err != nil {
@@ -318,8 +357,36 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 	// address may be reused by a new one, which must not get its programs.
 	e.lastEnvID++
 	env.id = e.lastEnvID
-	e.envs[key] = env
+	if s.ID == inferredID {
+		// Inferred environments come and go with payloads: they are kept
+		// within a memory budget, the least recently used dropped first.
+		e.inferred.put(key, env, inferredEnvCost(s))
+	} else {
+		e.envs[key] = env
+	}
 	return env, nil
+}
+
+// inferredEnvBudget bounds the memory the inferred environments kept may
+// take, as inferredEnvCost estimates it: a Worker's isolate has 128 MB.
+const inferredEnvBudget = 24 << 20
+
+// inferredEnvCost estimates the heap an inferred schema's environment
+// takes: about twenty times its schema's text (measured: 2 MiB for the
+// 100 KB schema of a 300-field payload with nested objects).
+func inferredEnvCost(s *schemas.Schema) int {
+	return 64<<10 + 20*len(s.Raw)
+}
+
+// dropPrograms forgets the programs compiled in an evicted environment,
+// which would otherwise keep it alive.
+func (e *Engine) dropPrograms(env any) {
+	prefix := fmt.Sprintf("%d\x00", env.(*celEnv).id)
+	for _, key := range e.programs.keys() {
+		if strings.HasPrefix(key, prefix) {
+			e.programs.remove(key)
+		}
+	}
 }
 
 // baseEnv is a dialect's base environment, built on first use; e.mu must
@@ -349,20 +416,24 @@ func (e *Engine) checkExpressionText(expr string) *Diagnostic {
 	return nil
 }
 
-// lru is a small least-recently-used cache.
+// lru is a small least-recently-used cache, bounded by the total cost of
+// its entries (their count, where each costs 1).
 type lru struct {
-	max   int
-	order *list.List
-	items map[string]*list.Element
+	max     int
+	total   int
+	order   *list.List
+	items   map[string]*list.Element
+	onEvict func(val any) // called under the engine's lock, or nil
 }
 
 type lruEntry struct {
-	key string
-	val any
+	key  string
+	val  any
+	cost int
 }
 
-func newLRU(max int) *lru {
-	return &lru{max: max, order: list.New(), items: map[string]*list.Element{}}
+func newLRU(max int, onEvict func(val any)) *lru {
+	return &lru{max: max, order: list.New(), items: map[string]*list.Element{}, onEvict: onEvict}
 }
 
 func (c *lru) get(key string) (any, bool) {
@@ -373,16 +444,37 @@ func (c *lru) get(key string) (any, bool) {
 	return nil, false
 }
 
-func (c *lru) put(key string, val any) {
+// put adds an entry of cost 1 unless a cost is given, and evicts the least
+// recently used past the bound (never the entry just added).
+func (c *lru) put(key string, val any, cost ...int) {
+	n := 1
+	if len(cost) == 1 {
+		n = cost[0]
+	}
+	c.remove(key)
+	c.items[key] = c.order.PushFront(&lruEntry{key, val, n})
+	c.total += n
+	for c.total > c.max && c.order.Len() > 1 {
+		old := c.order.Back().Value.(*lruEntry)
+		c.remove(old.key)
+		if c.onEvict != nil {
+			c.onEvict(old.val)
+		}
+	}
+}
+
+func (c *lru) remove(key string) {
 	if el, ok := c.items[key]; ok {
-		el.Value.(*lruEntry).val = val
-		c.order.MoveToFront(el)
-		return
+		c.total -= el.Value.(*lruEntry).cost
+		c.order.Remove(el)
+		delete(c.items, key)
 	}
-	c.items[key] = c.order.PushFront(&lruEntry{key, val})
-	if c.order.Len() > c.max {
-		old := c.order.Back()
-		c.order.Remove(old)
-		delete(c.items, old.Value.(*lruEntry).key)
+}
+
+func (c *lru) keys() []string {
+	out := make([]string, 0, len(c.items))
+	for k := range c.items {
+		out = append(out, k)
 	}
+	return out
 }

@@ -163,10 +163,10 @@ func (e *Engine) run(prg cel.Program, act cel.Activation) (ref.Val, *cel.EvalDet
 // clock. All of them: a field the checker did not know cannot be named,
 // except one a schema-less morf expression declared as absent, which a
 // later payload of a batch may have.
-func activation(top map[string]any, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
+func activation(top *payloadFields, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
 	act, err := cel.FunctionVars(top, clock)
 	if err != nil {
-		panic(err) // top is a plain map: FunctionVars cannot refuse it
+		panic(err) // top is an Activation: FunctionVars cannot refuse it
 	}
 	return act
 }
@@ -187,7 +187,7 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 	c := &compiled{}
 	checker := env.env
 	ast, iss := checker.Compile(expr)
-	if iss != nil && iss.Err() != nil && env.dialect == DialectMorf && env.schema.ID == inferredID {
+	if iss != nil && iss.Err() != nil && (env.dialect == DialectMorf && env.schema.ID == inferredID || openRoot(env.schema)) {
 		checker, ast, iss, c.warnings = e.absentVariables(env, expr, ast, iss)
 	}
 	if iss != nil && iss.Err() != nil {
@@ -210,13 +210,21 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 	return c
 }
 
-// absentVariables reads the names an expression uses that a payload without
-// a schema does not have as fields it may have but left out: in Morf's
-// reading any field may be absent, so current_step_id.orValue("") checks on
-// an event without current_step_id. Each such name is declared dyn (it is
-// absent when the expression runs) and gets a warning, which also catches
-// a misspelt field. Names of function namespaces (morf, math) are not
-// fields.
+// openRoot tells a schema whose payloads have top-level fields it does not
+// list (additionalProperties beside properties): an inferred schema past
+// its bounds, which types the first fields of a payload with many.
+func openRoot(s *schemas.Schema) bool {
+	return s.Root.AdditionalProperties != nil && len(s.Root.Properties) > 0
+}
+
+// absentVariables declares the names an expression uses that the schema
+// does not list, where a payload may have them: in Morf's reading any field
+// of a payload without a schema may be absent, so current_step_id.orValue("")
+// checks on an event without current_step_id; and a schema with an open
+// root (a payload of more fields than inference types) has others. Each
+// such name is declared dyn (absent when the payload lacks it) and gets a
+// warning, which also catches a misspelt field. Names of function
+// namespaces (morf, math) are not fields.
 func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *cel.Issues) (*cel.Env, *cel.Ast, *cel.Issues, []Diagnostic) {
 	checker := env.env
 	declared := map[string]bool{}
@@ -235,7 +243,10 @@ func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *ce
 			declared[name] = true
 			names = append(names, name)
 			msg := fmt.Sprintf("%s is not a field of this payload: it is read as absent (missing), so only %s.orValue(default) and %s.hasValue() give a value", name, name, name)
-			if hint := e.suggest(env, expr, "undeclared reference to '"+name+"'", err.Location.Line(), err.Location.Column()+1); hint != "" {
+			if openRoot(env.schema) {
+				msg = fmt.Sprintf("%s is not among the fields Fieldbook typed for this payload (it types at most %d): it is read as dyn, and is absent if the payload does not have it", name, maxInferredFields)
+			}
+			if hint := e.suggest(env, expr, "undeclared reference to '"+name+"'", err.Location.Line(), err.Location.Column()+1); hint != "" && !openRoot(env.schema) {
 				msg += " (did you mean " + hint + "?)"
 			}
 			warnings = append(warnings, Diagnostic{Severity: SeverityWarning, Message: msg, Line: err.Location.Line(), Column: err.Location.Column() + 1, Source: "expression"})

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -42,14 +43,24 @@ func (e *Engine) Infer(req InferRequest) InferResponse {
 
 // inferDocument writes the schema of a decoded payload.
 func inferDocument(v any) []byte {
-	in := &inferrer{defs: map[string]*shape{}}
+	in := &inferrer{defs: map[string]*shape{}, budget: maxInferredFields}
+	if obj, ok := v.(map[string]any); ok && len(obj) > maxInferredFields {
+		// Only the first fields, in key order, can be typed: the others
+		// are not even looked at.
+		in.rootFields = len(obj)
+		first := make(map[string]any, maxInferredFields)
+		for _, k := range slices.Sorted(maps.Keys(obj))[:maxInferredFields] {
+			first[k] = obj[k]
+		}
+		v = first
+	}
 	root := in.shapeOf(v)
 	in.classify(root, rootShape)
 	in.name(root, "")
 	var b bytes.Buffer
 	b.WriteString(`{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Inferred from a payload", `)
 	b.WriteString(`"description": "Inferred by Fieldbook from one payload: types, nesting, maps and date-times as that payload shows them."`)
-	root.write(&b, in, true)
+	root.write(&b, in, true, 0)
 	if len(in.defs) > 0 {
 		b.WriteString(`, "$defs": {`)
 		for i, name := range slices.Sorted(maps.Keys(in.defs)) {
@@ -58,7 +69,7 @@ func inferDocument(v any) []byte {
 			}
 			writeJSONString(&b, name)
 			b.WriteString(": {")
-			in.defs[name].write(&b, in, false)
+			in.defs[name].write(&b, in, false, 1)
 			b.WriteString("}")
 		}
 		b.WriteString("}")
@@ -69,24 +80,61 @@ func inferDocument(v any) []byte {
 	return out.Bytes()
 }
 
+// jsonTypes is a set of JSON types, a bit each, in jsonTypeNames' order.
+type jsonTypes uint8
+
+var jsonTypeNames = []string{"object", "array", "string", "integer", "number", "boolean", "null"}
+
+func typeBit(name string) jsonTypes {
+	for i, n := range jsonTypeNames {
+		if n == name {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+var (
+	tObject, tArray, tString    = typeBit("object"), typeBit("array"), typeBit("string")
+	tInteger, tNumber, tBoolean = typeBit("integer"), typeBit("number"), typeBit("boolean")
+	tNull                       = typeBit("null")
+)
+
 // shape is what a value, or the values of an array, look like.
 type shape struct {
-	types  map[string]bool // JSON types seen
-	format string          // "date-time" when every string seen is one
+	types  jsonTypes // JSON types seen
+	format string    // "date-time" when every string seen is one
 	props  map[string]*shape
 	items  *shape
 	def    string // for an array's object elements: their $defs name
 	// values, for an object whose keys are data (a map), is the shape of
 	// all its values merged; props then only told it apart.
 	values *shape
+	// free marks an object with more fields than inference types: a map
+	// of dyn.
+	free bool
 }
 
 type inferrer struct {
 	defs map[string]*shape
+	// budget is how many more properties may be typed; past it, an object
+	// is a free map and the root lists no more fields (they are dyn).
+	budget int
+	// rootFields is the payload's count of top-level fields where
+	// inferDocument left some out, else 0.
+	rootFields int
 }
 
+// Inference types at most this many properties, this deep: a payload of
+// 50,000 keys would otherwise declare 50,000 variables and object types.
+// What lies past the bounds is dyn, read as the payload has it.
+const (
+	maxInferredFields = 1000
+	maxInferredDepth  = 16
+)
+
 func (in *inferrer) shapeOf(v any) *shape {
-	s := &shape{types: map[string]bool{}}
+	s := &shape{}
 	in.add(s, v)
 	return s
 }
@@ -95,49 +143,51 @@ func (in *inferrer) shapeOf(v any) *shape {
 func (in *inferrer) add(s *shape, v any) {
 	switch v := v.(type) {
 	case map[string]any:
-		s.types["object"] = true
+		s.types |= tObject
 		if s.props == nil {
 			s.props = map[string]*shape{}
 		}
 		for k, x := range v {
 			if s.props[k] == nil {
-				s.props[k] = &shape{types: map[string]bool{}}
+				s.props[k] = &shape{}
 			}
 			in.add(s.props[k], x)
 		}
 	case []any:
-		s.types["array"] = true
+		s.types |= tArray
 		for _, x := range v {
 			if s.items == nil {
-				s.items = &shape{types: map[string]bool{}}
+				s.items = &shape{}
 			}
 			in.add(s.items, x)
 		}
 	case string:
 		_, ok := parseTimestamp(v)
 		switch {
-		case !s.types["string"] && ok:
+		case s.types&tString == 0 && ok:
 			s.format = "date-time"
 		case !ok:
 			s.format = ""
 		}
-		s.types["string"] = true
+		s.types |= tString
 	case json.Number:
 		if _, ok := jsonInt(v); ok {
-			s.types["integer"] = true
+			s.types |= tInteger
 		} else {
-			s.types["number"] = true
+			s.types |= tNumber
 		}
 	case bool:
-		s.types["boolean"] = true
+		s.types |= tBoolean
 	case nil:
-		s.types["null"] = true
+		s.types |= tNull
 	}
 }
 
 // write writes a shape's keywords (after an opening brace and, when first
-// is false, nothing else; when first, after other members).
-func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
+// is false, nothing else; when first, after other members). first also
+// marks the root, at depth 0.
+func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool, depth int) {
+	root := first
 	sep := func() {
 		if first {
 			b.WriteString(", ")
@@ -160,7 +210,7 @@ func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
 		}
 		b.WriteString("]")
 	}
-	if s.format != "" && s.types["string"] {
+	if s.format != "" && s.types&tString != 0 {
 		sep()
 		b.WriteString(`"format": "date-time"`)
 	}
@@ -171,52 +221,69 @@ func (s *shape) write(b *bytes.Buffer, in *inferrer, first bool) {
 			b.WriteString(`{"$ref": "#/$defs/` + s.values.def + `"}`)
 		} else {
 			b.WriteString("{")
-			s.values.write(b, in, false)
+			s.values.write(b, in, false, depth+1)
 			b.WriteString("}")
 		}
 	} else if s.props != nil && s.is("object") {
-		sep()
-		b.WriteString(`"properties": {`)
-		for i, k := range slices.Sorted(maps.Keys(s.props)) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeJSONString(b, k)
-			b.WriteString(": {")
-			s.props[k].write(b, in, false)
-			b.WriteString("}")
-		}
-		b.WriteString("}")
+		s.writeProperties(b, in, sep, root, depth)
 	}
-	if s.items != nil && s.is("array") {
+	if s.items != nil && s.is("array") && depth < maxInferredDepth {
 		sep()
 		if s.items.def != "" {
 			b.WriteString(`"items": {"$ref": "#/$defs/` + s.items.def + `"}`)
 		} else {
 			b.WriteString(`"items": {`)
-			s.items.write(b, in, false)
+			s.items.write(b, in, false, depth+1)
 			b.WriteString("}")
 		}
+	}
+}
+
+// writeProperties writes an object's fields within the inference bounds.
+// A nested object past them has none: a free map, its values dyn. The
+// root lists the fields the budget reaches, in key order, and says that
+// the payload has others (additionalProperties), which the engine reads
+// as dyn where an expression names them.
+func (s *shape) writeProperties(b *bytes.Buffer, in *inferrer, sep func(), root bool, depth int) {
+	keys := slices.Sorted(maps.Keys(s.props))
+	if !root && (depth >= maxInferredDepth || len(keys) > in.budget) {
+		return
+	}
+	sep()
+	b.WriteString(`"properties": {`)
+	written := 0
+	for _, k := range keys {
+		if in.budget == 0 {
+			break
+		}
+		in.budget--
+		if written > 0 {
+			b.WriteString(", ")
+		}
+		writeJSONString(b, k)
+		b.WriteString(": {")
+		s.props[k].write(b, in, false, depth+1)
+		b.WriteString("}")
+		written++
+	}
+	b.WriteString("}")
+	if total := max(len(keys), in.rootFields); root && written < total {
+		fmt.Fprintf(b, `, "$comment": "Fieldbook typed %d of this payload's %d top-level fields, and at most %d fields in all: the others are read as dyn", "additionalProperties": true`, written, total, maxInferredFields)
 	}
 }
 
 // is tells whether t is the shape's one JSON type other than null: only
 // then do its properties, values or items describe it.
 func (s *shape) is(t string) bool {
-	for k := range s.types {
-		if k != t && k != "null" {
-			return false
-		}
-	}
-	return s.types[t]
+	return s.types&^tNull == typeBit(t)
 }
 
 // typeList names the shape's JSON types; an integer seen with other
 // numbers is a number.
 func (s *shape) typeList() []string {
 	var out []string
-	for _, t := range []string{"object", "array", "string", "integer", "number", "boolean", "null"} {
-		if s.types[t] && !(t == "integer" && s.types["number"]) {
+	for i, t := range jsonTypeNames {
+		if s.types&(1<<i) != 0 && !(t == "integer" && s.types&tNumber != 0) {
 			out = append(out, t)
 		}
 	}
@@ -232,32 +299,46 @@ const (
 
 // classify finds the objects whose keys are data: keys that are no CEL
 // identifiers, or two or more values all of one shape (answer labels, ids,
-// integration names). The root is never a map, and array elements are one
-// only by their keys.
+// integration names); it merges a map's values into one shape. The root is
+// never a map, and array elements are one only by their keys. It goes top
+// down and leaves out what inference will not type: the root's fields past
+// the budget were left out already (inferDocument), and it drops the
+// fields of a record that has more than the budget (a free map), so that a
+// payload of many keys costs no more than its first ones.
 func (in *inferrer) classify(s *shape, where int) {
-	for _, k := range slices.Sorted(maps.Keys(s.props)) {
-		in.classify(s.props[k], valueShape)
-	}
 	if s.items != nil {
 		in.classify(s.items, elementShape)
 	}
-	if where == rootShape || !s.is("object") {
+	if s.props == nil || !s.is("object") {
 		return
 	}
-	dataKeys := false
+	if where == rootShape {
+		// The root is never a map: its keys are the variables.
+	} else if in.isMap(s, where) {
+		merged := &shape{}
+		for _, v := range s.props {
+			merge(merged, v)
+		}
+		s.values = merged
+		in.classify(merged, valueShape)
+		return
+	} else if len(s.props) > maxInferredFields {
+		s.props, s.free = nil, true
+		return
+	}
+	for _, v := range s.props {
+		in.classify(v, valueShape)
+	}
+}
+
+// isMap tells an object whose keys are data.
+func (in *inferrer) isMap(s *shape, where int) bool {
 	for k := range s.props {
 		if !schemas.IsIdentifier(k) {
-			dataKeys = true
+			return true
 		}
 	}
-	if !dataKeys && (where == elementShape || len(s.props) < 2 || !oneShape(s.props)) {
-		return
-	}
-	merged := &shape{types: map[string]bool{}}
-	for _, k := range slices.Sorted(maps.Keys(s.props)) {
-		merge(merged, s.props[k])
-	}
-	s.values = merged
+	return where != elementShape && len(s.props) >= 2 && oneShape(s.props)
 }
 
 // oneShape tells whether values have the same JSON types and, for
@@ -294,20 +375,19 @@ func (s *shape) signature() string {
 
 // merge adds the values src describes to dst.
 func merge(dst, src *shape) {
-	if src.types["string"] {
+	if src.types&tString != 0 {
 		switch {
-		case !dst.types["string"]:
+		case dst.types&tString == 0:
 			dst.format = src.format
 		case dst.format != src.format:
 			dst.format = ""
 		}
 	}
-	for t := range src.types {
-		dst.types[t] = true
-	}
+	dst.types |= src.types
+	dst.free = dst.free || src.free
 	if src.values != nil { // a map's keys say nothing of other maps'
 		if dst.values == nil {
-			dst.values = &shape{types: map[string]bool{}}
+			dst.values = &shape{}
 		}
 		merge(dst.values, src.values)
 	}
@@ -316,13 +396,13 @@ func merge(dst, src *shape) {
 			dst.props = map[string]*shape{}
 		}
 		if dst.props[k] == nil {
-			dst.props[k] = &shape{types: map[string]bool{}}
+			dst.props[k] = &shape{}
 		}
 		merge(dst.props[k], p)
 	}
 	if src.items != nil {
 		if dst.items == nil {
-			dst.items = &shape{types: map[string]bool{}}
+			dst.items = &shape{}
 		}
 		merge(dst.items, src.items)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -118,4 +119,91 @@ func TestTimeLimitStopsALongEvaluation(t *testing.T) {
 	if resp["ok"] != false || !strings.Contains(d[0].(map[string]any)["message"].(string), "went past the time limit of 1ms") {
 		t.Errorf("%v", resp)
 	}
+}
+
+// widePayload is a schema-less payload of n top-level fields, each an
+// object, with the prefix in every key (so payloads differ).
+func widePayload(prefix string, n int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for j := 0; j < n; j++ {
+		if j > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"%s_%d": {"a": %d, "b": "x", "c": [1, 2]}`, prefix, j, j)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// TestLargePayloadsOfAnyShapeAreBounded: inference types at most
+// maxInferredFields fields, so a payload of 100,000 keys (5 MiB) is read
+// in one call; the fields past the bound are dyn, and still read.
+func TestLargePayloadsOfAnyShapeAreBounded(t *testing.T) {
+	e := newEngine(t)
+	wide := widePayload("key", 100_000)
+	nested := `{"doc": ` + widePayload("k", 100_000) + `}`
+	mapped := `{"answers": {` + strings.TrimPrefix(strings.TrimSuffix(strings.ReplaceAll(widePayload("q", 140_000), `"b": "x", `, ""), "}"), "{") + `}}`
+	deep := strings.Repeat(`{"a": `, 60) + "1" + strings.Repeat("}", 60)
+	rows := `{"rows": [` + strings.Repeat(`{"id": 1, "name": "x", "tags": ["a"]},`, 100_000) + `{"id": 2}]}`
+	for _, c := range []struct{ name, payload, expr, want string }{
+		{"100,000 top-level keys", wide, `key_1.a + key_99999.a`, "100000"},
+		{"a record of 100,000 keys", nested, `doc.k_99999.a`, "99999"},
+		{"a map of 140,000 answers", mapped, `answers.size()`, "140000"},
+		{"60 levels", deep, `a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a`, "1"},
+		{"100,000 rows", rows, `rows.size()`, "100001"},
+	} {
+		if len(c.payload) > DefaultLimits.MaxPayloadBytes {
+			t.Fatalf("%s: %d bytes, over the payload limit", c.name, len(c.payload))
+		}
+		resp, _ := callBounded(t, e, "evaluate", EvaluateRequest{Payload: c.payload, Expression: c.expr, Dialect: DialectCEL})
+		if resp["ok"] != true || resp["display"] != c.want {
+			t.Errorf("%s: %s = %v", c.name, c.expr, resp)
+		}
+		inf, _ := callBounded(t, e, "infer", InferRequest{Payload: c.payload})
+		doc, _ := json.Marshal(inf["schema"])
+		if n := strings.Count(string(doc), `"type"`); n > 3*maxInferredFields {
+			t.Errorf("%s: the inferred schema types %d values", c.name, n)
+		}
+	}
+	r := e.Check(CheckRequest{Payload: wide, Expression: `key_99999.a`, Dialect: DialectCEL})
+	if !r.OK || r.Type != "dyn" || len(r.Diagnostics) != 1 || !strings.Contains(r.Diagnostics[0].Message, "not among the fields Fieldbook typed") {
+		t.Errorf("a field past the bound: %+v", r)
+	}
+	if r := e.Check(CheckRequest{Payload: wide, Expression: `key_0.a`, Dialect: DialectCEL}); r.Type != "int" {
+		t.Errorf("a field within the bound is typed: %+v", r)
+	}
+}
+
+// TestInferredEnvironmentsStayWithinMemory holds the engine's heap under
+// 64 MiB across 1,000 distinct schema-less payloads, as a Worker's isolate
+// (128 MB) needs: their environments are kept within a budget, and the
+// programs of an environment let go are let go too.
+func TestInferredEnvironmentsStayWithinMemory(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("a thousand environments take minutes under js/wasm; the bound is the same Go code natively")
+	}
+	e := newEngine(t)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	base := heap()
+	var peak uint64
+	for i := 0; i < 1000; i++ {
+		prefix := fmt.Sprintf("p%d", i)
+		r := e.Evaluate(EvaluateRequest{Payload: widePayload(prefix, 100), Expression: prefix + "_1.a + 1"})
+		if !r.OK || r.Display != "2" {
+			t.Fatalf("payload %d: %+v", i, r)
+		}
+		if i%100 == 99 {
+			peak = max(peak, heap()-base)
+		}
+	}
+	if peak > 64<<20 {
+		t.Errorf("the heap grew by %d MiB over 1,000 payloads", peak>>20)
+	}
+	t.Logf("heap growth at most %d MiB; %d inferred environments kept, %d programs", peak>>20, e.inferred.order.Len(), e.programs.order.Len())
 }
