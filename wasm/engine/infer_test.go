@@ -130,7 +130,8 @@ func FuzzInfer(f *testing.F) {
 	}
 	f.Add(`{"a": [[{"b": [1, {"c": 2}]}]], "d": [null, "2024-01-01T00:00:00Z"], "e-f": {"1x": true}}`)
 	f.Fuzz(func(t *testing.T, payload string) {
-		resp := e.Infer(InferRequest{Payload: payload})
+		var resp InferResponse
+		bounded(t, func() { resp = e.Infer(InferRequest{Payload: payload}) })
 		if !resp.OK {
 			return
 		}
