@@ -148,3 +148,20 @@ func TestCELIsHighlighted(t *testing.T) {
 		t.Errorf("string and keyword are not told apart: %v", colors)
 	}
 }
+
+// TestMapKeyCompletionIndexes: on /playground/ without a schema, a map's
+// key that is no identifier completes as the index that reaches it.
+func TestMapKeyCompletionIndexes(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	jsEval[any](t, b, `(() => { const s = document.querySelector('[data-fb="schema"]'); s.value = ''; s.dispatchEvent(new Event('change')); })()`)
+	setValue(t, b, `[data-fb="payload"]`, `{"answers": {"email": "a@b.c", "First Name": "Jo"}}`)
+	typeInto(t, b, "answers.Fir")
+	waitFor(t, b, "the key in the completion list", in("cel", ".cm-tooltip-autocomplete")+` && `+in("cel", ".cm-tooltip-autocomplete")+`.textContent.includes('First Name')`)
+	time.Sleep(200 * time.Millisecond) // CodeMirror takes no accept in its first 75 ms
+	pressEnter(t, b)
+	waitFor(t, b, "the indexed key's value", firstResult+`.startsWith('"Jo"')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != `answers["First Name"]` {
+		t.Errorf("the expression is %q", got)
+	}
+}

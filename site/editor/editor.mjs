@@ -101,6 +101,12 @@ function completionSource(complete) {
         type: kinds[it.kind] || it.kind,
         detail: it.type || undefined,
         info: it.detail || undefined,
+        // A map key that is no identifier replaces the dot before it with
+        // an index: answers["First Name"].
+        apply: it.insert === undefined ? undefined : (view, completion, from, to) => {
+          const at = toUTF16(text, it.at);
+          view.dispatch({ changes: { from: at, to, insert: it.insert }, selection: { anchor: at + it.insert.length } });
+        },
       })),
       validFor: /^[A-Za-z0-9_]*$/,
     };

@@ -120,6 +120,12 @@ type CompletionItem struct {
 	Kind   string `json:"kind"` // field, variable, function, macro, constant, keyword
 	Type   string `json:"type,omitempty"`
 	Detail string `json:"detail,omitempty"`
+	// Insert and At, where set, say that choosing the item replaces the
+	// text from At (a character offset) to the response's To with Insert:
+	// a map key that is no identifier is indexed, answers["First Name"],
+	// in place of the dot before it.
+	Insert string `json:"insert,omitempty"`
+	At     *int   `json:"at,omitempty"`
 }
 
 // CompleteResponse lists suggestions for the word from From to To (character

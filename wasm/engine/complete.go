@@ -1,13 +1,16 @@
 package engine
 
 import (
+	"encoding/json"
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/traits"
 
 	"fieldbook/schemas"
 )
@@ -30,12 +33,67 @@ func (e *Engine) Complete(req CompleteRequest) CompleteResponse {
 		return resp
 	}
 	word := strings.ToLower(string(runes[start:offset]))
-	for _, it := range e.candidates(env, runes, start) {
+	items := e.candidates(env, runes, start)
+	if req.Schema == "" && start > 0 && runes[start-1] == '.' {
+		items = append(e.mapKeyItems(env, runes, start, req.Payload), items...)
+	}
+	for _, it := range items {
 		if strings.HasPrefix(strings.ToLower(it.Label), word) {
 			resp.Items = append(resp.Items, it)
 		}
 	}
 	return resp
+}
+
+// maxKeyItems bounds the map keys completion offers.
+const maxKeyItems = 200
+
+// mapKeyItems offers, after "m." where m is a map of a payload without a
+// schema, the keys m has in that payload: an identifier as a field, and
+// any other key as the index that reaches it (m["First Name"] in place of
+// m.). The operand is evaluated over the payload; one inside a macro, whose
+// variables have no value here, is not.
+func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload string) []CompletionItem {
+	dot := start - 1
+	operand := strings.TrimSpace(string(runes[operandStart(runes, dot):dot]))
+	if operand == "" || strings.TrimSpace(payload) == "" || len(scopeAt(runes[:start])) > 0 {
+		return nil
+	}
+	t := e.typeOf(env, operand, nil)
+	if t == nil || t.Kind() != types.MapKind || len(t.Parameters()) != 2 {
+		return nil
+	}
+	p := e.readPayload(nil, payload)
+	if p.err != nil {
+		return nil
+	}
+	c := e.compile(env, operand, e.limits.CostLimit)
+	if c.diags != nil {
+		return nil
+	}
+	out, _, err := e.run(c.prg, activation(p.top(env.dialect), clockFunctions(time.Now())))
+	m, ok := out.(traits.Mapper)
+	if err != nil || !ok {
+		return nil
+	}
+	var keys []string
+	for it := m.Iterator(); it.HasNext() == types.True; {
+		if k, ok := it.Next().(types.String); ok {
+			keys = append(keys, string(k))
+		}
+	}
+	sort.Strings(keys)
+	valueType := typeName(t.Parameters()[1])
+	var items []CompletionItem
+	for _, k := range keys[:min(len(keys), maxKeyItems)] {
+		it := CompletionItem{Label: k, Kind: "field", Type: valueType, Detail: "a key of " + operand + " in this payload"}
+		if !schemas.IsIdentifier(k) {
+			q, _ := json.Marshal(k)
+			it.Insert, it.At = "["+string(q)+"]", &dot
+		}
+		items = append(items, it)
+	}
+	return items
 }
 
 // candidates lists every item that fits at start, before filtering by the

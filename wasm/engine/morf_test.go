@@ -193,3 +193,25 @@ func TestAbsentInsideHas(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// TestCompletionOffersMapKeys: after a map's dot, its keys in the pasted
+// payload; one that is no identifier is offered as the index reaching it.
+func TestCompletionOffersMapKeys(t *testing.T) {
+	e := newEngine(t)
+	payload := `{"answers": {"email": "a@b.c", "First Name": "Jo", "zip": "x"}}`
+	r := e.Complete(CompleteRequest{Payload: payload, Expression: "answers.", Offset: 8})
+	byLabel := map[string]CompletionItem{}
+	for _, it := range r.Items {
+		byLabel[it.Label] = it
+	}
+	if it, ok := byLabel["email"]; !ok || it.Insert != "" || it.Type != "string" {
+		t.Errorf("an identifier key: %+v", r.Items)
+	}
+	if it, ok := byLabel["First Name"]; !ok || it.Insert != `["First Name"]` || it.At == nil || *it.At != 7 {
+		t.Errorf("a key that is no identifier is offered as an index from the dot: %+v", it)
+	}
+	r = e.Complete(CompleteRequest{Payload: payload, Expression: "answers.Fi", Offset: 10})
+	if len(r.Items) == 0 || r.Items[0].Label != "First Name" {
+		t.Errorf("typed on, the key first: %+v", r.Items)
+	}
+}
