@@ -125,3 +125,30 @@ func BenchmarkNamedZone(b *testing.B) {
 		e.Evaluate(req)
 	}
 }
+
+// BenchmarkSchemalessWide evaluates an expression over a payload of
+// 50,000 top-level keys without a schema, read afresh each time (a new
+// payload each call).
+func BenchmarkSchemalessWide(b *testing.B) {
+	e := newEngine(b)
+	payloads := []string{widePayload("a", 50_000), widePayload("b", 50_000)}
+	i := 0
+	for b.Loop() {
+		p := payloads[i%2]
+		i++
+		if r := e.Evaluate(EvaluateRequest{Payload: p, Expression: string(p[2]) + "_1.a"}); !r.OK {
+			b.Fatal(r.Diagnostics)
+		}
+	}
+}
+
+// BenchmarkCostlyCall is one of the calls that ran for seconds before it
+// was charged: now refused from its arguments.
+func BenchmarkCostlyCall(b *testing.B) {
+	e := newEngine(b)
+	for b.Loop() {
+		if r := e.Evaluate(EvaluateRequest{Payload: `{}`, Expression: `lists.range(40000).distinct().size()`}); r.OK {
+			b.Fatal("not stopped")
+		}
+	}
+}
