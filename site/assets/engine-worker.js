@@ -3,13 +3,33 @@
 // globalThis.fieldbook. Its only requests are for the two static files
 // below; payloads arrive by postMessage and never leave the browser.
 //
+// Messages to the page: 'ready' (with the engine's version) or 'failed'
+// (it could not start); 'response' for each call; 'exited' when the Go
+// program has ended (a fatal error in the runtime, or a call that threw),
+// after which the worker answers nothing: the page starts a fresh one.
+//
 // The site generator writes the hashed URLs in place of the placeholders.
 importScripts('__WASM_EXEC_URL__');
 
 const go = new Go();
+let exitCode = null;
+go.exit = (code) => { exitCode = code; }; // wasm_exec.js calls it as the program ends
+
+let exitPosted = false;
+function postExited(message) {
+  if (exitPosted) return;
+  exitPosted = true;
+  postMessage({ type: 'exited', code: exitCode, message });
+}
+
 const ready = WebAssembly.instantiateStreaming(fetch('__WASM_URL__'), go.importObject)
   .then(({ instance }) => {
-    go.run(instance); // returns once main waits for calls: fieldbook is defined
+    // run returns a promise that settles when the Go program ends; the
+    // call itself returns once main waits for calls: fieldbook is defined.
+    go.run(instance).then(
+      () => postExited(''),
+      (err) => postExited(String(err && err.message || err)),
+    );
     return globalThis.fieldbook.version();
   });
 
@@ -25,12 +45,26 @@ onmessage = async ({ data }) => {
   } catch {
     return; // 'failed' was posted already
   }
+  if (go.exited) {
+    postExited('');
+    return;
+  }
   let response;
-  const fn = globalThis.fieldbook[method];
-  if (typeof fn !== 'function') {
+  if (!Object.hasOwn(globalThis.fieldbook, method) || typeof globalThis.fieldbook[method] !== 'function') {
     response = { ok: false, diagnostics: [{ severity: 'error', message: `unknown method ${method}`, line: 0, column: 0, source: 'request' }] };
   } else {
-    response = fn(request); // never throws: the module answers errors as objects
+    try {
+      response = globalThis.fieldbook[method](request); // the module answers errors as objects
+    } catch (err) {
+      // Only a broken module throws (a trap, or a program that ended): it
+      // cannot be trusted with another call.
+      postExited(String(err && err.message || err));
+      return;
+    }
+    if (go.exited) { // the program ended during the call: there is no answer
+      postExited('');
+      return;
+    }
   }
   postMessage({ type: 'response', id, response });
 };

@@ -19,8 +19,27 @@ wireFieldButtons();
 
 // An evaluation that runs longer than this is stopped and the engine
 // restarted; data-timeout on the playground overrides it (in milliseconds).
+// A call's time counts from when the engine starts it. The first call on a
+// fresh engine also pays for its start (1.3 to 1.7 s on a slow machine's
+// shared core), so it gets COLD_START_MS more.
 const EVALUATION_LIMIT_MS = 2000;
 const BATCH_LIMIT_MS = 120000;
+const COLD_START_MS = 3000;
+
+// The engine's bounds that the page applies before it calls the engine: a
+// payload of at most 5 MiB (MaxPayloadBytes in wasm/engine), at most 20
+// expressions (maxBatchExpressions), a batch of at most 64 MiB
+// (maxBatchBytes).
+const MiB = 1 << 20;
+const PAYLOAD_LIMIT_BYTES = 5 * MiB;
+const MAX_EXPRESSIONS = 20;
+const BATCH_FILE_LIMIT_BYTES = 64 * MiB;
+// A share link's state is its JSON: the payload (escaped as a JSON string)
+// and the rest, 1 MiB at most. A link that decompresses to more is refused
+// as soon as it passes that. Deflate cannot make data more than a little
+// longer, so a link longer than base64 of that bound is refused unread.
+const LINK_STATE_LIMIT_BYTES = PAYLOAD_LIMIT_BYTES + MiB;
+const LINK_LIMIT_CHARS = Math.ceil((LINK_STATE_LIMIT_BYTES * 1.01 + 1024) * 4 / 3);
 
 function start(root) {
   const $ = (hook) => root.querySelector(`[data-fb="${hook}"]`);
@@ -48,8 +67,8 @@ function start(root) {
 
   statusEl.textContent = 'Loading the engine…';
   performance.mark('fieldbook:engine-start');
-  const engine = createEngine(root.dataset.worker, () => {
-    statusEl.textContent = 'The engine was restarted.';
+  const engine = createEngine(root.dataset.worker, (why) => {
+    statusEl.textContent = why;
   });
   // complete asks the engine what fits at an offset of an expression; the
   // editors use it for completion and hover.
@@ -91,6 +110,9 @@ function start(root) {
   // first, as they are what the reader is waiting for.
   async function run() {
     const gen = ++generation;
+    // A call of this run that the engine has not started by the time the
+    // reader has typed on is dropped: nobody would see its answer.
+    const stale = () => gen !== generation;
     const payload = payloadEl.value;
     const clock = now();
     clockShown.textContent = `now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`;
@@ -101,7 +123,7 @@ function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit());
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
       editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : result.diagnostics.filter((d) => d.source === 'expression'));
@@ -110,11 +132,11 @@ function start(root) {
       firstResult = false;
       performance.mark('fieldbook:first-result');
     }
-    const validation = await engine.call('validate', { schema, payload }, limit());
+    const validation = await engine.call('validate', { schema, payload }, limit(), stale);
     if (gen !== generation) return;
     showValidation(validation);
     editors?.setDiagnostics(payloadEl, validation.diagnostics);
-    await showInferred(payload, gen);
+    await showInferred(payload, gen, stale);
     root.dataset.ready = 'true';
   }
 
@@ -164,10 +186,10 @@ function start(root) {
   // The inferred schema, shown (and downloadable) when there is no schema.
   const inferredBox = $('inferred');
   let inferredURL;
-  async function showInferred(payload, gen) {
+  async function showInferred(payload, gen, stale) {
     inferredBox.hidden = schema !== '';
     if (schema !== '') return;
-    const r = await engine.call('infer', { payload }, limit());
+    const r = await engine.call('infer', { payload }, limit(), stale);
     if (gen !== generation || !r.ok) return;
     const text = JSON.stringify(r.schema, null, 2);
     $('inferred-schema').textContent = text;
@@ -266,7 +288,13 @@ function start(root) {
   $('share-copy').addEventListener('click', async () => {
     const state = { v: 1, schema, dialect, expressions: expressions(), now: clockEl.value.trim() };
     if ($('share-payload').checked) state.payload = payloadEl.value;
-    const url = `${location.origin}${location.pathname}#s=${await pack(state)}`;
+    const json = new TextEncoder().encode(JSON.stringify(state));
+    if (json.length > LINK_STATE_LIMIT_BYTES) {
+      // A link the playground would refuse to open.
+      statusEl.textContent = `No link made: with the payload it would hold ${mib(json.length)}, more than a link takes (${mib(LINK_STATE_LIMIT_BYTES)}).`;
+      return;
+    }
+    const url = `${location.origin}${location.pathname}#s=${await pack(json)}`;
     const field = $('share-url');
     field.value = url;
     history.replaceState(null, '', url);
@@ -279,6 +307,7 @@ function start(root) {
     }
   });
   $('clear').addEventListener('click', () => {
+    showLinkNote('');
     setText(payloadEl, '');
     clockEl.value = '';
     setExpressions(['']);
@@ -289,26 +318,56 @@ function start(root) {
     diagList.replaceChildren();
     run();
   });
+  // What a share link did not restore, or why it was refused, stays on
+  // show (the payload's status changes with every run) until the next link
+  // or Clear.
+  const linkNote = $('link-status');
+  function showLinkNote(text) {
+    linkNote.textContent = text;
+    linkNote.hidden = !text;
+  }
+
+  let linkGeneration = 0; // the latest link being read
   restoreFromLink();
   // A link to this same page differs only in its fragment: no reload.
   window.addEventListener('hashchange', restoreFromLink);
 
   async function restoreFromLink() {
     if (!location.hash.startsWith('#s=')) return;
+    const gen = ++linkGeneration;
+    showLinkNote('');
+    let state;
     try {
-      const state = await unpack(location.hash.slice(3));
-      if (typeof state.schema === 'string') {
-        schema = state.schema;
-        if (picker) picker.value = schema;
-      }
-      if (typeof state.dialect === 'string') setDialect(state.dialect);
-      if (typeof state.payload === 'string') setText(payloadEl, state.payload);
-      if (Array.isArray(state.expressions)) setExpressions(state.expressions.map(String));
-      if (typeof state.now === 'string') clockEl.value = state.now;
-      run();
-    } catch {
-      statusEl.textContent = 'This link could not be read: it may be cut short.';
+      state = await unpack(location.hash.slice(3));
+    } catch (err) {
+      if (gen !== linkGeneration) return;
+      showLinkNote(err instanceof LinkRefused ? err.message : 'This link could not be read: it may be cut short.');
+      return;
     }
+    if (gen !== linkGeneration) return; // a newer link arrived meanwhile
+    const problem = stateProblem(state, {
+      dialects: [...dialectPicker.options].map((o) => o.value),
+      schemas: picker ? [...picker.options].map((o) => o.value) : null,
+    });
+    if (problem) {
+      showLinkNote(`This link could not be used: ${problem}. Nothing was changed.`);
+      return;
+    }
+    if (state.schema !== undefined) {
+      schema = state.schema;
+      if (picker) picker.value = schema;
+    }
+    if (state.dialect !== undefined) setDialect(state.dialect);
+    if (state.payload !== undefined) setText(payloadEl, state.payload);
+    if (state.expressions !== undefined) {
+      const n = state.expressions.length;
+      setExpressions(state.expressions.slice(0, MAX_EXPRESSIONS));
+      if (n > MAX_EXPRESSIONS) {
+        showLinkNote(`This link holds ${n} expressions: the first ${MAX_EXPRESSIONS} were restored, as the playground runs at most ${MAX_EXPRESSIONS}.`);
+      }
+    }
+    if (state.now !== undefined) clockEl.value = state.now;
+    run();
   }
 
   wireBatch($, engine, () => ({ schema, dialect, expressions: expressions().filter((e) => e.trim()), now: now() }));
@@ -327,52 +386,135 @@ function loadEditors(url) {
   });
 }
 
-// createEngine runs the engine in a Web Worker and calls it by message. A
-// call that outlasts its limit ends the worker (the module cannot be
-// interrupted from outside) and starts a fresh one; the call answers with
-// an error, and the next call waits for the new engine.
+// createEngine runs the engine in a Web Worker and calls it by message, one
+// call at a time: the page keeps the queue, so that a call's limit counts
+// from when the engine starts it, not from when it was asked for. A call
+// that outlasts its limit ends the worker (the module cannot be interrupted
+// from outside) and starts a fresh one: that call answers with an error and
+// the calls that were waiting run on the new engine. So too when the
+// engine's Go program ends or its worker fails after it was ready: the
+// call it was running (if any) answers with an error and a fresh engine
+// takes the rest. call(method, request, limitMs, stale) answers with the
+// engine's response; a call whose stale() is true when its turn comes is
+// not sent, and answers { ok: false, superseded: true }.
 function createEngine(url, onRestart) {
+  const queue = []; // calls not yet sent
+  let current = null; // the call the engine runs
   let worker;
-  let ready;
-  const pending = new Map();
+  let ready; // settles when the current worker is ready, or could not start
+  let started = false; // the current worker is ready
+  let warm = false; // the current worker has answered a call
+  let failure = null; // why the engine could not start: calls reject with it
+  let deaths = 0; // ends with no call running since the last answer
   let nextId = 1;
+  let boots = 0;
+
   function boot() {
-    worker = new Worker(url);
+    const w = new Worker(url);
+    const restarted = boots++ > 0;
+    worker = w;
+    started = false;
+    warm = false;
     let resolve;
     let reject;
     ready = new Promise((res, rej) => { resolve = res; reject = rej; });
-    worker.onmessage = ({ data }) => {
-      if (data.type === 'ready') resolve();
-      else if (data.type === 'failed') reject(new Error(data.message));
-      else if (data.type === 'response') {
-        const call = pending.get(data.id);
-        if (!call) return;
-        clearTimeout(call.timer);
-        pending.delete(data.id);
-        call.resolve(data.response);
+    ready.catch(() => {}); // a restart's failure is reported through the calls
+    const fail = (message) => {
+      if (w !== worker || failure) return;
+      w.terminate();
+      failure = new Error(message);
+      reject(failure);
+      for (const call of queue.splice(0)) call.reject(failure);
+      if (restarted) onRestart(`The engine could not restart: ${message}`);
+    };
+    w.onmessage = ({ data }) => {
+      if (w !== worker) return; // an engine that was replaced
+      switch (data.type) {
+        case 'ready':
+          started = true;
+          resolve();
+          pump();
+          break;
+        case 'failed':
+          fail(data.message);
+          break;
+        case 'response':
+          if (!current || data.id !== current.id) return;
+          clearTimeout(current.timer);
+          warm = true;
+          deaths = 0;
+          finish(data.response);
+          pump();
+          break;
+        case 'exited': {
+          const how = data.code ? ` (exit code ${data.code})` : '';
+          const detail = data.message ? `: ${data.message}` : '';
+          if (!started) fail(`the engine ended as it started${how}${detail}`);
+          else restart(`The engine stopped${how}${detail} and was restarted.`, ended(`The engine stopped${how} while it ran this call`));
+          break;
+        }
       }
     };
-    worker.onerror = (e) => reject(new Error(e.message || 'the worker failed'));
+    w.onerror = (e) => {
+      e.preventDefault(); // reported here, not as an uncaught error
+      if (w !== worker) return;
+      const detail = e.message ? ` (${e.message})` : '';
+      if (!started) fail(e.message || 'the worker failed');
+      else restart(`The engine's worker failed${detail} and was restarted.`, ended(`The engine's worker failed${detail} while it ran this call`));
+    };
   }
+
+  function finish(response) {
+    const call = current;
+    current = null;
+    call.resolve(response);
+  }
+
+  // restart replaces the worker; the call it ran answers with answer.
+  function restart(why, answer) {
+    worker.terminate();
+    if (current) {
+      clearTimeout(current.timer);
+      finish(answer);
+    } else if (++deaths > 3) {
+      // It ends by itself, again and again: starting it once more would
+      // only use the reader's processor.
+      worker = null;
+      failure = new Error('the engine keeps stopping; reload the page to try again');
+      for (const call of queue.splice(0)) call.reject(failure);
+      onRestart(`The engine keeps stopping: reload the page to try again.`);
+      return;
+    }
+    boot();
+    onRestart(why);
+  }
+
+  // pump sends the next call when the engine is free.
+  function pump() {
+    if (current || !started) return;
+    let call;
+    while ((call = queue.shift())) {
+      if (!call.stale?.()) break;
+      call.resolve({ ok: false, superseded: true, diagnostics: [] });
+    }
+    if (!call) return;
+    current = call;
+    call.id = nextId++;
+    const ms = call.limitMs + (warm ? 0 : COLD_START_MS);
+    call.timer = setTimeout(() => {
+      if (current === call) restart('The engine was restarted.', stopped(ms));
+    }, ms);
+    worker.postMessage({ id: call.id, method: call.method, request: call.request });
+  }
+
   boot();
   return {
     ready: () => ready,
-    async call(method, request, limitMs) {
-      await ready;
-      return new Promise((resolve) => {
-        const id = nextId++;
-        const timer = setTimeout(() => {
-          worker.terminate();
-          for (const call of pending.values()) {
-            clearTimeout(call.timer);
-            call.resolve(stopped(limitMs));
-          }
-          pending.clear();
-          boot();
-          onRestart();
-        }, limitMs);
-        pending.set(id, { resolve, timer });
-        worker.postMessage({ id, method, request });
+    call(method, request, limitMs, stale) {
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        queue.push({ method, request, limitMs, stale, resolve, reject });
+        pump();
       });
     },
   };
@@ -390,6 +532,19 @@ function fitFor(type) {
   }
 }
 
+// ended answers a call the engine was running when it ended.
+function ended(what) {
+  return {
+    ok: false,
+    stopped: true,
+    diagnostics: [{
+      severity: 'error',
+      message: `${what}. The engine was restarted; change the expression or the payload to try again.`,
+      line: 0, column: 0, source: 'request',
+    }],
+  };
+}
+
 function stopped(ms) {
   return {
     ok: false,
@@ -402,23 +557,93 @@ function stopped(ms) {
   };
 }
 
-// pack writes state as deflate-raw compressed JSON in base64url, for a URL
-// fragment; unpack reads it back.
-async function pack(state) {
-  const data = new TextEncoder().encode(JSON.stringify(state));
-  const stream = new Blob([data]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+// pack writes a state's JSON (UTF-8 bytes) deflate-raw compressed in
+// base64url, for a URL fragment; unpack reads it back.
+async function pack(json) {
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+// LinkRefused is a link the page will not open, with what to tell the
+// reader.
+class LinkRefused extends Error {}
+
 async function unpack(text) {
+  if (text.length > LINK_LIMIT_CHARS) {
+    throw new LinkRefused(`This link is ${mib(text.length)} long, longer than any the playground makes: it was not opened.`);
+  }
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return JSON.parse(await new Response(stream).text());
+  const json = await inflateBounded(bytes, LINK_STATE_LIMIT_BYTES);
+  if (json === null) {
+    throw new LinkRefused(`This link holds more than ${mib(LINK_STATE_LIMIT_BYTES)}, more than the playground takes (a payload of at most ${mib(PAYLOAD_LIMIT_BYTES)}): it was not opened.`);
+  }
+  return JSON.parse(json);
+}
+
+// inflateBounded decompresses deflate-raw bytes into UTF-8 text, chunk by
+// chunk, and stops as soon as the text passes max bytes, answering null: a
+// link of a few hundred KB can hold gigabytes. The compressed bytes go in
+// 4 KiB at a time, as the decompressor turns each piece it is given into
+// all of its output at once (at most about 4 MiB for 4 KiB).
+async function inflateBounded(bytes, max) {
+  const inflater = new DecompressionStream('deflate-raw');
+  const writer = inflater.writable.getWriter();
+  const reader = inflater.readable.getReader();
+  const feeding = (async () => {
+    for (let i = 0; i < bytes.length; i += 4096) await writer.write(bytes.subarray(i, i + 4096));
+    await writer.close();
+  })();
+  feeding.catch(() => {}); // broken input fails the reader too, which reports it
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const parts = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+// stateProblem says what is wrong with the shape of a share link's state,
+// or '' when nothing is.
+function stateProblem(state, { dialects, schemas }) {
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+    return 'what it holds is not an object';
+  }
+  if (state.v !== undefined && state.v !== 1) {
+    return `it is of version ${JSON.stringify(state.v).slice(0, 20)}, and this page reads version 1`;
+  }
+  for (const key of ['schema', 'dialect', 'payload', 'now']) {
+    if (state[key] !== undefined && typeof state[key] !== 'string') return `its ${key} is not a string`;
+  }
+  if (state.expressions !== undefined && !(Array.isArray(state.expressions) && state.expressions.every((e) => typeof e === 'string'))) {
+    return 'its expressions are not a list of strings';
+  }
+  if (state.dialect !== undefined && !dialects.includes(state.dialect)) {
+    return `its dialect, ${JSON.stringify(state.dialect.slice(0, 40))}, is not one the playground has`;
+  }
+  if (state.schema !== undefined && schemas && !schemas.includes(state.schema)) {
+    return `its schema, ${JSON.stringify(state.schema.slice(0, 60))}, is not one this site has`;
+  }
+  return '';
+}
+
+// mib writes a size in bytes for a reader: "6 MiB", "87 KiB".
+function mib(n) {
+  if (n >= MiB) return `${Math.round((n / MiB) * 10) / 10} MiB`;
+  return `${Math.max(1, Math.round(n / 1024))} KiB`;
 }
 
 // wireBatch runs the expressions over many payloads, pasted or from a local
@@ -429,13 +654,42 @@ function wireBatch($, engine, current) {
   const input = $('batch-input');
   const statusEl = $('batch-status');
   const results = $('batch-results');
+  // refusal says why the file last opened will not run; it holds until the
+  // reader opens another or edits the payloads.
+  let refusal = '';
+  const refuse = (text) => {
+    refusal = text;
+    input.value = '';
+    results.replaceChildren();
+    statusEl.textContent = text;
+  };
+  input.addEventListener('input', () => { refusal = ''; });
   $('batch-file').addEventListener('change', async (e) => {
     const file = e.target.files[0];
     if (!file) return;
-    input.value = await file.text();
-    statusEl.textContent = `Read ${file.name} (${Math.round(file.size / 1024)} KiB) in this page.`;
+    refusal = '';
+    if (file.size > BATCH_FILE_LIMIT_BYTES) {
+      refuse(`${file.name} holds ${mib(file.size)}: a batch takes at most ${mib(BATCH_FILE_LIMIT_BYTES)}. It was not read.`);
+      return;
+    }
+    // As the command line does, refuse a file that is not UTF-8, rather
+    // than run it with U+FFFD in place of its bytes.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let text;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      refuse(`${file.name} is not valid UTF-8: line ${lineOfInvalidUTF8(bytes)} holds bytes that are not UTF-8. Save it as UTF-8 and open it again; it was not run.`);
+      return;
+    }
+    input.value = text;
+    statusEl.textContent = `Read ${file.name} (${mib(file.size)}) in this page.`;
   });
   $('batch-run').addEventListener('click', async () => {
+    if (refusal) {
+      statusEl.textContent = refusal;
+      return;
+    }
     const { schema, dialect, expressions, now } = current();
     if (!expressions.length) {
       statusEl.textContent = 'Write an expression above first.';
@@ -465,6 +719,40 @@ function wireBatch($, engine, current) {
       results.append(h, ul);
     }
   });
+}
+
+// lineOfInvalidUTF8 is the line (from 1) of the first byte sequence that is
+// not UTF-8, as TextDecoder judges it: no overlong forms, no surrogates,
+// nothing past U+10FFFF, nothing cut short at the end.
+function lineOfInvalidUTF8(bytes) {
+  let line = 1;
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      if (b === 0x0a) line++;
+      i++;
+      continue;
+    }
+    let n;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return line;
+    for (let k = 1; k <= n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return line;
+    }
+    i += n + 1;
+  }
+  return line;
 }
 
 function countsTable(r) {
