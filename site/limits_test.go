@@ -271,3 +271,18 @@ func TestBatchFileThatIsNotUTF8IsRefused(t *testing.T) {
 		t.Error("the batch ran on the file")
 	}
 }
+
+// TestAtMost20Expressions: the playground adds expressions up to the
+// engine's limit a run takes, then says so on the disabled button.
+func TestAtMost20Expressions(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	got := jsEval[[]any](t, b, `(() => {
+		const add = document.querySelector('[data-fb="add-expression"]');
+		for (let i = 0; i < 25; i++) add.click();
+		return [document.querySelectorAll('[data-fb="expression"]').length, add.disabled, add.title];
+	})()`)
+	if got[0] != float64(20) || got[1] != true || got[2] != "At most 20 expressions" {
+		t.Errorf("after 25 clicks: %v", got)
+	}
+}

@@ -229,11 +229,20 @@ function start(root) {
     li.append(label, input, out);
     exprList.append(li);
     attachExpression(input);
+    limitExpressions();
     return input;
+  }
+  // limitExpressions stops adding at the engine's limit of expressions a
+  // run takes (a batch refuses more).
+  function limitExpressions() {
+    const full = exprList.querySelectorAll('.expression').length >= MAX_EXPRESSIONS;
+    addButton.disabled = full;
+    addButton.title = full ? `At most ${MAX_EXPRESSIONS} expressions` : '';
   }
   const expressions = () => [...exprList.querySelectorAll('[data-fb="expression"]')].map((e) => e.value);
   function setExpressions(list) {
     exprList.querySelectorAll('.expression').forEach((row, i) => { if (i > 0) row.remove(); });
+    limitExpressions();
     const [first = '', ...rest] = list;
     setText(exprList.querySelector('[data-fb="expression"]'), first);
     exprList.querySelector('[data-fb="result"]').replaceChildren();
