@@ -11,6 +11,7 @@
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
 #   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
 #   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
+#   ./build.sh worker-soak  send SOAK_N (3000) evaluates to the Worker, checking the answers and that its memory levels off
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -76,6 +77,20 @@ worker() {
 
 wrangler() { node_modules/.bin/wrangler "$@"; }
 
+# worker_test_build builds the Worker again, into build/worker-test, with
+# the endpoints only tests use (-X main.testEndpoints=true: /api/v1/test/exit
+# and /panic end the Go program, /memory reports it), and writes a wrangler
+# config for it. It is never deployed.
+worker_test_build() {
+  local dir="$BUILD/worker-test"
+  go tool workers-assets-gen -mode=go -o "$dir"
+  cp site/worker/entry.mjs "$dir/entry.mjs"
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w -X main.testEndpoints=true" -o "$dir/app.wasm" ./site/worker
+  sed -e 's#"main": "build/worker/entry.mjs"#"main": "worker-test/entry.mjs"#' \
+    -e 's#"directory": "dist"#"directory": "../dist"#' -e 's#"node_modules/#"../node_modules/#' \
+    wrangler.jsonc >"$BUILD/wrangler.test.jsonc"
+}
+
 # start_worker runs wrangler dev in the background on 127.0.0.1:$1 with the
 # config $2, and waits until the Worker answers; stop_workers ends them.
 start_worker() {
@@ -103,6 +118,19 @@ trap stop_workers EXIT
 # workerd_pids lists the workerd processes under wrangler dev, for the CPU
 # benchmark.
 workerd_pids() { pgrep -d, -f "workerd serve" || true; }
+
+# worker_soak sends SOAK_N evaluates (3000, about 15 s) to the test build of
+# the Worker, already running on 127.0.0.1:$1 (the last start_worker), and
+# checks every answer and that its memory levels off over the second half:
+# the Go program's live heap (a leak there is exact, so the bound is tight)
+# and the Worker's workerd resident set (a generous bound: workerd's own
+# allocator grows it by 4 to 16 KB a request for a while under wrangler dev).
+# Its workerd processes are the grandchildren of the wrangler it started.
+worker_soak() {
+  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-3000}" -warmup 300 -c "${SOAK_C:-2}" \
+    -checkpoints "${CHECKPOINTS:-6}" -pids "$(pgrep -d, -P "$(pgrep -d, -P "${WORKER_PIDS[-1]}")" workerd)" \
+    -go-memory -max-heap-slope 1024 -max-rss-slope 20480
+}
 
 # worker_bench times the API per request under wrangler dev: syumai's
 # lifecycle (a Go program per request) against ours (one per isolate).
@@ -158,6 +186,12 @@ test_all() {
   start_worker "${WORKER_TEST_PORT:-8797}" wrangler.jsonc
   FIELDBOOK_WORKER_URL="http://127.0.0.1:${WORKER_TEST_PORT:-8797}" go test -count=1 -tags workerd -run Worker ./site/api/
   stop_workers
+  echo "== the Worker's test build: a soak, then its Go program ended mid-request" >&2
+  worker_test_build
+  start_worker 8798 "$BUILD/wrangler.test.jsonc"
+  worker_soak 8798
+  FIELDBOOK_TEST_WORKER_URL=http://127.0.0.1:8798 go test -count=1 -tags workerd -run RestartAfter ./site/api/
+  stop_workers
   echo "== wrangler deploy --dry-run" >&2
   wrangler deploy --dry-run --outdir "$BUILD/dry-run"
 }
@@ -199,9 +233,10 @@ case "${1:-all}" in
   serve) site && exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}" ;;
   worker) worker ;;
   worker-bench) worker_bench ;;
+  worker-soak) worker && worker_test_build && start_worker "${PORT:-8798}" "$BUILD/wrangler.test.jsonc" && worker_soak "${PORT:-8798}" ;;
   worker-dev) worker && exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" ;;
   deploy)
     [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
     worker && wrangler deploy ;;
-  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

@@ -52,13 +52,19 @@ type apiError struct {
 	message string
 }
 
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hdr := w.Header()
+// SetCommonHeaders sets the headers every API response carries: the site's
+// security headers, no caching, and CORS for any origin. The Worker's
+// entry.mjs puts the same on the answers it writes itself.
+func SetCommonHeaders(hdr http.Header) {
 	for k, v := range static.SecurityHeaders {
 		hdr.Set(k, v)
 	}
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("Access-Control-Allow-Origin", "*")
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	SetCommonHeaders(w.Header())
 	defer func() {
 		// A panic must not end the Worker's Go instance, which serves every
 		// request of its isolate.
@@ -127,6 +133,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) *apiError {
 	return nil
 }
 
+// utf8BOM is the byte-order mark some editors write at the start of a file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // readBody reads a POST body that must be a JSON object of at most MaxBody
 // bytes.
 func readBody(r *http.Request) ([]byte, *apiError) {
@@ -144,6 +153,10 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 	}
 	if len(body) > MaxBody {
 		return nil, tooLarge
+	}
+	if bytes.HasPrefix(body, utf8BOM) {
+		// JSON forbids it (RFC 8259, section 8.1); say so where it is.
+		return nil, &apiError{http.StatusBadRequest, "invalid_json", "the request body is not valid JSON: line 1, column 1: it starts with a UTF-8 byte-order mark (U+FEFF, bytes EF BB BF): send the JSON without one"}
 	}
 	v, _, perr := jsonpos.Parse(string(body), jsonpos.Limits{MaxDepth: 64})
 	if perr != nil {

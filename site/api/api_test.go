@@ -74,6 +74,8 @@ func apiCases(t testing.TB) []apiCase {
 			status: 413, code: "payload_too_large"},
 		{name: "malformed JSON", method: "POST", path: "/api/v1/evaluate", body: "{\n  \"schema\": \"\",\n  \"payload\": }", status: 400, code: "invalid_json",
 			contains: []string{"line 3, column 14"}},
+		{name: "byte-order mark", method: "POST", path: "/api/v1/evaluate", body: "\ufeff" + `{"schema": "", "payload": "{}", "expression": "1"}`,
+			status: 400, code: "invalid_json", contains: []string{"line 1, column 1", "byte-order mark"}},
 		{name: "not an object", method: "POST", path: "/api/v1/check", body: `["appointment_id"]`, status: 400, code: "bad_request"},
 		{name: "unknown member", method: "POST", path: "/api/v1/check", body: `{"schema": "", "expresion": "1"}`, status: 400, code: "bad_request",
 			contains: []string{`unknown field \"expresion\"`}},
@@ -86,6 +88,9 @@ func apiCases(t testing.TB) []apiCase {
 		{name: "wrong content type", method: "POST", path: "/api/v1/evaluate", contentType: "text/plain", body: `{}`, status: 415, code: "unsupported_media_type"},
 		{name: "no content type", method: "POST", path: "/api/v1/evaluate", contentType: "-", body: `{}`, status: 415, code: "unsupported_media_type"},
 		{name: "unknown endpoint", method: "POST", path: "/api/v1/launch", body: `{}`, status: 404, code: "not_found"},
+		// The test endpoints exist only in ./build.sh test's own build of the Worker.
+		{name: "no test exit", method: "POST", path: "/api/v1/test/exit", body: `{}`, status: 404, code: "not_found"},
+		{name: "no test memory", method: "GET", path: "/api/v1/test/memory", status: 404, code: "not_found"},
 		{name: "preflight", method: "OPTIONS", path: "/api/v1/evaluate", status: 204,
 			header: map[string]string{"Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Allow-Origin": "*"}},
 	}

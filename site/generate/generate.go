@@ -276,10 +276,21 @@ func (b *builder) sitemap() error {
 }
 
 // headers writes the static host's files: _headers, the security and cache
-// policy, and .assetsignore, which keeps the .br/.gz copies out of the
-// Workers upload (Cloudflare compresses by itself).
+// policy (with a rule for each hashed asset), and .assetsignore, which keeps
+// the .br/.gz copies out of the Workers upload (Cloudflare compresses by
+// itself).
 func (b *builder) headers() error {
-	if err := b.write("_headers", []byte(static.HeadersFile())); err != nil {
+	var assets []string
+	for _, rel := range b.files {
+		if strings.HasPrefix("/"+rel, static.AssetsPrefix) {
+			assets = append(assets, "/"+rel)
+		}
+	}
+	f, err := static.HeadersFile(assets)
+	if err != nil {
+		return err
+	}
+	if err := b.write("_headers", []byte(f)); err != nil {
 		return err
 	}
 	return b.write(".assetsignore", []byte("*.br\n*.gz\n"))

@@ -7,11 +7,13 @@ package static
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -53,8 +55,19 @@ func CacheControl(urlPath string) string {
 	return CacheRevalidate
 }
 
-// HeadersFile is dist/_headers, the static host's form of the same policy.
-func HeadersFile() string {
+// MaxHeaderRules is how many rules Cloudflare takes from a _headers file.
+const MaxHeaderRules = 100
+
+// HeadersFile is dist/_headers, the static host's form of the same policy:
+// the security headers and revalidation for every path, and the immutable
+// cache for each of assets, the URL paths of the content-hashed files under
+// AssetsPrefix, by name. Not one rule for AssetsPrefix + "*": the host
+// applies the rules of the path asked for to the 404 page it answers with,
+// so a stale link under /assets/ would get its 404 cached for a year.
+func HeadersFile(assets []string) (string, error) {
+	if len(assets)+1 > MaxHeaderRules {
+		return "", fmt.Errorf("_headers: %d assets need %d rules, over the host's %d", len(assets), len(assets)+1, MaxHeaderRules)
+	}
 	var b strings.Builder
 	names := make([]string, 0, len(SecurityHeaders))
 	for k := range SecurityHeaders {
@@ -66,10 +79,16 @@ func HeadersFile() string {
 		b.WriteString("  " + k + ": " + SecurityHeaders[k] + "\n")
 	}
 	b.WriteString("  Cache-Control: " + CacheRevalidate + "\n")
-	b.WriteString(AssetsPrefix + "*\n")
-	b.WriteString("  ! Cache-Control\n")
-	b.WriteString("  Cache-Control: " + CacheImmutable + "\n")
-	return b.String()
+	assets = slices.Sorted(slices.Values(assets))
+	for _, a := range assets {
+		if !strings.HasPrefix(a, AssetsPrefix) || strings.ContainsAny(a, "*: \n") {
+			return "", fmt.Errorf("_headers: %q is not a file under %s", a, AssetsPrefix)
+		}
+		b.WriteString(a + "\n")
+		b.WriteString("  ! Cache-Control\n")
+		b.WriteString("  Cache-Control: " + CacheImmutable + "\n")
+	}
+	return b.String(), nil
 }
 
 // ContentType names a file's media type by its extension.

@@ -1,6 +1,7 @@
 package static
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -121,13 +122,35 @@ func TestPathsAndErrors(t *testing.T) {
 }
 
 func TestHeadersFileStatesTheSamePolicy(t *testing.T) {
-	f := HeadersFile()
+	f, err := HeadersFile([]string{"/assets/site.0123456789ab.css", "/assets/fieldbook.abc123.wasm"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range SecurityHeaders {
-		if !strings.Contains(f, k+": "+v+"\n") {
+		if !strings.Contains(f, "/*\n") || !strings.Contains(f, k+": "+v+"\n") {
 			t.Errorf("_headers lacks %s", k)
 		}
 	}
-	if !strings.Contains(f, AssetsPrefix+"*\n  ! Cache-Control\n  Cache-Control: "+CacheImmutable) {
-		t.Errorf("_headers does not make hashed assets immutable:\n%s", f)
+	for _, a := range []string{"/assets/fieldbook.abc123.wasm", "/assets/site.0123456789ab.css"} {
+		if !strings.Contains(f, "\n"+a+"\n  ! Cache-Control\n  Cache-Control: "+CacheImmutable+"\n") {
+			t.Errorf("_headers does not make %s immutable:\n%s", a, f)
+		}
+	}
+	// An unknown path under /assets/ gets the 404 page, which must not be
+	// cached for good: no rule may match it.
+	if strings.Contains(f, AssetsPrefix+"*") || strings.Count(f, CacheImmutable) != 2 {
+		t.Errorf("_headers has a rule for every path under %s:\n%s", AssetsPrefix, f)
+	}
+}
+
+func TestHeadersFileRefusesWhatTheHostWouldNot(t *testing.T) {
+	many := make([]string, MaxHeaderRules)
+	for i := range many {
+		many[i] = fmt.Sprintf("/assets/a%d.js", i)
+	}
+	for _, assets := range [][]string{many, {"/schemas/x.json"}, {"/assets/*"}} {
+		if _, err := HeadersFile(assets); err == nil {
+			t.Errorf("%.3q...: no error", assets)
+		}
 	}
 }

@@ -8,10 +8,14 @@
 // makes its generated worker.mjs start a fresh Go runtime for each request:
 // about 27 ms of CPU with cel-go. This one registers its handler, says it is
 // ready, and stays alive, and entry.mjs keeps the one instance for every
-// request of the isolate.
+// request of the isolate. Requests and responses cross between JavaScript
+// and Go as plain values (serve.go), not through syumai's streams, whose
+// per-response callbacks a long-lived program would keep for good.
 package main
 
 import (
+	"net/http"
+
 	"github.com/syumai/workers"
 
 	"fieldbook/schemas"
@@ -24,17 +28,26 @@ import (
 // compares the two.
 var perRequest string
 
+// testEndpoints, set with -ldflags "-X main.testEndpoints=true" by
+// ./build.sh test for its own build only, adds the endpoints that end the Go
+// program in the middle of a request and that report its memory
+// (testendpoints.go). The shipped Worker never has them.
+var testEndpoints string
+
 func main() {
 	set, err := schemas.Load()
 	if err != nil {
 		panic("schemas: " + err.Error())
 	}
-	h := api.Handler(engine.New(set, engine.DefaultLimits), set)
+	var h http.Handler = api.Handler(engine.New(set, engine.DefaultLimits), set)
 	if perRequest == "true" {
 		workers.Serve(h)
 		return
 	}
-	workers.ServeNonBlock(h)
+	if testEndpoints == "true" {
+		h = withTestEndpoints(h)
+	}
+	serve(h)
 	workers.Ready()
 	select {} // serve the isolate's requests until it is evicted
 }
