@@ -180,3 +180,13 @@ test('a host that does give the module a filesystem (Node with fs) gets the same
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout.trim().split('\n').pop()), ['22', '"2024-06-14"', '2']);
 });
+
+test('a costly call is refused from its arguments in the module, and the next answers', () => {
+  const s = 'a'.repeat(100000);
+  for (const expression of ['lists.range(40000).distinct().size()', 's.split("").join(s).size()', 's.replace("a", s).size()']) {
+    const r = fb.evaluate({ schema: '', payload: JSON.stringify({ s }), expression });
+    assert.equal(r.ok, false, expression);
+    assert.match(r.diagnostics[0].message, /past the cost limit of 1,000,000 units/, expression);
+    assert.equal(fb.evaluate({ schema: '', payload: '{"n": 2}', expression: 'n * 21' }).value, 42);
+  }
+});
