@@ -12,13 +12,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -241,19 +238,7 @@ func TestBatchFileThatIsNotUTF8IsRefused(t *testing.T) {
 	openPlayground(t, b, "/playground/")
 	setValue(t, b, `[data-fb="expression"]`, `mode == "VIDEO"`)
 	waitFor(t, b, "the value", firstResult+`.startsWith('true')`)
-	file := filepath.Join(t.TempDir(), "latin1.ndjson")
-	ndjson := "{\"mode\": \"VIDEO\"}\n{\"mode\": \"IN_PERSON\"}\n{\"mode\": \"VID\xe9O\"}\n{\"mode\": \"VIDEO\"}\n"
-	if err := os.WriteFile(file, []byte(ndjson), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch"] summary`)))
-	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(`[data-fb="batch-file"]`)))
-	if err != nil || len(nodes) == 0 {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(b.ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: nodes[0].BackendNodeID}); err != nil {
-		t.Fatal(err)
-	}
+	openBatchFile(t, b, "latin1.ndjson", "{\"mode\": \"VIDEO\"}\n{\"mode\": \"IN_PERSON\"}\n{\"mode\": \"VID\xe9O\"}\n{\"mode\": \"VIDEO\"}\n")
 	const batchStatus = `document.querySelector('[data-fb="batch-status"]').textContent`
 	waitFor(t, b, "the file read", batchStatus+`.includes('latin1.ndjson')`)
 	if got := jsEval[string](t, b, batchStatus); !strings.Contains(got, "UTF-8") || !strings.Contains(got, "line 3") {

@@ -103,19 +103,7 @@ func TestBatchRun(t *testing.T) {
 	setValue(t, b, `[data-fb="expression"]`, `mode == "VIDEO"`)
 	waitFor(t, b, "the value", firstResult+`.startsWith('true')`)
 	// A local file, read in the page.
-	file := filepath.Join(t.TempDir(), "appointments.ndjson")
-	ndjson := `{"mode": "VIDEO"}` + "\n" + `{"mode": "IN_PERSON"}` + "\n" + `{"mode": ` + "\n" + `{"mode": "VIDEO"}` + "\n"
-	if err := os.WriteFile(file, []byte(ndjson), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch"] summary`)))
-	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(`[data-fb="batch-file"]`)))
-	if err != nil || len(nodes) == 0 {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(b.ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: nodes[0].BackendNodeID}); err != nil {
-		t.Fatal(err)
-	}
+	openBatchFile(t, b, "appointments.ndjson", `{"mode": "VIDEO"}`+"\n"+`{"mode": "IN_PERSON"}`+"\n"+`{"mode": `+"\n"+`{"mode": "VIDEO"}`+"\n")
 	waitFor(t, b, "the file read", `document.querySelector('[data-fb="batch-input"]').value.includes('IN_PERSON')`)
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
 	waitFor(t, b, "the counts", `!!document.querySelector('[data-fb="batch-counts"]')`)
@@ -294,4 +282,22 @@ func TestDialectsInThePlayground(t *testing.T) {
 	other := newBrowser(t)
 	other.do(t, chromedp.Navigate(link))
 	waitFor(t, other, "the shared dialect", `document.querySelector('[data-fb="dialect"]').value === 'cel' && `+firstResult+`.startsWith('false')`)
+}
+
+// openBatchFile writes a local file and opens it in the batch panel, as a
+// reader choosing it would.
+func openBatchFile(t *testing.T, b *browser, name, content string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch"] summary`)))
+	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(`[data-fb="batch-file"]`)))
+	if err != nil || len(nodes) == 0 {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: nodes[0].BackendNodeID}); err != nil {
+		t.Fatal(err)
+	}
 }

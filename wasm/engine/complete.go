@@ -59,16 +59,16 @@ func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload strin
 	if operand == "" || strings.TrimSpace(payload) == "" || len(scopeAt(runes[:start])) > 0 {
 		return nil
 	}
-	t := e.typeOf(env, operand, nil)
-	if t == nil || t.Kind() != types.MapKind || len(t.Parameters()) != 2 {
+	c := e.compile(env, operand, e.limits.CostLimit)
+	if c.diags != nil {
+		return nil
+	}
+	t := c.ast.OutputType()
+	if t.Kind() != types.MapKind || len(t.Parameters()) != 2 {
 		return nil
 	}
 	p := e.readPayload(nil, payload)
 	if p.err != nil {
-		return nil
-	}
-	c := e.compile(env, operand, e.limits.CostLimit)
-	if c.diags != nil {
 		return nil
 	}
 	out, _, err := e.run(c.prg, activation(p.top(env.dialect), clockFunctions(time.Now())))

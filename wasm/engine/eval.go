@@ -228,6 +228,7 @@ func openRoot(s *schemas.Schema) bool {
 func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *cel.Issues) (*cel.Env, *cel.Ast, *cel.Issues, []Diagnostic) {
 	checker := env.env
 	declared := map[string]bool{}
+	namespaces := functionNamespaces(env)
 	var warnings []Diagnostic
 	for round := 0; round < 16 && iss != nil && iss.Err() != nil; round++ {
 		var names []string
@@ -237,7 +238,7 @@ func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *ce
 				return checker, ast, iss, warnings // another error: report what the checker says
 			}
 			name, _, _ := strings.Cut(m[1], ".")
-			if declared[name] || functionNamespaces(env)[name] || !schemas.IsIdentifier(name) {
+			if declared[name] || namespaces[name] || !schemas.IsIdentifier(name) {
 				return checker, ast, iss, warnings
 			}
 			declared[name] = true
