@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"cel.dev/cel-go/interpreter"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/jsonpos"
 )
 
 // compiled is a checked expression and its program, cached by environment,
@@ -310,7 +310,7 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 	if errors.As(err, &cancelled) {
 		switch cancelled.Cause {
 		case interpreter.CostLimitExceeded:
-			d.Message = fmt.Sprintf("the expression was stopped: it went past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", groupDigits(limit))
+			d.Message = fmt.Sprintf("the expression was stopped: it went past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", jsonpos.GroupDigits(limit))
 			return d
 		case interpreter.ContextCancelled:
 			d.Message = e.timeLimitMessage()
@@ -337,18 +337,6 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 
 func (e *Engine) timeLimitMessage() string {
 	return fmt.Sprintf("the expression was stopped: it went past the time limit of %s", e.limits.TimeLimit)
-}
-
-func groupDigits(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // sizeEstimator bounds the size of every payload value by the payload

@@ -10,6 +10,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+
+	"fieldbook/wasm/jsonpos"
 )
 
 // cel-go charges a call's cost once the call has returned, so one call can
@@ -189,5 +191,5 @@ func guarded(name string, limit uint64, guard callGuard, impl *functions.Overloa
 
 // costRefusal is the message of a call refused before it ran.
 func costRefusal(name string, cost, limit uint64) string {
-	return fmt.Sprintf("the expression was stopped: %s would cost at least %s units, past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", name, groupDigits(cost), groupDigits(limit))
+	return fmt.Sprintf("the expression was stopped: %s would cost at least %s units, past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", name, jsonpos.GroupDigits(cost), jsonpos.GroupDigits(limit))
 }

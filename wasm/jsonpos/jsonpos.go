@@ -131,7 +131,12 @@ func OverLimit(what string, n, limit int) string {
 }
 
 func groupedBytes(n int) string {
-	s := strconv.Itoa(n)
+	return GroupDigits(uint64(n)) + " bytes"
+}
+
+// GroupDigits writes a count with commas between thousands: 1,000,000.
+func GroupDigits(n uint64) string {
+	s := strconv.FormatUint(n, 10)
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -139,7 +144,7 @@ func groupedBytes(n int) string {
 		}
 		b.WriteRune(r)
 	}
-	return b.String() + " bytes"
+	return b.String()
 }
 
 func FormatBytes(n int) string {
