@@ -47,6 +47,12 @@ type Node struct {
 	XQuirks        []Quirk      // root only
 	XExampleOrigin string       // root only: "fieldbook" when Fieldbook wrote the example
 	XCELExamples   []CELExample // root only: expressions worth trying on this payload
+	// XInferred names the keywords of this node whose values were inferred
+	// from the example (by `site import`) rather than read from the source.
+	XInferred []string
+	// XSourcePage is the vendor page the payload was documented from, root
+	// only; its Partial says what the page leaves out when it is cut short.
+	XSourcePage *SourcePage
 
 	// CELType is the CEL object type name of an object with properties,
 	// set while the set is resolved.
@@ -68,6 +74,19 @@ type CELExample struct {
 	Title      string `json:"title"`
 	Expression string `json:"expression"`
 	Now        string `json:"now,omitempty"`
+}
+
+// SourcePage is the page a payload was documented from.
+type SourcePage struct {
+	URL     string `json:"url"`
+	Partial string `json:"partial,omitempty"` // what the page leaves out, when it is cut short
+}
+
+// inferable are the keywords x-inferred may name: the facts the import
+// reads off an example when the source does not declare them.
+var inferable = map[string]bool{
+	"type": true, "format": true, "items": true, "additionalProperties": true,
+	"required": true, "x-quirks": true,
 }
 
 // Quirk is a known contradiction between what a source declares and what it
@@ -377,6 +396,42 @@ func asCELExamples(v any) ([]CELExample, error) {
 	return out, nil
 }
 
+func asSourcePage(v any) (*SourcePage, error) {
+	o, err := asObject(v)
+	if err != nil {
+		return nil, err
+	}
+	p := &SourcePage{}
+	for _, k := range o.keys {
+		switch k {
+		case "url":
+			p.URL, err = asString(o.vals[k])
+		case "partial":
+			p.Partial, err = asString(o.vals[k])
+		default:
+			err = fmt.Errorf("unknown member %q (url, partial)", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !strings.HasPrefix(p.URL, "https://") {
+		return nil, fmt.Errorf("url %q is not an https address", p.URL)
+	}
+	return p, nil
+}
+
+// Inferred tells whether the import inferred the node's keyword from the
+// example rather than read it from the source.
+func (n *Node) Inferred(keyword string) bool {
+	for _, k := range n.XInferred {
+		if k == keyword {
+			return true
+		}
+	}
+	return false
+}
+
 // parseNode reads a schema object, rejecting keywords Fieldbook does not
 // know: a keyword the site and engine would silently ignore is a mistake.
 func parseNode(o *object, at string) (*Node, error) {
@@ -521,6 +576,17 @@ func parseNode(o *object, at string) (*Node, error) {
 			n.XExampleOrigin, err = asString(v)
 		case "x-cel-examples":
 			n.XCELExamples, err = asCELExamples(v)
+		case "x-inferred":
+			n.XInferred, err = asStrings(v)
+			for _, name := range n.XInferred {
+				if !inferable[name] {
+					err = fmt.Errorf("%q cannot be inferred (type, format, items, additionalProperties, required, x-quirks)", name)
+				} else if _, ok := o.vals[name]; !ok {
+					err = fmt.Errorf("names %q, which this node does not have", name)
+				}
+			}
+		case "x-source-page":
+			n.XSourcePage, err = asSourcePage(v)
 		default:
 			err = fmt.Errorf("unknown keyword %q", k)
 		}

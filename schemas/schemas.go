@@ -36,6 +36,8 @@ type Source struct {
 	Name     string   `json:"name"`
 	Title    string   `json:"title,omitempty"`
 	Payloads []string `json:"payloads"`
+	// Pending says why the source's payloads are not documented yet.
+	Pending string `json:"pending,omitempty"`
 }
 
 // Destination is an integration events can be sent to.

@@ -165,6 +165,9 @@ func TestLoadRefusesWhatItWouldIgnore(t *testing.T) {
 	cases := map[string]struct{ schema, catalog, want string }{
 		"unknown keyword":  {strings.Replace(good, `"description"`, `"descripton"`, 1), catalog, `unknown keyword "descripton"`},
 		"unknown tag":      {strings.Replace(good, `"description":"d"`, `"description":"d","x-tags":["SECRET"]`, 1), catalog, `unknown tag "SECRET"`},
+		"inferred, absent": {strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["format"]`, 1), catalog, `names "format", which this node does not have`},
+		"not inferable":    {strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["description"]`, 1), catalog, `"description" cannot be inferred`},
+		"source page":      {strings.Replace(good, `"type":"object"`, `"type":"object","x-source-page":{"url":"docs.example"}`, 1), catalog, `is not an https address`},
 		"duplicate key":    {strings.Replace(good, `"type":"object"`, `"type":"object","type":"array"`, 1), catalog, `duplicate key "type"`},
 		"wrong $id":        {strings.Replace(good, "acme/order", "acme/other", 1), catalog, "$id is"},
 		"dangling $ref":    {strings.Replace(good, `"type":"string"`, `"$ref":"#/$defs/Nope"`, 1), catalog, "no such definition"},
@@ -182,6 +185,19 @@ func TestLoadRefusesWhatItWouldIgnore(t *testing.T) {
 	}
 	if _, err := LoadFS(fstest.MapFS{"catalog.json": {Data: []byte(catalog)}, "acme/order.json": {Data: []byte(good)}}); err != nil {
 		t.Errorf("a good schema was refused: %v", err)
+	}
+	marked := strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["type"]`, 1)
+	marked = strings.Replace(marked, `"type":"object"`, `"type":"object","x-source-page":{"url":"https://docs.example/order","partial":"cut after id"}`, 1)
+	set, err := LoadFS(fstest.MapFS{"catalog.json": {Data: []byte(catalog)}, "acme/order.json": {Data: []byte(marked)}})
+	if err != nil {
+		t.Fatalf("a schema with x-inferred and x-source-page was refused: %v", err)
+	}
+	s, _ := set.Get("acme/order")
+	if f := s.Fields[0]; !f.Node.Inferred("type") || f.Node.Inferred("format") {
+		t.Errorf("id: inferred %v, want type only", f.Node.XInferred)
+	}
+	if p := s.Root.XSourcePage; p == nil || p.Partial != "cut after id" {
+		t.Errorf("source page %+v", p)
 	}
 }
 
