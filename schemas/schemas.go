@@ -220,6 +220,9 @@ func (set *Set) Get(id string) (*Schema, bool) {
 func (set *Set) checkCatalog() error {
 	listed := map[string]bool{}
 	for _, src := range append(append([]Source{}, set.Catalog.EventSources...), set.Catalog.ModelSources...) {
+		if src.Pending != "" && len(src.Payloads) > 0 {
+			return fmt.Errorf("catalog: %s has payloads, yet says why it has none (pending)", src.ID)
+		}
 		for _, id := range src.Payloads {
 			if _, ok := set.byID[id]; !ok {
 				return fmt.Errorf("catalog: %s lists %s, which has no schema", src.ID, id)

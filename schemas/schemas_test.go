@@ -172,6 +172,7 @@ func TestLoadRefusesWhatItWouldIgnore(t *testing.T) {
 		"wrong $id":        {strings.Replace(good, "acme/order", "acme/other", 1), catalog, "$id is"},
 		"dangling $ref":    {strings.Replace(good, `"type":"string"`, `"$ref":"#/$defs/Nope"`, 1), catalog, "no such definition"},
 		"unlisted payload": {good, `{"eventSources":[],"actionDestinations":[]}`, "no source lists acme/order"},
+		"pending, listed":  {good, strings.Replace(catalog, `"payloads"`, `"pending":"no example published","payloads"`, 1), "yet says why it has none"},
 		"missing payload":  {good, strings.Replace(catalog, `"acme/order"`, `"acme/order","acme/gone"`, 1), "acme/gone, which has no schema"},
 	}
 	for name, c := range cases {

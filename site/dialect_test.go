@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"html"
 	"io"
 	"net/http"
@@ -93,5 +94,29 @@ func TestDialectPagesListEveryFunction(t *testing.T) {
 	}
 	if !strings.Contains(cel, `id="fn-charAt"`) || !strings.Contains(cel, html.EscapeString("a ? b : c")) {
 		t.Error("/dialects/cel/ lacks charAt or the conditional operator")
+	}
+}
+
+// TestCatalogOffersTheOpenAPIDocument: the catalog links the document, and
+// the site serves it as JSON that names OpenAPI 3.1 and a webhook per event
+// type (the validator's own test is in site/generate).
+func TestCatalogOffersTheOpenAPIDocument(t *testing.T) {
+	if !strings.Contains(fetch(t, "/"), `href="/openapi.json"`) {
+		t.Error("the catalog does not link /openapi.json")
+	}
+	resp, err := http.Get(siteURL + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		OpenAPI  string `json:"openapi"`
+		Webhooks map[string]any
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("/openapi.json: %s, %v", resp.Header.Get("Content-Type"), err)
+	}
+	if doc.OpenAPI != "3.1.0" || doc.Webhooks["Elation Appointment Scheduled"] == nil {
+		t.Errorf("/openapi.json: openapi %q, %d webhooks", doc.OpenAPI, len(doc.Webhooks))
 	}
 }

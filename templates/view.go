@@ -27,7 +27,8 @@ type Catalog struct {
 	EventSources []SourceCard
 	Destinations []string
 	ModelSources []SourceCard
-	Documented   int // payloads with a page
+	Documented   int    // payloads with a page
+	OpenAPI      string // the URL of the OpenAPI document
 }
 
 // SourceCard is a source in the catalog, and the head of its own page.
@@ -36,7 +37,8 @@ type SourceCard struct {
 	Name     string
 	Title    string // for model sources: what the models are about
 	URL      string
-	Models   bool // documents shared models rather than webhook events
+	Models   bool   // documents shared models rather than webhook events
+	Pending  string // why the source's payloads are not documented yet
 	Payloads []PayloadLink
 }
 

@@ -55,7 +55,7 @@ func Build(opts Options) (*Site, error) {
 		return nil, err
 	}
 	b := &builder{opts: opts, set: set, eng: engine.New(set, engine.DefaultLimits), site: &Site{}}
-	steps := []func() error{b.assets, b.pages, b.schemaFiles, b.sitemap, b.headers, b.compress}
+	steps := []func() error{b.assets, b.pages, b.schemaFiles, b.openAPI, b.sitemap, b.headers, b.compress}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -175,7 +175,7 @@ func payloadURL(schemaID string) string    { return "/events/" + schemaID + "/" 
 func schemaFileURL(schemaID string) string { return "/schemas/" + schemaID + ".json" }
 
 func (b *builder) sourceCard(src schemas.Source, models bool) templates.SourceCard {
-	card := templates.SourceCard{ID: src.ID, Name: src.Name, Title: src.Title, URL: sourceURL(src.ID), Models: models}
+	card := templates.SourceCard{ID: src.ID, Name: src.Name, Title: src.Title, URL: sourceURL(src.ID), Models: models, Pending: src.Pending}
 	for _, id := range src.Payloads {
 		s, _ := b.set.Get(id)
 		card.Payloads = append(card.Payloads, templates.PayloadLink{
@@ -210,6 +210,7 @@ func (b *builder) pages() error {
 		cat.Destinations = append(cat.Destinations, d.Name)
 	}
 	cat.Documented = len(b.set.All())
+	cat.OpenAPI = OpenAPIPath
 	if err := b.render("/", templates.CatalogPage(cat)); err != nil {
 		return err
 	}
