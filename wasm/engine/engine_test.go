@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldbook/schemas"
 )
@@ -52,8 +53,29 @@ func normalize(t testing.TB, v any) string {
 	if err := d.Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = json.Marshal(out)
+	b, _ = json.Marshal(instants(out))
 	return string(b)
+}
+
+// instants writes every RFC 3339 date-time as its instant in UTC: a
+// timestamp field sent as "2023-06-09T14:08:00+00:00" is the CEL timestamp
+// 2023-06-09T14:08:00Z, the same instant in the engine's spelling.
+func instants(v any) any {
+	switch v := v.(type) {
+	case string:
+		if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return ts.UTC().Format(time.RFC3339Nano)
+		}
+	case []any:
+		for i := range v {
+			v[i] = instants(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = instants(v[k])
+		}
+	}
+	return v
 }
 
 // valuesAt walks a decoded example along a field path the way the field's
