@@ -31,7 +31,7 @@ func TestCatalogListsTheSeedsSourcesAndDestinations(t *testing.T) {
 			elation = &set.Catalog.EventSources[i]
 		}
 	}
-	if elation == nil || !reflect.DeepEqual(elation.Payloads, []string{"elation/message-thread", "elation/appointment"}) {
+	if elation == nil || !reflect.DeepEqual(elation.Payloads, []string{"elation/message-thread", "elation/appointment", "elation/lab-test", "elation/non-visit-note", "elation/visit-note"}) {
 		t.Errorf("Elation's payloads: %+v", elation)
 	}
 }
