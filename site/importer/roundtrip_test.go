@@ -200,3 +200,5 @@ func TestImportedExamplesRaiseExactlyTheirQuirks(t *testing.T) {
 		}
 	}
 }
+
+var readFile = os.ReadFile
