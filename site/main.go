@@ -419,8 +419,8 @@ func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "import: the page does not name its source or payload: pass -source and -payload")
 		return exitUsage
 	}
-	if opt.URL != "" && !strings.HasPrefix(opt.URL, "https://") {
-		fmt.Fprintln(stderr, "import: -url must be an https address")
+	if opt.URL != "" && !strings.HasPrefix(opt.URL, "https://") || opt.Partial != "" && opt.URL == "" {
+		fmt.Fprintln(stderr, "import: -url must be an https address, and -partial needs it")
 		return exitUsage
 	}
 	target := *out

@@ -295,3 +295,39 @@ func TestImportOverTheHandWrittenSchemasChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestRerunAddsTheFieldsAPageAdds: a field the page documents and the
+// schema lacks is added, also inside a type the hand moved into $defs
+// (Message Thread's associated_document, which the import writes inline).
+func TestRerunAddsTheFieldsAPageAdds(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hand, _ := set.Get("elation/message-thread")
+	v, _, _ := decodeOrdered(string(hand.Raw))
+	doc := v.(*obj)
+	at(t, doc, "$defs", "Document", "properties").del("signed_by")
+	at(t, doc, "$defs", "ThreadMember", "properties").del("acked_at")
+	m, err := ParsePage(mustRead(t, "testdata/message-thread.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := Import(m, Options{Source: "elation", Payload: "message-thread"}, encode(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := schemas.Standalone("elation/message-thread", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"messages[].associated_document.signed_by", "members[].acked_at"} {
+		f := field(t, s, name)
+		if f.Node.Description == "" || !f.Node.Inferred("type") {
+			t.Errorf("%s came back without its description, or not marked inferred: %+v", name, f.Node)
+		}
+	}
+	if s.Root.Defs["Document"].Property("signed_by") == nil || s.Root.Defs["Member"] != nil {
+		t.Errorf("the fields went elsewhere than the hand's defs: %v", keysOf(s.Root.Defs))
+	}
+}

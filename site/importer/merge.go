@@ -16,7 +16,14 @@ var structural = map[string]bool{"type": true, "format": true, "properties": tru
 type merger struct {
 	oldDefs, newDefs *obj
 	pairs            map[string]string // new def name -> existing def name
-	pending          []string          // new def names paired, not merged yet
+	pending          []pending         // paired, not merged yet
+}
+
+// pending is an existing def and the new schema of the same place: a new
+// def, or an inline object where the hand moved the type into $defs.
+type pending struct {
+	old string
+	new *obj
 }
 
 func merge(old, new *obj) *obj {
@@ -34,13 +41,10 @@ func merge(old, new *obj) *obj {
 		}
 	}
 	for len(m.pending) > 0 {
-		nk := m.pending[0]
+		p := m.pending[0]
 		m.pending = m.pending[1:]
-		ok := m.pairs[nk]
-		nd, _ := m.newDefs.vals[nk].(*obj)
-		od, _ := defs.vals[ok].(*obj)
-		if nd != nil && od != nil {
-			defs.set(ok, m.node(od, nd))
+		if od, _ := defs.vals[p.old].(*obj); od != nil && p.new != nil {
+			defs.set(p.old, m.node(od, p.new))
 		}
 	}
 	for changed := true; changed; {
@@ -76,6 +80,10 @@ func (m *merger) node(old, new *obj) *obj {
 	if or, ok := old.vals["$ref"].(string); ok {
 		if nr, ok := new.vals["$ref"].(string); ok {
 			m.pair(nr, or)
+		} else if name, ok := strings.CutPrefix(or, "#/$defs/"); ok {
+			// The hand named an object the import writes inline: the
+			// new fields go into that def.
+			m.pending = append(m.pending, pending{name, new})
 		}
 	}
 	for _, k := range old.keys {
@@ -159,7 +167,9 @@ func (m *merger) pair(newRef, oldRef string) {
 		return
 	}
 	m.pairs[nk] = ok
-	m.pending = append(m.pending, nk)
+	nd, _ := m.newDefs.get(nk)
+	def, _ := nd.(*obj)
+	m.pending = append(m.pending, pending{ok, def})
 }
 
 // refsIn collects the local $defs names a value refers to.
