@@ -40,11 +40,11 @@ const usage = `usage:
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
   site import [-page FILE|-] [-example FILE] [-descriptions FILE] [-source ID] [-payload ID]
               [-title T] [-description D] [-events 'A,B'] [-url URL] [-partial TEXT] [-o FILE|-]
-A schema ID looks like elation/appointment; -schema "" means none. import
-writes a draft schema from a vendor's payload page to schemas/SOURCE/PAYLOAD.json
-(schemas/README.md, "Importing a payload"). The
+A schema ID looks like elation/appointment; -schema "" means none. The
 dialect is Morf's workflow CEL (morf) or cel-go with its extensions (cel);
-by default the schema's source decides (morf without a schema).`
+by default the schema's source decides (morf without a schema). import
+drafts schemas/SOURCE/PAYLOAD.json from a vendor's payload page, keeping
+what was edited by hand (schemas/README.md, "Importing a payload").`
 
 // exit statuses
 const (

@@ -64,3 +64,46 @@ func TestImportedPayloadPageSaysWhatWasInferred(t *testing.T) {
 		t.Errorf("fields missing from the page: %v", want)
 	}
 }
+
+// TestImportedAppointmentBuildsItsPage: the Appointment draft, with its
+// phone number object sent as a string, loads and builds a page whose
+// every field's CEL checks in the engine; its inferred quirks are shown.
+func TestImportedAppointmentBuildsItsPage(t *testing.T) {
+	text, err := os.ReadFile("../importer/testdata/appointment.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := importer.ParsePage(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _, err := importer.Import(m, importer.Options{Source: "elation", Payload: "appointment"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := schemas.LoadFS(fstest.MapFS{
+		"catalog.json":             {Data: []byte(`{"eventSources":[{"id":"elation","name":"Elation","payloads":["elation/appointment"]}],"actionDestinations":[]}`)},
+		"elation/appointment.json": {Data: raw},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := set.Get("elation/appointment")
+	b := &builder{set: set, eng: engine.New(set, engine.DefaultLimits), site: &Site{}}
+	p, err := b.payloadView(s, templates.SourceCard{ID: "elation", Name: "Elation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quirks := map[string]bool{}
+	for _, q := range p.Quirks {
+		quirks[q.Name] = true
+	}
+	if len(p.Fields) != 47 || !p.QuirksInferred || !quirks["service_location.phone_number"] || !quirks["status"] || p.SourcePage != "" {
+		t.Errorf("%d fields, quirks %v (inferred %v), source page %q", len(p.Fields), quirks, p.QuirksInferred, p.SourcePage)
+	}
+	for _, f := range p.Fields {
+		if f.Name == "appointment_id" && len(f.Inferred) > 0 {
+			t.Errorf("appointment_id is declared a string, but the page says %v", f.Inferred)
+		}
+	}
+}
