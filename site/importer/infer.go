@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,14 +124,9 @@ func describedAt(v any, at []string, desc string) []string {
 // in its order.
 func (b *builder) childDetails(path []string) []string {
 	var out []string
-	prefix := key(path)
 	for _, k := range b.order {
-		rest, ok := strings.CutPrefix(k, prefix)
-		if prefix != "" {
-			rest, ok = strings.CutPrefix(rest, ".")
-		}
-		if ok && rest != "" && !strings.Contains(rest, ".") && len(b.details[k].Path) == len(path)+1 {
-			out = append(out, rest)
+		if p := b.details[k].Path; len(p) == len(path)+1 && slices.Equal(p[:len(path)], path) {
+			out = append(out, p[len(path)])
 		}
 	}
 	return out
@@ -158,7 +154,7 @@ func (b *builder) build(path []string, values []any, desc any, declared string, 
 		n.types, n.format = []string{jt}, format
 	case len(present) > 0:
 		n.types, n.typeInf = kinds(present), true
-	case isObj(desc) || len(b.childDetails(path)) > 0 && !element:
+	case isObj(desc) || len(b.childDetails(path)) > 0:
 		n.types, n.typeInf = []string{"object"}, true // the page documents its fields
 	}
 	switch n.one() {
@@ -292,7 +288,7 @@ func shape(v any) string {
 	case *obj:
 		var b strings.Builder
 		b.WriteString("{")
-		for _, k := range v.keys {
+		for _, k := range slices.Sorted(slices.Values(v.keys)) {
 			b.WriteString(k + ":" + shape(v.vals[k]) + ",")
 		}
 		return b.String() + "}"
