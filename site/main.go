@@ -457,7 +457,9 @@ func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if existing != nil {
 		fmt.Fprintf(stderr, "updated %s: edits kept, inferred facts recomputed\n", target)
 	} else {
-		fmt.Fprintf(stderr, "wrote %s; list %q in the catalog (schemas/catalog.json) to publish it\n", target, opt.ID())
+		// The loader refuses a schema no source lists: say so before the
+		// next build does.
+		fmt.Fprintf(stderr, "wrote %s; list %q in the catalog (schemas/catalog.json, under its source's payloads): until then the site does not load it\n", target, opt.ID())
 	}
 	return exitOK
 }
