@@ -26,8 +26,11 @@ type Detail struct {
 	Declared    string   // the declared type, verbatim; "" where the layout gives none
 	Required    bool
 	Enum        []string // the values a page lists in place of an example
-	Example     any
-	HasExample  bool
+	// Example is the entry's own example. The schema takes a field's
+	// examples from the root example instead (schemas/README.md); this
+	// one tells where the entry ends.
+	Example    any
+	HasExample bool
 }
 
 var (
