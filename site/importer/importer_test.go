@@ -258,6 +258,22 @@ func TestPageLayouts(t *testing.T) {
 	}
 }
 
+func TestCELPaths(t *testing.T) {
+	for in, want := range map[string][]string{
+		"id": {"id"},
+		"service_location.phone_number.extension":   {"service_location", "phone_number", "extension"},
+		"members.map(x, x.id)":                      {"members", "id"},
+		"messages.map(x, x.associated_document.id)": {"messages", "associated_document", "id"},
+		"a.map(x, x.b.map(y, y.c))":                 {"a", "b", "c"},
+		"messages[].associated_document.id":         {"messages", "associated_document", "id"},
+		"size(members)":                             nil,
+	} {
+		if got := celPath(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
+
 func mustRead(t *testing.T, name string) string {
 	t.Helper()
 	b, err := readFile(name)

@@ -253,8 +253,10 @@ func splitTags(s string) ([]string, string) {
 }
 
 // celPath reads the property names off a field's CEL expression:
-// "messages.map(x, x.associated_document.id)" is messages, associated_document, id.
+// "messages.map(x, x.associated_document.id)" is messages, associated_document, id;
+// so is the display form "messages[].associated_document.id".
 func celPath(s string) []string {
+	s = strings.ReplaceAll(s, "[]", "")
 	if m := mapPath.FindStringSubmatch(s); m != nil {
 		inner, ok := strings.CutPrefix(m[3], m[2]+".")
 		if !ok {
