@@ -6,6 +6,7 @@
 //	go run ./site serve [-dir dist] [-addr 127.0.0.1:8080]
 //	go run ./site validate -schema elation/appointment [--json] payload.json
 //	go run ./site eval -schema elation/appointment -payload p.json [-dialect morf|cel] [-now T] [--json] 'expr'
+//	go run ./site import -page page.txt [-source elation] [-payload appointment] [-url URL] [-o FILE|-]
 //
 // Exit status: 0 ok, 1 invalid payload or failed expression, 2 bad usage.
 package main
@@ -26,6 +27,7 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/site/generate"
+	"fieldbook/site/importer"
 	"fieldbook/site/static"
 	"fieldbook/wasm/engine"
 	"fieldbook/wasm/jsonpos"
@@ -36,9 +38,13 @@ const usage = `usage:
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
+  site import [-page FILE|-] [-example FILE] [-descriptions FILE] [-source ID] [-payload ID]
+              [-title T] [-description D] [-events 'A,B'] [-url URL] [-partial TEXT] [-o FILE|-]
 A schema ID looks like elation/appointment; -schema "" means none. The
 dialect is Morf's workflow CEL (morf) or cel-go with its extensions (cel);
-by default the schema's source decides (morf without a schema).`
+by default the schema's source decides (morf without a schema). import
+drafts schemas/SOURCE/PAYLOAD.json from a vendor's payload page, keeping
+what was edited by hand (schemas/README.md, "Importing a payload").`
 
 // exit statuses
 const (
@@ -66,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return validate(args, stdin, stdout, stderr)
 	case "eval":
 		return eval(args, stdin, stdout, stderr)
+	case "import":
+		return importPage(args, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return exitOK
@@ -323,4 +331,135 @@ func printJSON(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// importPage writes a draft schema from a payload page's material: the
+// page's text, or its pieces in files, with flags for what the page lacks.
+// Run over an existing schema, it keeps what was edited by hand.
+func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("import", stderr)
+	page := fs.String("page", "", "the payload page's text as copied from the browser, or - for standard input")
+	exampleFile := fs.String("example", "", "the example payload, a JSON file (instead of the page's)")
+	descFile := fs.String("descriptions", "", "the descriptions shaped like the example, a JSON file (instead of the page's)")
+	source := fs.String("source", "", "the source's id, such as elation (default: from the page)")
+	payload := fs.String("payload", "", "the payload's id part, such as appointment (default: from the title)")
+	title := fs.String("title", "", "the payload's title (default: the page's)")
+	description := fs.String("description", "", "the payload's description (default: the page's)")
+	events := fs.String("events", "", "the triggering webhook types, comma-separated (default: the page's)")
+	pageURL := fs.String("url", "", "the vendor page's https address, for x-source-page")
+	partial := fs.String("partial", "", "what the vendor page leaves out, when it is cut short")
+	out := fs.String("o", "", "where to write the schema, - for standard output (default: schemas/SOURCE/PAYLOAD.json)")
+	dir := fs.String("schemas", "schemas", "the schemas folder")
+	rest, err := parse(fs, args)
+	if err != nil || len(rest) > 0 || *page == "" && *exampleFile == "" {
+		if err == nil {
+			fmt.Fprintln(stderr, "import takes -page FILE (or -example FILE), and no other arguments")
+		}
+		return exitUsage
+	}
+	read := func(name string) (string, error) {
+		if name == "-" {
+			b, err := io.ReadAll(io.LimitReader(stdin, 8<<20))
+			return string(b), err
+		}
+		b, err := os.ReadFile(name)
+		return string(b), err
+	}
+	var m importer.Material
+	if *page != "" {
+		text, err := read(*page)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		if m, err = importer.ParsePage(text); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", *page, err)
+			return exitInvalid
+		}
+	}
+	for _, piece := range []struct {
+		file string
+		into *any
+	}{{*exampleFile, &m.Example}, {*descFile, &m.Descriptions}} {
+		if piece.file == "" {
+			continue
+		}
+		text, err := read(piece.file)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		if *piece.into, err = importer.ParseJSON(text); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", piece.file, err)
+			return exitInvalid
+		}
+	}
+	if *title != "" {
+		m.Title = *title
+	}
+	if *description != "" {
+		m.Description = *description
+	}
+	if *events != "" {
+		m.Events = nil
+		for _, e := range strings.Split(*events, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				m.Events = append(m.Events, e)
+			}
+		}
+	}
+	opt := importer.Options{Source: *source, Payload: *payload, URL: *pageURL, Partial: *partial}
+	if opt.Source == "" {
+		opt.Source = importer.Slug(m.SourceName)
+	}
+	if opt.Payload == "" {
+		opt.Payload = importer.Slug(m.Title)
+	}
+	if opt.Source == "" || opt.Payload == "" {
+		fmt.Fprintln(stderr, "import: the page does not name its source or payload: pass -source and -payload")
+		return exitUsage
+	}
+	if opt.URL != "" && !strings.HasPrefix(opt.URL, "https://") || opt.Partial != "" && opt.URL == "" {
+		fmt.Fprintln(stderr, "import: -url must be an https address, and -partial needs it")
+		return exitUsage
+	}
+	target := *out
+	if target == "" {
+		target = filepath.Join(*dir, opt.Source, opt.Payload+".json")
+	}
+	var existing []byte
+	if target != "-" {
+		existing, err = os.ReadFile(target)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+	}
+	schema, warnings, err := importer.Import(m, opt, existing)
+	if err != nil {
+		fmt.Fprintln(stderr, "import:", err)
+		return exitInvalid
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if target == "-" {
+		_, _ = stdout.Write(schema)
+		return exitOK
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
+		err = os.WriteFile(target, schema, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "import:", err)
+		return exitInvalid
+	}
+	if existing != nil {
+		fmt.Fprintf(stderr, "updated %s: edits kept, inferred facts recomputed\n", target)
+	} else {
+		// The loader refuses a schema no source lists: say so before the
+		// next build does.
+		fmt.Fprintf(stderr, "wrote %s; list %q in the catalog (schemas/catalog.json, under its source's payloads): until then the site does not load it\n", target, opt.ID())
+	}
+	return exitOK
 }

@@ -157,3 +157,59 @@ func TestCostlyExpressionsStopOnTheCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestImportCommand imports a seed page as a user would: the draft lands
+// under schemas/<source>/<payload>.json, loads, names its page, and a
+// second run over a hand edit keeps the edit.
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join("importer", "testdata", "appointment.txt")
+	code, _, errOut := cli(t, "", "import", "-page", page, "-schemas", dir,
+		"-url", "https://docs.example/elation/appointment", "-partial", "the page stops before the payment's fields",
+		"-description", "An Elation appointment.")
+	target := filepath.Join(dir, "elation", "appointment.json")
+	if code != 0 || !strings.Contains(errOut, "wrote "+target) || !strings.Contains(errOut, `list "elation/appointment" in the catalog`) {
+		t.Fatalf("import: %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning: no description on the page for: service_location.phone_number.") {
+		t.Errorf("the fields the page leaves undescribed are not named:\n%s", errOut)
+	}
+	raw, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := schemas.Standalone("elation/appointment", raw)
+	if err != nil {
+		t.Fatalf("the draft does not load: %v", err)
+	}
+	if p := s.Root.XSourcePage; p == nil || p.URL != "https://docs.example/elation/appointment" || p.Partial == "" || s.Root.Description != "An Elation appointment." {
+		t.Errorf("root: %+v %q", p, s.Root.Description)
+	}
+
+	edited := strings.Replace(string(raw), `"Type of time slot."`, `"The kind of slot: appointment or event."`, 1)
+	if err := os.WriteFile(target, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = cli(t, "", "import", "-page", page, "-schemas", dir)
+	after, _ := os.ReadFile(target)
+	if code != 0 || !strings.Contains(errOut, "updated") || !strings.Contains(string(after), "The kind of slot: appointment or event.") {
+		t.Errorf("re-run: %d %s", code, errOut)
+	}
+
+	// The pieces in files, to standard output.
+	ex := filepath.Join(dir, "ex.json")
+	os.WriteFile(ex, []byte(`{"id": "1", "at": "2024-06-11T09:00:00Z"}`), 0o644)
+	code, out, _ := cli(t, "", "import", "-example", ex, "-source", "acme", "-payload", "order", "-title", "Order", "-events", "Order Created, Order Paid", "-o", "-")
+	if code != 0 || !strings.Contains(out, `"$id": "https://fieldbook.dev/schemas/acme/order.json"`) || !strings.Contains(out, `"x-events": ["Order Created", "Order Paid"]`) {
+		t.Errorf("pieces: %d\n%s", code, out)
+	}
+	if code, _, _ := cli(t, "", "import", "-source", "acme"); code != 2 {
+		t.Errorf("no material: %d", code)
+	}
+	if code, _, errOut := cli(t, "", "import", "-example", ex, "-o", "-"); code != 2 || !strings.Contains(errOut, "-source and -payload") {
+		t.Errorf("no names: %d %s", code, errOut)
+	}
+	if code, _, _ := cli(t, "", "import", "-page", "/no/such/page.txt"); code != 2 {
+		t.Errorf("missing page: %d", code)
+	}
+}

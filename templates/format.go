@@ -51,3 +51,6 @@ func exampleQuirkNote(p Payload) string {
 	}
 	return ", contradictions included: see the known quirks above"
 }
+
+// inferredTitle explains an inferred badge.
+const inferredTitle = "Read off the example by the import, not declared by the source: one payload shows it, the source has not confirmed it"

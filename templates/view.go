@@ -68,11 +68,16 @@ type Payload struct {
 	Events        []string
 	Example       string // pretty JSON
 	ExampleOrigin string // "fieldbook" when Fieldbook wrote the example
-	Descriptions  string // the field descriptions as a nested JSON object
-	Quirks        []Quirk
-	Fields        []Field
-	Examples      []Example
-	Playground    Playground
+	SourcePage    string // the vendor page the payload was documented from, or ""
+	SourcePartial string // what that page leaves out, when it was cut short
+	// QuirksInferred says the quirks were read off the example by the
+	// import, not confirmed against the source.
+	QuirksInferred bool
+	Descriptions   string // the field descriptions as a nested JSON object
+	Quirks         []Quirk
+	Fields         []Field
+	Examples       []Example
+	Playground     Playground
 }
 
 // Example is an expression of the example library, with its value on the
@@ -112,6 +117,9 @@ type Field struct {
 	Example      string // JSON, or "" when the example does not reach the field
 	CEL          string
 	Quirk        string // the note of a quirk at this field, if any
+	// Inferred says which facts the import read off the example rather
+	// than the source: "type inferred from the example".
+	Inferred []string
 }
 
 // Playground is the playground's initial state.

@@ -28,6 +28,10 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		ExampleOrigin: s.Root.XExampleOrigin,
 		Descriptions:  descriptionsJSON(s.Root),
 	}
+	if sp := s.Root.XSourcePage; sp != nil {
+		p.SourcePage, p.SourcePartial = sp.URL, sp.Partial
+	}
+	p.QuirksInferred = s.Root.Inferred("x-quirks")
 	quirkNotes := map[string]string{}
 	for _, q := range s.Quirks() {
 		quirkNotes[q.Pointer] = q.Note
@@ -52,6 +56,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 			Constraints:  constraints(f.Node),
 			CEL:          f.CEL,
 			Quirk:        quirkNotes[f.Pointer],
+			Inferred:     inferredNotes(f.Node),
 		}
 		for _, v := range f.Node.Enum {
 			view.Enum = append(view.Enum, fmt.Sprint(v))
@@ -131,6 +136,27 @@ func jsonType(n *schemas.Node) string {
 		return "any"
 	}
 	return strings.Join(kinds, " or ")
+}
+
+// inferredWords say what each x-inferred keyword means on a field.
+var inferredWords = []struct{ keyword, words string }{
+	{"type", "type inferred from the example"},
+	{"format", "format inferred from the example"},
+	{"items", "element type inferred from the example"},
+	{"additionalProperties", "map values inferred from the example"},
+	{"required", "required fields inferred from the example"},
+}
+
+// inferredNotes are the badges of the facts the import read off the
+// example rather than the source.
+func inferredNotes(n *schemas.Node) []string {
+	var out []string
+	for _, w := range inferredWords {
+		if n.Inferred(w.keyword) {
+			out = append(out, w.words)
+		}
+	}
+	return out
 }
 
 // constraints writes a field's rules in words.

@@ -1,0 +1,192 @@
+package importer
+
+import "strings"
+
+// structural keywords say what a node is; beside a $ref, which says it
+// already, the import adds none of them.
+var structural = map[string]bool{"type": true, "format": true, "properties": true, "items": true, "additionalProperties": true, "required": true}
+
+// merger runs the import over an existing schema. A keyword the existing
+// node has and does not list in x-inferred is kept as written; one it
+// lists is recomputed (and dropped when the import no longer finds it);
+// one it lacks is added. Properties keep the existing order, with new
+// ones after them, and the existing node's own properties stay. Element
+// and value types named in $defs are paired by the place that refers to
+// them, so a def the hand renamed keeps its name.
+type merger struct {
+	oldDefs, newDefs *obj
+	pairs            map[string]string // new def name -> existing def name
+	pending          []pending         // paired, not merged yet
+}
+
+// pending is an existing def and the new schema of the same place: a new
+// def, or an inline object where the hand moved the type into $defs.
+type pending struct {
+	old string
+	new *obj
+}
+
+func merge(old, new *obj) *obj {
+	m := &merger{pairs: map[string]string{}}
+	m.oldDefs, _ = old.vals["$defs"].(*obj)
+	m.newDefs, _ = new.vals["$defs"].(*obj)
+	out := m.node(old, new)
+
+	// $defs: the existing ones, merged with their new pair; then the new
+	// ones that the result refers to and no existing def took.
+	defs := newObj()
+	if m.oldDefs != nil {
+		for _, k := range m.oldDefs.keys {
+			defs.set(k, m.oldDefs.vals[k])
+		}
+	}
+	for len(m.pending) > 0 {
+		p := m.pending[0]
+		m.pending = m.pending[1:]
+		if od, _ := defs.vals[p.old].(*obj); od != nil && p.new != nil {
+			defs.set(p.old, m.node(od, p.new))
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		refs := map[string]bool{}
+		refsIn(out, refs)
+		refsIn(defs, refs)
+		if m.newDefs == nil {
+			break
+		}
+		for _, k := range m.newDefs.keys {
+			if _, taken := m.pairs[k]; taken || !refs[k] {
+				continue
+			}
+			if _, exists := defs.get(k); !exists {
+				defs.set(k, m.newDefs.vals[k])
+				changed = true
+			}
+		}
+	}
+	out.del("$defs")
+	if len(defs.keys) > 0 {
+		out.setBefore("$defs", defs, firstOf(out, "examples"))
+	}
+	return out
+}
+
+func (m *merger) node(old, new *obj) *obj {
+	oldInf, newInf := inferredIn(old), inferredIn(new)
+	out := newObj()
+	inferred := map[string]bool{}
+	_, oldRef := old.get("$ref")
+	if or, ok := old.vals["$ref"].(string); ok {
+		if nr, ok := new.vals["$ref"].(string); ok {
+			m.pair(nr, or)
+		} else if name, ok := strings.CutPrefix(or, "#/$defs/"); ok {
+			// The hand named an object the import writes inline: the
+			// new fields go into that def.
+			m.pending = append(m.pending, pending{name, new})
+		}
+	}
+	for _, k := range old.keys {
+		ov := old.vals[k]
+		nv, has := new.get(k)
+		switch {
+		case k == "x-inferred" || k == "$defs":
+		case k == "properties" && has:
+			op, _ := ov.(*obj)
+			np, _ := nv.(*obj)
+			if op == nil || np == nil {
+				out.set(k, ov)
+				break
+			}
+			out.set(k, m.properties(op, np))
+		case (k == "items" || k == "additionalProperties") && has && isObj(ov) && isObj(nv):
+			// The element or value schema: merged keyword by keyword, so
+			// that what the hand wrote inside it stays.
+			out.set(k, m.node(ov.(*obj), nv.(*obj)))
+			inferred[k] = oldInf[k] && newInf[k]
+		case oldInf[k]:
+			if has {
+				out.set(k, nv)
+				inferred[k] = newInf[k]
+			}
+		default:
+			out.set(k, ov)
+		}
+	}
+	for _, k := range new.keys {
+		if _, had := old.get(k); had || k == "x-inferred" || k == "$defs" || oldRef && structural[k] {
+			continue
+		}
+		if _, ok := out.get(k); ok {
+			continue
+		}
+		// A new keyword goes where the import writes it: before the
+		// examples, which close a node.
+		out.setBefore(k, new.vals[k], firstOf(out, "x-inferred", "examples"))
+		inferred[k] = newInf[k]
+	}
+	var list []any
+	for _, k := range inferableOrder {
+		if _, ok := out.get(k); ok && inferred[k] {
+			list = append(list, k)
+		}
+	}
+	if len(list) > 0 {
+		out.setBefore("x-inferred", list, firstOf(out, "examples"))
+	}
+	return out
+}
+
+func (m *merger) properties(old, new *obj) *obj {
+	out := newObj()
+	for _, k := range old.keys {
+		ov, _ := old.vals[k].(*obj)
+		nv, _ := new.vals[k].(*obj)
+		if ov != nil && nv != nil {
+			out.set(k, m.node(ov, nv))
+		} else {
+			out.set(k, old.vals[k]) // a field the hand added, or the page no longer has
+		}
+	}
+	for _, k := range new.keys {
+		if _, ok := old.get(k); !ok {
+			out.set(k, new.vals[k])
+		}
+	}
+	return out
+}
+
+// pair notes that the new def behind newRef is the existing one behind oldRef.
+func (m *merger) pair(newRef, oldRef string) {
+	nk, ok1 := strings.CutPrefix(newRef, "#/$defs/")
+	ok, ok2 := strings.CutPrefix(oldRef, "#/$defs/")
+	if !ok1 || !ok2 {
+		return
+	}
+	if _, done := m.pairs[nk]; done {
+		return
+	}
+	m.pairs[nk] = ok
+	nd, _ := m.newDefs.get(nk)
+	def, _ := nd.(*obj)
+	m.pending = append(m.pending, pending{ok, def})
+}
+
+// refsIn collects the local $defs names a value refers to.
+func refsIn(v any, into map[string]bool) {
+	switch v := v.(type) {
+	case *obj:
+		for _, k := range v.keys {
+			if s, ok := v.vals[k].(string); ok && k == "$ref" {
+				if name, ok := strings.CutPrefix(s, "#/$defs/"); ok {
+					into[name] = true
+				}
+			}
+			refsIn(v.vals[k], into)
+		}
+	case []any:
+		for _, x := range v {
+			refsIn(x, into)
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package templates
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestPayloadPageSaysWhatWasInferred: a field whose type and format the
+// import read off the example says so beside it, the page links the
+// vendor's page and says it was partial, and inferred quirks say so; a
+// page without any of that shows none of it.
+func TestPayloadPageSaysWhatWasInferred(t *testing.T) {
+	page := Payload{
+		Meta:           Meta{Title: "Order · Acme", Path: "/events/acme/order/"},
+		ID:             "acme/order",
+		Title:          "Order",
+		Source:         SourceCard{ID: "acme", Name: "Acme", URL: "/events/acme/"},
+		SourcePage:     "https://docs.example/acme/order",
+		SourcePartial:  "the fields of refunds, after the page's first screen",
+		QuirksInferred: true,
+		Quirks:         []Quirk{{Field: "paid_at", Name: "paid_at", Note: "Inferred from the example, which sends an empty string."}},
+		Fields: []Field{
+			{Anchor: "paid_at", Name: "paid_at", JSONType: "string (date-time)", CELType: "google.protobuf.Timestamp",
+				Inferred: []string{"type inferred from the example", "format inferred from the example"}},
+			{Anchor: "id", Name: "id", JSONType: "string", CELType: "string", DeclaredType: "string"},
+		},
+	}
+	html := render(t, page)
+	for _, want := range []string{
+		`<span class="badge inferred-fact" data-fb="inferred-fact" title="Read off the example by the import`,
+		`>type inferred from the example</span>`,
+		`>format inferred from the example</span>`,
+		`<a href="https://docs.example/acme/order" data-fb="source-page" rel="external noopener">Acme's page</a>`,
+		`<p class="warning" data-fb="partial"><strong>Partial source:</strong> Acme's page was cut short`,
+		`what it leaves out: the fields of refunds, after the page&#39;s first screen</p>`,
+		`data-fb="quirks-inferred"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	// Only paid_at is inferred: id's entry has no such badge.
+	id := html[strings.Index(html, `id="id"`):]
+	if strings.Contains(id[:strings.Index(id, "</article>")], "inferred") {
+		t.Error("id, read from the source, says it was inferred")
+	}
+
+	page.SourcePage, page.SourcePartial, page.QuirksInferred, page.Fields[0].Inferred = "", "", false, nil
+	html = render(t, page)
+	for _, absent := range []string{`data-fb="inferred-fact"`, `data-fb="source-page"`, `data-fb="partial"`, `data-fb="quirks-inferred"`} {
+		if strings.Contains(html, absent) {
+			t.Errorf("a page with nothing inferred shows %s", absent)
+		}
+	}
+}
+
+func render(t *testing.T, p Payload) string {
+	t.Helper()
+	var b strings.Builder
+	if err := PayloadPage(p).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
