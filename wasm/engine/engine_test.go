@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldbook/schemas"
 )
@@ -99,12 +100,14 @@ func valuesAt(v any, path, into []string) (any, bool) {
 	return nil, false
 }
 
-// unordered is a field's value, as normalize writes it, with the lists
+// comparableJSON is a field's value, as normalize writes it, with the lists
 // that come from mapping over a map sorted: CEL does not define the order
 // in which a map is iterated, nor does Go. Each array or map the field's
 // path enters nests one level of list; a map's level is sorted by its
-// elements' JSON.
-func unordered(t testing.TB, v any, f *schemas.Field) string {
+// elements' JSON. RFC 3339 times are written in UTC: the engine gives a
+// timestamp back in UTC ("2024-07-04T10:35:45Z" for the example's
+// "2024-07-04T10:35:45+00:00"), the same instant.
+func comparableJSON(t testing.TB, v any, f *schemas.Field) string {
 	t.Helper()
 	var levels []string
 	for _, into := range f.Into {
@@ -118,8 +121,28 @@ func unordered(t testing.TB, v any, f *schemas.Field) string {
 	if err := d.Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(sortLevels(out, levels))
+	b, _ := json.Marshal(sortLevels(inUTC(out), levels))
 	return string(b)
+}
+
+// inUTC writes every string of a decoded value that is an RFC 3339 time in
+// UTC.
+func inUTC(v any) any {
+	switch v := v.(type) {
+	case string:
+		if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return ts.UTC().Format(time.RFC3339Nano)
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = inUTC(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = inUTC(x)
+		}
+	}
+	return v
 }
 
 func sortLevels(v any, levels []string) any {
@@ -194,10 +217,10 @@ func TestEveryFieldsExpressionGivesTheExampleValue(t *testing.T) {
 					t.Errorf("%s (%s): %s failed: %+v", s.ID, dialect, f.CEL, resp.Diagnostics)
 					continue
 				}
-				if got, w := unordered(t, resp.Value, f), unordered(t, want, f); got != w {
+				if got, w := comparableJSON(t, resp.Value, f), comparableJSON(t, want, f); got != w {
 					t.Errorf("%s (%s): %s = %s, the example has %s", s.ID, dialect, f.CEL, got, w)
 				}
-				if ex, ok := f.Node.Example(); ok && f.InArray == 0 && dialect == DialectCEL && normalize(t, ex) != normalize(t, resp.Value) {
+				if ex, ok := f.Node.Example(); ok && f.InArray == 0 && dialect == DialectCEL && comparableJSON(t, ex, f) != comparableJSON(t, resp.Value, f) {
 					t.Errorf("%s: %s = %s, the field's example is %s", s.ID, f.CEL, normalize(t, resp.Value), normalize(t, ex))
 				}
 			}
