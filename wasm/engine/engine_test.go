@@ -632,6 +632,11 @@ func TestComplete(t *testing.T) {
 	if got := labels(at("elation/message-thread", "messages.map(m, m")); !slicesContains(got, "m") || !slicesContains(got, "messages") {
 		t.Errorf("bound variable in scope: %v", got)
 	}
+	// A map's values: the field expression of form_answers{}.answer, typed
+	// up to its last dot, offers the answer record's fields.
+	if got := labels(at("healthie/form-answer-group", "form_answers.map(x, form_answers[x].")); len(got) < 5 || !reflect.DeepEqual(got[:5], []string{"answer", "created_at", "custom_module_id", "id", "label"}) {
+		t.Errorf("inside form_answers.map(x, form_answers[x].: %v", got)
+	}
 	resp = e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "mode == 'VIDEO' && service_location.ci", Offset: 38})
 	if resp.From != 36 || resp.To != 38 {
 		t.Errorf("replace range %d..%d", resp.From, resp.To)
