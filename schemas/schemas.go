@@ -86,16 +86,29 @@ type Field struct {
 	Pointer  string   // JSON pointer with * for array indexes, as quirks name it
 	Node     *Node    // the field's schema, $ref resolved
 	Required bool     // required by its parent object
-	InArray  int      // how many arrays lie between the root and the field
-	CEL      string   // the CEL expression that reaches it from the top-level variables
-
-	display []string // Path with [] after each array
+	// InArray counts the arrays and maps between the root and the field:
+	// the field's expression maps over each, so its value is a list (of
+	// lists) rather than one value.
+	InArray int
+	// InMap counts the maps among them. CEL does not define the order in
+	// which a map is iterated, so the order of those lists is not defined
+	// either.
+	InMap int
+	// Into says, for each step of Path, what the path enters there: "[]"
+	// the elements of an array, "{}" the values of a map, "" nothing (the
+	// field's own step is always "").
+	Into []string
+	CEL  string // the CEL expression that reaches it from the top-level variables
 }
 
-// Name is the field's dotted path with [] after each array, as the docs
-// show it: "members[].id".
+// Name is the field's dotted path with [] after each array and {} after
+// each map, as the docs show it: "members[].id", "form_answers{}.answer".
 func (f *Field) Name() string {
-	return strings.Join(f.display, ".")
+	parts := make([]string, len(f.Path))
+	for i, name := range f.Path {
+		parts[i] = name + f.Into[i]
+	}
+	return strings.Join(parts, ".")
 }
 
 // Anchor is a stable HTML id for the field.
@@ -348,8 +361,8 @@ func (r resolver) lookup(ref string) (*Node, error) {
 
 // segment is one step of a field's path.
 type segment struct {
-	name  string
-	array bool // the field at this step is an array whose elements the path enters
+	name string
+	into string // "[]": the path enters the array's elements; "{}": the map's values
 }
 
 func flatten(root *Node) []*Field {
@@ -369,25 +382,33 @@ func flatten(root *Node) []*Field {
 			}
 			for _, s := range path {
 				f.Path = append(f.Path, s.name)
-				d := s.name
-				if s.array {
-					d += "[]"
-				}
-				f.display = append(f.display, d)
-				if s.array {
+				f.Into = append(f.Into, s.into)
+				if s.into != "" {
 					f.InArray++
+				}
+				if s.into == "{}" {
+					f.InMap++
 				}
 			}
 			f.CEL = celPath(path)
 			out = append(out, f)
+			// The fields of an object, of an array's elements and of a
+			// map's values are listed; in a quirk's pointer, * stands for
+			// any index of an array and any key of a map alike.
 			switch {
 			case node.Type() == "object" && len(node.Properties) > 0:
 				walk(node, path, f.Pointer, depth+1)
 			case node.Type() == "array" && node.Items != nil:
 				items := node.Items.Resolved()
 				if len(items.Properties) > 0 {
-					path[len(path)-1].array = true
+					path[len(path)-1].into = "[]"
 					walk(items, path, f.Pointer+"/*", depth+1)
+				}
+			case node.IsMap() && node.MapValues() != nil:
+				values := node.MapValues().Resolved()
+				if len(values.Properties) > 0 {
+					path[len(path)-1].into = "{}"
+					walk(values, path, f.Pointer+"/*", depth+1)
 				}
 			}
 		}
@@ -426,8 +447,10 @@ func withAnnotations(n *Node) *Node {
 }
 
 // celPath writes the expression that reaches a field: top-level fields are
-// variables, nested ones are selected, and each array is entered with map():
-// messages.map(x, x.associated_document.id).
+// variables, nested ones are selected, each array is entered with map(),
+// messages.map(x, x.associated_document.id), and each map by its keys,
+// form_answers.map(x, form_answers[x].answer), since a map's map() ranges
+// over its keys.
 func celPath(path []segment) string {
 	vars := []string{"x", "y", "z", "u", "v", "w"}
 	var build func(base string, i, depth int) string
@@ -438,9 +461,13 @@ func celPath(path []segment) string {
 			if expr == "" {
 				return ""
 			}
-			if path[i].array && i < len(path)-1 {
+			if path[i].into != "" && i < len(path)-1 {
 				v := vars[depth%len(vars)]
-				inner := build(v, i+1, depth+1)
+				elem := v
+				if path[i].into == "{}" {
+					elem = expr + "[" + v + "]"
+				}
+				inner := build(elem, i+1, depth+1)
 				if inner == "" {
 					return ""
 				}

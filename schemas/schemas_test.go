@@ -114,12 +114,13 @@ func TestEveryFieldIsDocumentedOnce(t *testing.T) {
 
 // TestFieldExamplesMatchTheRootExample walks the root example by each
 // field's path, independently of the engine: a field's example is its value
-// there (in the first element of an array).
+// there (in the first element of an array, in the first entry of a map in
+// the document's order).
 func TestFieldExamplesMatchTheRootExample(t *testing.T) {
 	for _, s := range load(t).All() {
 		for _, f := range s.Fields {
 			want, hasExample := f.Node.Example()
-			got, reached := firstValueAt(s.Example(), f.Path)
+			got, reached := firstValueAt(orderedExample(s), f)
 			switch {
 			case hasExample && !reached:
 				t.Errorf("%s: %s has an example, but the root example does not reach it", s.ID, f.Name())
@@ -132,23 +133,39 @@ func TestFieldExamplesMatchTheRootExample(t *testing.T) {
 	}
 }
 
-func firstValueAt(v any, path []string) (any, bool) {
-	for _, name := range path {
+// orderedExample is the root example as the document writes it, objects
+// with their keys in order: a map's first entry is the first one written.
+func orderedExample(s *Schema) any {
+	if ex, ok := s.doc.vals["examples"].([]any); ok && len(ex) > 0 {
+		return ex[0]
+	}
+	return nil
+}
+
+func firstValueAt(v any, f *Field) (any, bool) {
+	for i, name := range f.Path {
 		if arr, ok := v.([]any); ok {
 			if len(arr) == 0 {
 				return nil, false
 			}
 			v = arr[0]
 		}
-		obj, ok := v.(map[string]any)
+		if i > 0 && f.Into[i-1] == "{}" {
+			m, ok := v.(*object)
+			if !ok || len(m.keys) == 0 {
+				return nil, false
+			}
+			v = m.vals[m.keys[0]]
+		}
+		obj, ok := v.(*object)
 		if !ok {
 			return nil, false
 		}
-		if v, ok = obj[name]; !ok {
+		if v, ok = obj.vals[name]; !ok {
 			return nil, false
 		}
 	}
-	return v, true
+	return plain(v), true
 }
 
 func TestSchemasCompileWithTheirRefs(t *testing.T) {
@@ -244,5 +261,48 @@ func TestPropertiesKeepTheDocumentOrder(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, keys) || got[0] != "appointment_id" {
 		t.Errorf("properties in order %v, document has %v", got, keys)
+	}
+}
+
+// TestMapValuesHaveTheirFields: the fields of a map's values are listed
+// once, with {} in their name, * in their pointer and an expression that
+// maps over the map's keys, inside arrays too.
+func TestMapValuesHaveTheirFields(t *testing.T) {
+	catalog := `{"eventSources":[{"id":"acme","name":"Acme","payloads":["acme/form"]}],"actionDestinations":[]}`
+	schema := `{"$id":"https://fieldbook.dev/schemas/acme/form.json","type":"object",
+	  "properties":{
+	    "answers":{"type":"object","description":"by question id","additionalProperties":{"$ref":"#/$defs/Answer"}},
+	    "pages":{"type":"array","description":"pages","items":{"$ref":"#/$defs/Page"}}},
+	  "$defs":{
+	    "Answer":{"type":"object","description":"an answer","properties":{"value":{"type":"string","description":"v","examples":["second"]}}},
+	    "Page":{"type":"object","description":"a page","properties":{"answers":{"type":"object","description":"d","additionalProperties":{"$ref":"#/$defs/Answer"}}}}},
+	  "examples":[{"answers":{"q2":{"value":"second"},"q1":{"value":"first"}},"pages":[{"answers":{"q9":{"value":"x"}}}]}]}`
+	set, err := LoadFS(fstest.MapFS{"catalog.json": {Data: []byte(catalog)}, "acme/form.json": {Data: []byte(schema)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := set.Get("acme/form")
+	type row struct {
+		name, pointer, cel string
+		inArray, inMap     int
+	}
+	var got []row
+	for _, f := range s.Fields {
+		got = append(got, row{f.Name(), f.Pointer, f.CEL, f.InArray, f.InMap})
+	}
+	want := []row{
+		{"answers", "/answers", "answers", 0, 0},
+		{"answers{}.value", "/answers/*/value", "answers.map(x, answers[x].value)", 1, 1},
+		{"pages", "/pages", "pages", 0, 0},
+		{"pages[].answers", "/pages/*/answers", "pages.map(x, x.answers)", 1, 0},
+		{"pages[].answers{}.value", "/pages/*/answers/*/value", "pages.map(x, x.answers.map(y, x.answers[y].value))", 2, 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("fields:\n got %v\nwant %v", got, want)
+	}
+	// The example of a map value's field is the one of the map's first
+	// entry as the document writes it (q2), not the first key in order.
+	if v, ok := firstValueAt(orderedExample(s), s.Fields[1]); !ok || v != "second" {
+		t.Errorf("answers{}.value in the example: %v %v", v, ok)
 	}
 }

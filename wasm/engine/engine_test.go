@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -79,9 +80,9 @@ func instants(v any) any {
 }
 
 // valuesAt walks a decoded example along a field path the way the field's
-// CEL expression does, mapping over arrays; it shares no code with the
-// engine.
-func valuesAt(v any, path []string) (any, bool) {
+// CEL expression does, mapping over arrays and over the values of the maps
+// the field names ({} in into); it shares no code with the engine.
+func valuesAt(v any, path, into []string) (any, bool) {
 	if len(path) == 0 {
 		return v, true
 	}
@@ -89,7 +90,7 @@ func valuesAt(v any, path []string) (any, bool) {
 	case []any:
 		out := make([]any, 0, len(v))
 		for _, el := range v {
-			got, ok := valuesAt(el, path)
+			got, ok := valuesAt(el, path, into)
 			if !ok {
 				return nil, false
 			}
@@ -102,11 +103,86 @@ func valuesAt(v any, path []string) (any, bool) {
 			return nil, false
 		}
 		if arr, isArr := child.([]any); isArr && len(path) > 1 {
-			return valuesAt(arr, path[1:])
+			return valuesAt(arr, path[1:], into[1:])
 		}
-		return valuesAt(child, path[1:])
+		if m, isMap := child.(map[string]any); isMap && len(path) > 1 && into[0] == "{}" {
+			out := make([]any, 0, len(m))
+			for _, el := range m {
+				got, ok := valuesAt(el, path[1:], into[1:])
+				if !ok {
+					return nil, false
+				}
+				out = append(out, got)
+			}
+			return out, true
+		}
+		return valuesAt(child, path[1:], into[1:])
 	}
 	return nil, false
+}
+
+// comparableJSON is a field's value, as normalize writes it, with the lists
+// that come from mapping over a map sorted: CEL does not define the order
+// in which a map is iterated, nor does Go. Each array or map the field's
+// path enters nests one level of list; a map's level is sorted by its
+// elements' JSON. RFC 3339 times are written in UTC: the engine gives a
+// timestamp back in UTC ("2024-07-04T10:35:45Z" for the example's
+// "2024-07-04T10:35:45+00:00"), the same instant.
+func comparableJSON(t testing.TB, v any, f *schemas.Field) string {
+	t.Helper()
+	var levels []string
+	for _, into := range f.Into {
+		if into != "" {
+			levels = append(levels, into)
+		}
+	}
+	var out any
+	d := json.NewDecoder(strings.NewReader(normalize(t, v)))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(sortLevels(inUTC(out), levels))
+	return string(b)
+}
+
+// inUTC writes every string of a decoded value that is an RFC 3339 time in
+// UTC.
+func inUTC(v any) any {
+	switch v := v.(type) {
+	case string:
+		if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return ts.UTC().Format(time.RFC3339Nano)
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = inUTC(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = inUTC(x)
+		}
+	}
+	return v
+}
+
+func sortLevels(v any, levels []string) any {
+	list, ok := v.([]any)
+	if len(levels) == 0 || !ok {
+		return v
+	}
+	out := make([]any, len(list))
+	for i, el := range list {
+		out[i] = sortLevels(el, levels[1:])
+	}
+	if levels[0] == "{}" {
+		sort.Slice(out, func(i, j int) bool {
+			a, _ := json.Marshal(out[i])
+			b, _ := json.Marshal(out[j])
+			return string(a) < string(b)
+		})
+	}
+	return out
 }
 
 // withoutNulls is a decoded example as the morf dialect reads it: an
@@ -142,7 +218,7 @@ func TestEveryFieldsExpressionGivesTheExampleValue(t *testing.T) {
 			}
 			for _, f := range s.Fields {
 				resp := e.Evaluate(EvaluateRequest{Schema: s.ID, Dialect: dialect, Payload: payload, Expression: f.CEL})
-				want, reached := valuesAt(example, f.Path)
+				want, reached := valuesAt(example, f.Path, f.Into)
 				if !reached {
 					// The example does not reach the field (Elation sends the
 					// phone number as a string; in morf, a null is absent):
@@ -162,10 +238,10 @@ func TestEveryFieldsExpressionGivesTheExampleValue(t *testing.T) {
 					t.Errorf("%s (%s): %s failed: %+v", s.ID, dialect, f.CEL, resp.Diagnostics)
 					continue
 				}
-				if got, w := normalize(t, resp.Value), normalize(t, want); got != w {
+				if got, w := comparableJSON(t, resp.Value, f), comparableJSON(t, want, f); got != w {
 					t.Errorf("%s (%s): %s = %s, the example has %s", s.ID, dialect, f.CEL, got, w)
 				}
-				if ex, ok := f.Node.Example(); ok && f.InArray == 0 && dialect == DialectCEL && normalize(t, ex) != normalize(t, resp.Value) {
+				if ex, ok := f.Node.Example(); ok && f.InArray == 0 && dialect == DialectCEL && comparableJSON(t, ex, f) != comparableJSON(t, resp.Value, f) {
 					t.Errorf("%s: %s = %s, the field's example is %s", s.ID, f.CEL, normalize(t, resp.Value), normalize(t, ex))
 				}
 			}
@@ -577,6 +653,11 @@ func TestComplete(t *testing.T) {
 	if got := labels(at("elation/message-thread", "messages.map(m, m")); !slicesContains(got, "m") || !slicesContains(got, "messages") {
 		t.Errorf("bound variable in scope: %v", got)
 	}
+	// A map's values: the field expression of form_answers{}.answer, typed
+	// up to its last dot, offers the answer record's fields.
+	if got := labels(at("healthie/form-answer-group", "form_answers.map(x, form_answers[x].")); len(got) < 5 || !reflect.DeepEqual(got[:5], []string{"answer", "created_at", "custom_module_id", "id", "label"}) {
+		t.Errorf("inside form_answers.map(x, form_answers[x].: %v", got)
+	}
 	resp = e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "mode == 'VIDEO' && service_location.ci", Offset: 38})
 	if resp.From != 36 || resp.To != 38 {
 		t.Errorf("replace range %d..%d", resp.From, resp.To)
@@ -614,6 +695,25 @@ func TestExampleLibraryRunsOnTheExamples(t *testing.T) {
 			if ex.Kind == "filter" && r.Type != "bool" {
 				t.Errorf("%s: the filter %q is a %s", s.ID, ex.Expression, r.Type)
 			}
+		}
+	}
+}
+
+// TestQuirkStarMatchesIndexesAndKeys: a quirk's * stands for one step, an
+// array's index or a map's key, since the fields of map values are named
+// with * as array elements' are.
+func TestQuirkStarMatchesIndexesAndKeys(t *testing.T) {
+	quirks := []schemas.Quirk{{Pointer: "/answers/*/created_at", Keywords: []string{"format"}, Note: "n"}}
+	for pointer, want := range map[string]bool{
+		"/answers/0/created_at":       true,
+		"/answers/1313912/created_at": true,
+		"/answers/q-1/created_at":     true,
+		"/answers/q-1/label":          false,
+		"/answers/created_at":         false,
+		"/answers/a/b/created_at":     false,
+	} {
+		if _, got := matchQuirk(quirks, pointer, "format"); got != want {
+			t.Errorf("%s: matched %v, want %v", pointer, got, want)
 		}
 	}
 }

@@ -134,8 +134,10 @@ func looseNodes(s *schemas.Schema, nullIsAbsent bool) map[*schemas.Node]bool {
 			if n == nil {
 				break
 			}
-			if r := n.Resolved(); tok == "*" {
+			if r := n.Resolved(); tok == "*" && r.Items != nil {
 				n = r.Items
+			} else if tok == "*" { // a map's values
+				n = r.MapValues()
 			} else {
 				n = r.Property(tok)
 			}
@@ -148,27 +150,32 @@ func looseNodes(s *schemas.Schema, nullIsAbsent bool) map[*schemas.Node]bool {
 }
 
 // onlyNulls tells whether every value a quirk's pointer (with * for any
-// array index) reaches in an example is null, and there is one.
+// array index or map key) reaches in an example is null, and there is one.
 func onlyNulls(v any, tokens []string) bool {
 	if len(tokens) == 0 {
 		return v == nil
 	}
+	var all []any
 	switch x := v.(type) {
 	case map[string]any:
-		child, ok := x[tokens[0]]
-		return ok && onlyNulls(child, tokens[1:])
-	case []any:
-		if tokens[0] != "*" || len(x) == 0 {
-			return false
+		if child, ok := x[tokens[0]]; ok || tokens[0] != "*" {
+			return ok && onlyNulls(child, tokens[1:])
 		}
 		for _, el := range x {
-			if !onlyNulls(el, tokens[1:]) {
-				return false
-			}
+			all = append(all, el)
 		}
-		return true
+	case []any:
+		if tokens[0] != "*" {
+			return false
+		}
+		all = x
 	}
-	return false
+	for _, el := range all {
+		if !onlyNulls(el, tokens[1:]) {
+			return false
+		}
+	}
+	return len(all) > 0
 }
 
 type objectType struct {

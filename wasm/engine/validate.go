@@ -142,7 +142,8 @@ func keywordOf(k jsonschema.ErrorKind) string {
 }
 
 // matchQuirk finds the quirk declared for a finding: the same pointer, with
-// * matching any array index, and one of its keywords.
+// * matching any one step (an array's index or a map's key: the fields of
+// a map's values are named with * too), and one of its keywords.
 func matchQuirk(quirks []schemas.Quirk, pointer, keyword string) (schemas.Quirk, bool) {
 	got := strings.Split(pointer, "/")
 	for _, q := range quirks {
@@ -152,7 +153,7 @@ func matchQuirk(quirks []schemas.Quirk, pointer, keyword string) (schemas.Quirk,
 		}
 		same := true
 		for i := range want {
-			if want[i] != got[i] && !(want[i] == "*" && isIndex(got[i])) {
+			if want[i] != got[i] && want[i] != "*" {
 				same = false
 				break
 			}
@@ -167,18 +168,6 @@ func matchQuirk(quirks []schemas.Quirk, pointer, keyword string) (schemas.Quirk,
 		}
 	}
 	return schemas.Quirk{}, false
-}
-
-func isIndex(tok string) bool {
-	if tok == "" {
-		return false
-	}
-	for _, r := range tok {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // friendly rewrites the validator's terse messages where a reader would
