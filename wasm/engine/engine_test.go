@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldbook/schemas"
 )
@@ -39,7 +40,9 @@ func schemaByID(t testing.TB, e *Engine, id string) *schemas.Schema {
 	return s
 }
 
-// normalize compares JSON values whatever their Go types.
+// normalize compares JSON values whatever their Go types. An RFC 3339 time
+// is compared as an instant: the engine gives timestamps in UTC, a source may
+// send them with an offset ("2024-07-04T09:39:18+00:00").
 func normalize(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -52,8 +55,27 @@ func normalize(t testing.TB, v any) string {
 	if err := d.Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = json.Marshal(out)
+	b, _ = json.Marshal(instantsInUTC(out))
 	return string(b)
+}
+
+// instantsInUTC rewrites the RFC 3339 strings of a decoded value in UTC.
+func instantsInUTC(v any) any {
+	switch v := v.(type) {
+	case string:
+		if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return ts.UTC().Format(time.RFC3339Nano)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = instantsInUTC(x)
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = instantsInUTC(x)
+		}
+	}
+	return v
 }
 
 // valuesAt walks a decoded example along a field path the way the field's
