@@ -106,9 +106,15 @@ func TestOpenAPIValidatorRefusesABrokenDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var parsed map[string]any
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	delete(parsed["info"].(map[string]any), "version")
+	noVersion, _ := json.Marshal(parsed)
 	for name, broken := range map[string]string{
 		"dangling $ref":   strings.Replace(string(doc), `"$ref": "#/components/schemas/elation.appointment"`, `"$ref": "#/components/schemas/elation.nope"`, 1),
-		"no info version": strings.Replace(string(doc), `"version":`, `"versio":`, 1),
+		"no info version": string(noVersion),
 	} {
 		if broken == string(doc) {
 			t.Fatalf("%s: the replacement did not apply", name)
