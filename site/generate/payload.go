@@ -118,6 +118,8 @@ func jsonType(n *schemas.Node) string {
 		switch {
 		case t == "string" && n.Format != "":
 			kinds = append(kinds, "string ("+n.Format+")")
+		case t == "object" && n.IsMap():
+			kinds = append(kinds, "map of "+valuesNoun(n.MapValues()))
 		case t == "array" && n.Items != nil:
 			items := n.Items.Resolved()
 			switch {
@@ -136,6 +138,22 @@ func jsonType(n *schemas.Node) string {
 		return "any"
 	}
 	return strings.Join(kinds, " or ")
+}
+
+// valuesNoun names what a map holds: its record type, "strings", or
+// "any values" where the schema leaves them free.
+func valuesNoun(v *schemas.Node) string {
+	if v == nil {
+		return "any values"
+	}
+	v = v.Resolved()
+	switch {
+	case v.CELType != "":
+		return path.Ext("." + v.CELType)[1:]
+	case v.Type() != "":
+		return v.Type() + "s"
+	}
+	return "any values"
 }
 
 // inferredWords say what each x-inferred keyword means on a field.
@@ -235,6 +253,10 @@ func writeDescriptions(buf *bytes.Buffer, n *schemas.Node, indent string) {
 			writeDescriptions(buf, node, indent+"  ")
 		case node.Type() == "array" && node.Items != nil && len(node.Items.Resolved().Properties) > 0:
 			writeDescriptions(buf, node.Items.Resolved(), indent+"  ")
+		case node.IsMap() && node.MapValues() != nil && len(node.MapValues().Resolved().Properties) > 0:
+			// A map of records reads like an array of them: the record's
+			// descriptions, whatever its key.
+			writeDescriptions(buf, node.MapValues().Resolved(), indent+"  ")
 		default:
 			desc := p.Node.Description
 			if desc == "" {
