@@ -120,3 +120,52 @@ func TestCatalogOffersTheOpenAPIDocument(t *testing.T) {
 		t.Errorf("/openapi.json: openapi %q, %d webhooks", doc.OpenAPI, len(doc.Webhooks))
 	}
 }
+
+// TestPagesSayWhatWasInferredAndWhatIsPartial: on every payload page, a
+// field whose type the import read off the example says so beside it and
+// no other field does; a payload documented from a page cut short says
+// what the page leaves out, and links the page it came from.
+func TestPagesSayWhatWasInferredAndWhatIsPartial(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const badge = "type inferred from the example"
+	inferred, partial := 0, 0 // what the check saw, so that it cannot pass on nothing
+	for _, s := range set.All() {
+		page := fetch(t, "/events/"+s.ID+"/")
+		for _, f := range s.Fields {
+			start := strings.Index(page, `data-field="`+html.EscapeString(f.Name())+`"`)
+			if start < 0 {
+				t.Errorf("%s: no article for %s", s.ID, f.Name())
+				continue
+			}
+			article := page[start:]
+			if end := strings.Index(article, "</article>"); end >= 0 {
+				article = article[:end]
+			}
+			if f.Node.Inferred("type") {
+				inferred++
+			}
+			if got := strings.Contains(article, badge); got != f.Node.Inferred("type") {
+				t.Errorf("%s: %s shows %q: %v, its x-inferred is %v", s.ID, f.Name(), badge, got, f.Node.XInferred)
+			}
+		}
+		p := s.Root.XSourcePage
+		if p == nil {
+			continue
+		}
+		if !strings.Contains(page, `href="`+html.EscapeString(p.URL)+`"`) {
+			t.Errorf("%s: the page does not link its source page %s", s.ID, p.URL)
+		}
+		if p.Partial != "" {
+			partial++
+		}
+		if shown := strings.Contains(page, `data-fb="partial"`); shown != (p.Partial != "") || (shown && !strings.Contains(page, html.EscapeString(p.Partial))) {
+			t.Errorf("%s: partial note shown %v, the schema's partial is %q", s.ID, shown, p.Partial)
+		}
+	}
+	if inferred == 0 || partial == 0 {
+		t.Errorf("checked %d inferred fields and %d partial pages: the schemas should have both", inferred, partial)
+	}
+}
