@@ -117,6 +117,9 @@ func (m *merger) node(old, new *obj) *obj {
 		if _, had := old.get(k); had || k == "x-inferred" || k == "$defs" || oldRef && structural[k] {
 			continue
 		}
+		if !shapeAgrees(old, new, k, !oldInf["type"]) {
+			continue
+		}
 		if _, ok := out.get(k); ok {
 			continue
 		}
@@ -135,6 +138,67 @@ func (m *merger) node(old, new *obj) *obj {
 		out.setBefore("x-inferred", list, firstOf(out, "examples"))
 	}
 	return out
+}
+
+// shapeOf is the JSON type a keyword describes.
+var shapeOf = map[string]string{
+	"properties": "object", "additionalProperties": "object", "patternProperties": "object", "required": "object",
+	"items": "array", "format": "string",
+}
+
+// shapeAgrees tells whether the import may add keyword k to a node the
+// schema already has. Where a person wrote its type, not when that type is
+// another than the one the example shows (Elation declares a list and
+// sends an object: the object's fields do not belong on the list), nor to
+// an object they left without properties or value schema, which is a free
+// map by their choice. Whoever wrote the type, a record stays a record and
+// a map a map: the example's keys do not turn one into the other.
+func shapeAgrees(old, new *obj, k string, typeWritten bool) bool {
+	shape, ok := shapeOf[k]
+	if !ok {
+		return true
+	}
+	oldTypes, hasType := jsonTypes(old.vals["type"])
+	newTypes, _ := jsonTypes(new.vals["type"])
+	if typeWritten && hasType && (!oldTypes[shape] || !newTypes[shape]) {
+		return false
+	}
+	if shape != "object" {
+		return true
+	}
+	_, record := old.get("properties")
+	_, values := old.get("additionalProperties")
+	_, patterns := old.get("patternProperties")
+	switch {
+	case record || values || patterns:
+		if k == "properties" || k == "required" {
+			return record
+		}
+		return values || patterns
+	case typeWritten && hasType:
+		return false // a free map
+	}
+	return true
+}
+
+// jsonTypes reads a "type" keyword as a set, "null" left out; written is
+// false where the node has none.
+func jsonTypes(v any) (types map[string]bool, written bool) {
+	types = map[string]bool{}
+	switch v := v.(type) {
+	case string:
+		types[v] = true
+	case []any:
+		for _, t := range v {
+			if s, ok := t.(string); ok {
+				types[s] = true
+			}
+		}
+	default:
+		return types, false
+	}
+	delete(types, "null")
+	return types, true
 }
 
 func (m *merger) properties(old, new *obj) *obj {
