@@ -81,7 +81,7 @@ func runWithSite(m *testing.M) int {
 		editor = "../build/editor/editor.js"
 	}
 	out := filepath.Join(dir, "dist")
-	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache"}); err != nil {
+	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache", Indexer: "search/index.mjs"}); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		return 1
 	}
