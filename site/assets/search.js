@@ -69,10 +69,15 @@
       li.dataset.url = data.url;
       const name = span('search-name', '');
       name.append(m.kind === 'field' ? Object.assign(document.createElement('code'), { textContent: m.title }) : m.title);
-      li.append(name, span('search-where', m.payload || ''), span('search-type', m.type || ''));
+      // Two lines: what and where, then the type and tags.
+      const head = span('search-line', '');
+      head.append(name, ' ', span('search-where', m.payload || ''));
+      const facts = span('search-line', '');
+      facts.append(span('search-type', m.type || ''));
       for (const tag of (m.tags || '').split(' ').filter(Boolean)) {
-        li.append(span(`badge tag tag-${tag}`, tag));
+        facts.append(' ', span(`badge tag tag-${tag}`, tag));
       }
+      li.append(head, facts);
       return li;
     };
 

@@ -142,7 +142,7 @@ func (b *builder) search() error {
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("the search index (node %s): %w\n%s", b.opts.Indexer, err, stderr.String())
+		return fmt.Errorf("the search index (node %s; npm ci installs Pagefind): %w\n%s", b.opts.Indexer, err, stderr.String())
 	}
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
