@@ -84,11 +84,14 @@ func TestSearchFindsFieldsAndPayloads(t *testing.T) {
 	b := newBrowser(t)
 	openPage(t, b, "/")
 
-	// A snake_case name is one word to Pagefind: the whole name finds the
-	// field, first, and so does a part of it.
+	// Pagefind indexes a snake_case or dotted name whole and as its parts:
+	// the whole name finds the field, and so does each part.
 	got := search(t, b, "patient_id")
-	if len(got) == 0 || got[0].URL != "/events/elation/appointment/#patient_id" && !slices.Contains(urls(got), "/events/elation/appointment/#patient_id") {
+	if !slices.Contains(urls(got), "/events/elation/appointment/#patient_id") {
 		t.Fatalf(`"patient_id" does not list Elation Appointment's patient_id: %+v`, got)
+	}
+	if !strings.Contains(got[0].Name, "patient_id") {
+		t.Errorf(`"patient_id" lists %s first`, got[0].Name)
 	}
 	for _, r := range got {
 		if r.URL == "/events/elation/appointment/#patient_id" {
@@ -102,6 +105,11 @@ func TestSearchFindsFieldsAndPayloads(t *testing.T) {
 	}
 	if got := search(t, b, "service_location.city"); len(got) == 0 || got[0].URL != "/events/elation/appointment/#service_location.city" {
 		t.Errorf(`"service_location.city" does not list that field first: %v`, urls(got))
+	}
+	// A part after the name's first: "datetime" is in no schema's text
+	// but the name appointment_datetime (and expressions that use it).
+	if got := search(t, b, "datetime"); len(got) == 0 || got[0].URL != "/events/elation/appointment/#appointment_datetime" {
+		t.Errorf(`"datetime" does not list appointment_datetime first: %v`, urls(got))
 	}
 
 	// A tag lists the fields that carry it.

@@ -20,7 +20,6 @@ import (
 type SearchRecord struct {
 	URL     string   // the page, or the field's anchor on it
 	Title   string   // the field's name or the payload's title: weighted most
-	Words   string   // the title's parts, weighted next: "patient_id" gives "patient id"
 	Facts   []string // types, tags and the CEL path, weighted above the prose
 	Text    []string // description, summary, event types, the payload's name
 	Kind    string   // "field" or "payload"
@@ -36,13 +35,15 @@ type SearchRecord struct {
 const (
 	weightPayloadTitle = 10
 	weightFieldName    = 7
-	weightWords        = 2
 	weightFacts        = 2
 )
 
 // HTML is the record as Pagefind indexes it: its text under weights, and
 // what a result shows as metadata read from attributes (values may hold
-// commas, which Pagefind's "key:value" form would split).
+// commas, which Pagefind's "key:value" form would split). A name needs no
+// spelling out: Pagefind indexes "service_location.city" whole and as each
+// of its parts, so "patient_id", "patient" and "location" all find theirs
+// (the site's search tests type them).
 func (r SearchRecord) HTML() string {
 	var b strings.Builder
 	esc := html.EscapeString
@@ -58,9 +59,6 @@ func (r SearchRecord) HTML() string {
 		fmt.Fprintf(&b, `<span data-pagefind-filter="tag[data-tag]" data-tag="%s"></span>`, esc(t))
 	}
 	fmt.Fprintf(&b, `<h1 data-pagefind-meta="title" data-pagefind-weight="%d">%s</h1>`, titleWeight, esc(r.Title))
-	if r.Words != "" {
-		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightWords, esc(r.Words))
-	}
 	for _, f := range r.Facts {
 		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFacts, esc(f))
 	}
@@ -87,7 +85,7 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 			types = f.DeclaredType + " · " + types
 		}
 		r := SearchRecord{
-			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name, Words: nameWords(f.Name),
+			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name,
 			Facts: []string{types, f.CEL}, Text: []string{f.Description, where},
 			Kind: "field", Payload: where, Type: types, Tags: f.Tags, Source: p.Source.Name,
 		}
@@ -100,21 +98,6 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 		out = append(out, r)
 	}
 	return out
-}
-
-// nameWords spells a field's name as its words, and a dotted name as its
-// segments too, so that "location" finds service_location.city and
-// "service_location" finds it as well, whether or not the index splits a
-// name at "_" or "." (Pagefind keeps "_" in a word, and finds a word by its
-// beginning): "service_location.city" gives "service location city
-// service_location city".
-func nameWords(name string) string {
-	name = strings.ReplaceAll(name, "[]", "")
-	words := strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '.' || r == '-' }), " ")
-	if strings.Contains(name, ".") {
-		words += " " + strings.ReplaceAll(name, ".", " ")
-	}
-	return words
 }
 
 // search writes the search index into Out/pagefind: the records go as JSON

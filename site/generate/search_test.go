@@ -42,7 +42,7 @@ func TestPayloadRecords(t *testing.T) {
 		t.Fatal("no record for patient_id")
 	}
 	if patient.Title != "patient_id" || patient.Payload != "Elation Appointment" || !strings.Contains(patient.Type, "CEL string") ||
-		!strings.Contains(patient.Words, "patient id") || !strings.Contains(strings.Join(patient.Facts, " "), "patient_id") {
+		!strings.Contains(strings.Join(patient.Facts, " "), "patient_id") {
 		t.Errorf("patient_id's record: %+v", *patient)
 	}
 }
@@ -59,17 +59,5 @@ func TestSearchRecordHTML(t *testing.T) {
 	}
 	if strings.Contains(h, "<b>") {
 		t.Errorf("text became markup:\n%s", h)
-	}
-}
-
-func TestNameWords(t *testing.T) {
-	for name, want := range map[string]string{
-		"patient_id":            "patient id",
-		"service_location.city": "service location city service_location city",
-		"messages[].associated_document.document_type": "messages associated document document type messages associated_document document_type",
-	} {
-		if got := nameWords(name); got != want {
-			t.Errorf("nameWords(%q) = %q, want %q", name, got, want)
-		}
 	}
 }
