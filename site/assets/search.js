@@ -28,8 +28,19 @@
         await pf.options({ ranking: { metaWeights: { title: 0, kind: 0, payload: 0, type: 0, tags: 0 } } });
         await pf.init();
         return pf;
+      }).catch((err) => {
+        pagefind = null; // a failed download is tried again on the next key
+        throw err;
       });
       return pagefind;
+    };
+
+    // say puts text in the status, which a screen reader announces; it is
+    // shown too when no list is (no results, or no search at all).
+    const say = (text, shown) => {
+      status.textContent = text;
+      status.classList.toggle('visually-hidden', !shown);
+      status.classList.toggle('search-note', shown);
     };
 
     const open = (yes) => {
@@ -87,12 +98,16 @@
         options = [];
         list.replaceChildren();
         list.dataset.query = query;
-        status.textContent = '';
+        say('', false);
         open(false);
         return;
       }
       const pf = await load();
-      const found = await pf.search(query);
+      // Pagefind's debounce answers null to a query typed over before it
+      // ran, so a word typed key by key fetches results for the word, not
+      // for each of its beginnings.
+      const found = await pf.debouncedSearch(query, {}, 150);
+      if (found === null) return;
       const data = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
       if (n !== asked) return; // the reader has typed on
       list.replaceChildren();
@@ -101,7 +116,8 @@
       list.append(...options.map((o) => o.el));
       list.dataset.query = query; // what the list answers (the tests wait on it)
       const total = found.results.length;
-      status.textContent = total === 0 ? 'No results' : total > SHOWN ? `${total} results, the first ${SHOWN} listed` : `${total} result${total === 1 ? '' : 's'}`;
+      if (total === 0) say('No results', true);
+      else say(total > SHOWN ? `${total} results, the first ${SHOWN} listed` : `${total} result${total === 1 ? '' : 's'}`, false);
       open(options.length > 0);
     };
 
@@ -120,13 +136,18 @@
     input.addEventListener('focus', () => {
       load().catch(() => {});
       if (options.length) open(true);
+      else if (status.textContent) say(status.textContent, true);
     });
     input.addEventListener('input', () => {
-      show(input.value).catch(() => {
-        status.textContent = 'Search is unavailable';
+      show(input.value).catch((err) => {
+        say('Search is unavailable', true);
+        console.warn('search:', err);
       });
     });
-    input.addEventListener('blur', () => open(false));
+    input.addEventListener('blur', () => {
+      open(false);
+      say(status.textContent, false);
+    });
     input.addEventListener('keydown', (e) => {
       const n = options.length;
       switch (e.key) {

@@ -20,6 +20,7 @@ import (
 type SearchRecord struct {
 	URL     string   // the page, or the field's anchor on it
 	Title   string   // the field's name or the payload's title: weighted most
+	Words   string   // a nested field's name as its segments, weighted next
 	Facts   []string // types, tags and the CEL path, weighted above the prose
 	Text    []string // description, summary, event types, the payload's name
 	Kind    string   // "field" or "payload"
@@ -35,15 +36,13 @@ type SearchRecord struct {
 const (
 	weightPayloadTitle = 10
 	weightFieldName    = 7
+	weightWords        = 2
 	weightFacts        = 2
 )
 
 // HTML is the record as Pagefind indexes it: its text under weights, and
 // what a result shows as metadata read from attributes (values may hold
-// commas, which Pagefind's "key:value" form would split). A name needs no
-// spelling out: Pagefind indexes "service_location.city" whole and as each
-// of its parts, so "patient_id", "patient" and "location" all find theirs
-// (the site's search tests type them).
+// commas, which Pagefind's "key:value" form would split).
 func (r SearchRecord) HTML() string {
 	var b strings.Builder
 	esc := html.EscapeString
@@ -59,6 +58,9 @@ func (r SearchRecord) HTML() string {
 		fmt.Fprintf(&b, `<span data-pagefind-filter="tag[data-tag]" data-tag="%s"></span>`, esc(t))
 	}
 	fmt.Fprintf(&b, `<h1 data-pagefind-meta="title" data-pagefind-weight="%d">%s</h1>`, titleWeight, esc(r.Title))
+	if r.Words != "" {
+		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightWords, esc(r.Words))
+	}
 	for _, f := range r.Facts {
 		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFacts, esc(f))
 	}
@@ -85,7 +87,7 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 			types = f.DeclaredType + " · " + types
 		}
 		r := SearchRecord{
-			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name,
+			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name, Words: nameSegments(f.Name),
 			Facts: []string{types, f.CEL}, Text: []string{f.Description, where},
 			Kind: "field", Payload: where, Type: types, Tags: f.Tags, Source: p.Source.Name,
 		}
@@ -98,6 +100,19 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 		out = append(out, r)
 	}
 	return out
+}
+
+// nameSegments spells a nested field's name as its segments:
+// "messages[].patient_id" gives "messages patient_id". Pagefind indexes a
+// name whole and as its parts ("patient", "id"), but drops the dots from the
+// whole ("messagespatient_id"), so without the segments a search for
+// "patient_id" would miss every nested patient_id. A top-level name needs
+// nothing more: it is its own segment.
+func nameSegments(name string) string {
+	if !strings.ContainsAny(name, ".[") {
+		return ""
+	}
+	return strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '[' || r == ']' }), " ")
 }
 
 // search writes the search index into Out/pagefind: the records go as JSON

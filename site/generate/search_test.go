@@ -61,3 +61,15 @@ func TestSearchRecordHTML(t *testing.T) {
 		t.Errorf("text became markup:\n%s", h)
 	}
 }
+
+func TestNameSegments(t *testing.T) {
+	for name, want := range map[string]string{
+		"patient_id":            "",
+		"service_location.city": "service_location city",
+		"messages[].associated_document.document_type": "messages associated_document document_type",
+	} {
+		if got := nameSegments(name); got != want {
+			t.Errorf("nameSegments(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
