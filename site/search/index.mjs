@@ -3,8 +3,9 @@
 // array of {url, content}: content is a small HTML document, whose elements
 // carry Pagefind's weights, metadata and filters, and url is where a result
 // leads (a field's anchor). The one argument is the directory to write,
-// dist/pagefind. The pages themselves are not indexed: a field is a record
-// of its own, which indexing the pages would not give.
+// dist/pagefind. The built pages are not crawled: each payload page has a
+// record, and each field one of its own, at its anchor, which crawling the
+// pages would not give.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
