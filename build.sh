@@ -58,10 +58,13 @@ editor() {
     --log-level=warning --outfile="$BUILD/editor/editor.js"
 }
 
+# site builds dist/. Its search index is written by Pagefind's Node API
+# (site/search/index.mjs, which the Go build runs), from node_modules.
 site() {
   generate
   release_wasm
   editor
+  [[ -f node_modules/pagefind/package.json ]] || npm ci --no-audit --no-fund
   go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js"
 }
 

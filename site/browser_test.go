@@ -31,10 +31,11 @@ import (
 	"fieldbook/site/static"
 )
 
-// siteURL is the test server, shared by the tests; requests records every
-// request it was sent.
+// siteURL is the test server, shared by the tests, serving siteDir;
+// requests records every request it was sent.
 var (
 	siteURL  string
+	siteDir  string // the built site the server serves
 	requests = &requestLog{}
 )
 
@@ -81,7 +82,8 @@ func runWithSite(m *testing.M) int {
 		editor = "../build/editor/editor.js"
 	}
 	out := filepath.Join(dir, "dist")
-	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache"}); err != nil {
+	siteDir = out
+	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache", Indexer: "search/index.mjs"}); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		return 1
 	}

@@ -34,7 +34,7 @@ import (
 )
 
 const usage = `usage:
-  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js] [-site-url URL]
+  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js] [-site-url URL] [-indexer site/search/index.mjs]
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
@@ -113,6 +113,7 @@ func build(args []string, stderr io.Writer) int {
 	editor := fs.String("editor", "build/editor/editor.js", "the CodeMirror editors, bundled by esbuild")
 	siteURL := fs.String("site-url", "http://127.0.0.1:8080", "the site's absolute URL, for the sitemap")
 	cache := fs.String("cache", "build/cache", "where compressed copies are kept between builds")
+	indexer := fs.String("indexer", "site/search/index.mjs", "the Node script that writes the search index with Pagefind")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
 		return exitUsage
 	}
@@ -122,7 +123,7 @@ func build(args []string, stderr io.Writer) int {
 		return exitInvalid
 	}
 	start := time.Now()
-	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache})
+	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache, Indexer: *indexer})
 	if err != nil {
 		fmt.Fprintln(stderr, "build:", err)
 		return exitInvalid

@@ -187,29 +187,36 @@ func TestDarkModeFollowsTheSystem(t *testing.T) {
 }
 
 func checkAccessibility(t *testing.T, b *browser) {
+	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
+		openPage(t, b, path)
+		runAxe(t, b, path)
+	}
+}
+
+// runAxe runs axe-core in the page as it is and fails on a serious or
+// critical violation; where names the page's state in the failures.
+func runAxe(t *testing.T, b *browser, where string) {
+	t.Helper()
 	axe, err := os.ReadFile("../node_modules/axe-core/axe.min.js")
 	if err != nil {
 		t.Fatalf("axe-core: %v (npm ci installs it)", err)
 	}
-	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
-		openPage(t, b, path)
-		// DevTools evaluation is not subject to the page's CSP.
-		jsEval[any](t, b, string(axe)+";true")
-		ctx, cancel := contextWithTimeout(b, 60*time.Second)
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))`, chromedp.EvalAwaitPromise))
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var violations []struct {
-			ID, Impact, Help string
-			Nodes            []string
-		}
-		_ = json.Unmarshal([]byte(raw), &violations)
-		for _, v := range violations {
-			if v.Impact == "serious" || v.Impact == "critical" {
-				t.Errorf("%s: %s (%s): %s at %v", path, v.ID, v.Impact, v.Help, v.Nodes)
-			}
+	// DevTools evaluation is not subject to the page's CSP.
+	jsEval[any](t, b, string(axe)+";true")
+	ctx, cancel := contextWithTimeout(b, 60*time.Second)
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))`, chromedp.EvalAwaitPromise))
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var violations []struct {
+		ID, Impact, Help string
+		Nodes            []string
+	}
+	_ = json.Unmarshal([]byte(raw), &violations)
+	for _, v := range violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("%s: %s (%s): %s at %v", where, v.ID, v.Impact, v.Help, v.Nodes)
 		}
 	}
 }

@@ -8,6 +8,7 @@ package templates
 type Assets struct {
 	CSS        string
 	CatalogJS  string
+	Search     string // the search box's script, on every page; it loads Pagefind only when used
 	Playground string // the playground's page script
 	Editor     string // the CodeMirror editors it puts over its textareas
 	Worker     string // the Web Worker that runs the engine

@@ -36,6 +36,7 @@ type Options struct {
 	WasmExec string // the Go toolchain's wasm_exec.js
 	SiteURL  string // absolute base URL, for the sitemap
 	CacheDir string // where compressed copies are kept between builds; "" for none
+	Indexer  string // site/search/index.mjs, which Node runs to write the search index
 }
 
 // Site is what a build wrote.
@@ -55,7 +56,7 @@ func Build(opts Options) (*Site, error) {
 		return nil, err
 	}
 	b := &builder{opts: opts, set: set, eng: engine.New(set, engine.DefaultLimits), site: &Site{}}
-	steps := []func() error{b.assets, b.pages, b.schemaFiles, b.openAPI, b.sitemap, b.headers, b.compress}
+	steps := []func() error{b.assets, b.pages, b.search, b.schemaFiles, b.openAPI, b.sitemap, b.headers, b.compress}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -83,11 +84,12 @@ func emptyDir(dir string) error {
 }
 
 type builder struct {
-	opts  Options
-	set   *schemas.Set
-	eng   *engine.Engine
-	site  *Site
-	files []string // written files, relative to Out
+	opts    Options
+	set     *schemas.Set
+	eng     *engine.Engine
+	site    *Site
+	files   []string       // written files, relative to Out
+	records []SearchRecord // the search index's entries, gathered as pages render
 }
 
 func (b *builder) write(rel string, data []byte) error {
@@ -142,6 +144,7 @@ func (b *builder) assets() error {
 		{"engine-worker.js", worker, &a.Worker},
 		{"site.css", assets.Read("site.css"), &a.CSS},
 		{"catalog.js", assets.Read("catalog.js"), &a.CatalogJS},
+		{"search.js", assets.Read("search.js"), &a.Search},
 		{"playground.js", assets.Read("playground.js"), &a.Playground},
 		{"editor.js", editor, &a.Editor},
 	} {
@@ -230,6 +233,7 @@ func (b *builder) pages() error {
 			if err := b.render(payloadURL(id), templates.PayloadPage(view)); err != nil {
 				return err
 			}
+			b.records = append(b.records, payloadRecords(view)...)
 		}
 	}
 	first, _ := b.set.Get("elation/appointment")

@@ -1,0 +1,75 @@
+package generate
+
+import (
+	"strings"
+	"testing"
+
+	"fieldbook/schemas"
+	"fieldbook/templates"
+	"fieldbook/wasm/engine"
+)
+
+// TestPayloadRecords: a payload page gives one record for itself and one per
+// field, at the field's anchor, with what a result shows.
+func TestPayloadRecords(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &builder{set: set, eng: engine.New(set, engine.DefaultLimits), site: &Site{}}
+	s, _ := set.Get("elation/appointment")
+	view, err := b.payloadView(s, templates.SourceCard{ID: "elation", Name: "Elation", URL: "/events/elation/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := payloadRecords(view)
+	if len(records) != len(s.Fields)+1 {
+		t.Fatalf("%d records for a payload of %d fields", len(records), len(s.Fields))
+	}
+	if r := records[0]; r.URL != "/events/elation/appointment/" || r.Kind != "payload" || r.Title != "Appointment" {
+		t.Errorf("the payload's record: %+v", r)
+	}
+	var patient *SearchRecord
+	for i, r := range records[1:] {
+		if want := "/events/elation/appointment/#" + s.Fields[i].Anchor(); r.URL != want || r.Kind != "field" {
+			t.Errorf("record %d: %s (%s), want %s", i, r.URL, r.Kind, want)
+		}
+		if r.URL == "/events/elation/appointment/#patient_id" {
+			patient = &records[i+1]
+		}
+	}
+	if patient == nil {
+		t.Fatal("no record for patient_id")
+	}
+	if patient.Title != "patient_id" || patient.Payload != "Elation Appointment" || !strings.Contains(patient.Type, "CEL string") ||
+		!strings.Contains(strings.Join(patient.Facts, " "), "patient_id") {
+		t.Errorf("patient_id's record: %+v", *patient)
+	}
+}
+
+// TestSearchRecordHTML: text is escaped, and metadata whose values hold
+// commas (CEL types do) is read from attributes, whole.
+func TestSearchRecordHTML(t *testing.T) {
+	r := SearchRecord{URL: "/x/#a", Title: "a<b>", Kind: "field", Payload: `S "P"`, Type: "map(string, int)", Tags: []string{"PII", "ID"}, Source: "S", Text: []string{"x & y"}}
+	h := r.HTML()
+	for _, want := range []string{`data-type="map(string, int)"`, `data-payload="S &#34;P&#34;"`, `data-tags="PII ID"`, `data-tag="PII"`, `data-tag="ID"`, `>a&lt;b&gt;</h1>`, `<p>x &amp; y</p>`, `data-pagefind-weight="7"`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("the record's HTML lacks %s:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "<b>") {
+		t.Errorf("text became markup:\n%s", h)
+	}
+}
+
+func TestNameSegments(t *testing.T) {
+	for name, want := range map[string]string{
+		"patient_id":            "",
+		"service_location.city": "service_location city",
+		"messages[].associated_document.document_type": "messages associated_document document_type",
+	} {
+		if got := nameSegments(name); got != want {
+			t.Errorf("nameSegments(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
