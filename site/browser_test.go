@@ -206,9 +206,31 @@ func waitFor(t *testing.T, b *browser, what, js string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(45*time.Second))); err != nil {
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		// A navigation under way (a link followed, Enter on a result)
+		// ends the page the poll ran in: poll again in the next one.
+		if navigating(err) && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		t.Fatalf("waiting for %s: %v\nconsole: %v", what, err, b.snapshot(&b.console))
 	}
+}
+
+// navigating tells the errors of a script run in a page that a navigation
+// replaced while it ran.
+func navigating(err error) bool {
+	for _, s := range []string{"Cannot find context with specified id", "Execution context was destroyed", "Inspected target navigated"} {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // openPlayground loads a page and waits for the engine's first results.

@@ -11,6 +11,7 @@
     const list = root.querySelector('[data-fb="search-results"]');
     const status = root.querySelector('[data-fb="search-status"]');
     const SHOWN = 10; // results listed at once; the status says how many matched
+    const READ = 40; // results read to choose those SHOWN: Pagefind's first, re-ranked
     let pagefind = null; // the import's promise, once started
     let options = []; // the listed results: {url, el}
     let active = -1;
@@ -92,6 +93,27 @@
       return li;
     };
 
+    // exactFirst re-ranks results by their name alone, keeping Pagefind's
+    // order within each rank: a name that is the query (a payload titled
+    // "Appointment", a field called answers), then one whose own segment
+    // has it as a whole part (form_answers, appointment_datetime), then the
+    // rest. Pagefind scores by how often a word's stem occurs, so for
+    // "answers" the fields inside the answers (ordered_answers[].answer)
+    // would come before the field called answers.
+    const exactFirst = (results, query) => {
+      const q = query.trim().toLowerCase();
+      const rank = (d) => {
+        const name = (d.meta.title || '').toLowerCase();
+        const own = name.slice(name.lastIndexOf('.') + 1).replace(/[[\]{}]/g, '');
+        if (name === q || own === q) return 0;
+        if (own.split('_').includes(q)) return 1;
+        return 2;
+      };
+      return results.map((d, i) => ({ d, i, r: rank(d) }))
+        .sort((a, b) => a.r - b.r || a.i - b.i)
+        .map((x) => x.d);
+    };
+
     const show = async (query) => {
       const n = ++asked;
       if (!query.trim()) {
@@ -108,8 +130,9 @@
       // for each of its beginnings.
       const found = await pf.debouncedSearch(query, {}, 150);
       if (found === null) return;
-      const data = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+      const read = await Promise.all(found.results.slice(0, READ).map((r) => r.data()));
       if (n !== asked) return; // the reader has typed on
+      const data = exactFirst(read, query).slice(0, SHOWN);
       list.replaceChildren();
       setActive(-1);
       options = data.map((d, i) => ({ url: d.url, el: option(d, i) }));

@@ -32,10 +32,13 @@ type SearchRecord struct {
 
 // Pagefind weights a word by the element it is in (data-pagefind-weight,
 // 0 to 10; plain text is 1): a payload's title outweighs the field names
-// that contain it, so "Appointment" lists the page first.
+// that contain it, so "Appointment" lists the pages of that title first;
+// a field's own name (the last segment) outweighs the path to it, so
+// "answers" lists the fields called so above the fields inside them.
 const (
 	weightPayloadTitle = 10
-	weightFieldName    = 7
+	weightFieldName    = 8
+	weightFieldPath    = 5
 	weightWords        = 2
 	weightFacts        = 2
 )
@@ -57,7 +60,14 @@ func (r SearchRecord) HTML() string {
 	for _, t := range r.Tags {
 		fmt.Fprintf(&b, `<span data-pagefind-filter="tag[data-tag]" data-tag="%s"></span>`, esc(t))
 	}
+	own := ownName(r.Title)
+	if r.Kind == "field" && own != r.Title {
+		titleWeight = weightFieldPath
+	}
 	fmt.Fprintf(&b, `<h1 data-pagefind-meta="title" data-pagefind-weight="%d">%s</h1>`, titleWeight, esc(r.Title))
+	if r.Kind == "field" && own != r.Title {
+		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFieldName, esc(own))
+	}
 	if r.Words != "" {
 		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightWords, esc(r.Words))
 	}
@@ -100,6 +110,11 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 		out = append(out, r)
 	}
 	return out
+}
+
+// ownName is a field's last segment: "form_answers{}.id" is "id".
+func ownName(name string) string {
+	return name[strings.LastIndexAny(name, ".")+1:]
 }
 
 // nameSegments spells a nested field's name as its segments:
