@@ -284,11 +284,14 @@ type goPkg struct{ path, module string }
 // them in the name section.
 type packages map[string]goPkg
 
-var mangle = regexp.MustCompile(`[^\w.]`)
+var (
+	mangle         = regexp.MustCompile(`[^\w.]`)
+	arrayOrPointer = regexp.MustCompile(`^(_\d*_|_)*`)
+)
 
 // listPackages lists the packages a build links, with their modules.
 func listPackages(pkg string) (packages, error) {
-	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{with .Module}}{{.Path}}{{end}}", pkg)
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{.Name}} {{with .Module}}{{.Path}}{{end}}", pkg)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	out, err := cmd.Output()
 	if err != nil {
@@ -296,24 +299,29 @@ func listPackages(pkg string) (packages, error) {
 	}
 	pkgs := packages{}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		path, module, _ := strings.Cut(line, " ")
-		if module == "" {
-			module = "std"
+		f := strings.Fields(line)
+		path, name, module := f[0], f[1], "std"
+		if len(f) == 3 {
+			module = f[2]
 		}
 		pkgs[mangle.ReplaceAllString(path, "_")] = goPkg{path, module}
+		if name == "main" { // the linker names a command's functions main.*
+			pkgs["main"] = goPkg{path, module}
+		}
 	}
 	return pkgs, nil
 }
 
 // of finds the package of a function by its name. Generated functions
 // (type:.eq.T, a type's equality, written type_.eq.T) count for the
-// package of their type; what matches no package is listed by the name's
-// first word, in parentheses.
+// package of their type; what matches no package (the equality of an
+// unnamed type such as struct{...}, the runtime's assembly, go:buildid) is
+// listed by the name's first word, in parentheses.
 func (p packages) of(name string) goPkg {
 	for _, prefix := range []string{"type_.eq.", "type_.hash."} {
 		name = strings.TrimPrefix(name, prefix)
 	}
-	name = strings.TrimLeft(name, "_")
+	name = arrayOrPointer.ReplaceAllString(name, "") // the equality of [2]T or *T is T's package's
 	best := ""
 	for i, c := range name {
 		if c != '.' {
@@ -325,7 +333,7 @@ func (p packages) of(name string) goPkg {
 	}
 	if best == "" {
 		first, _, _ := strings.Cut(name, ".")
-		return goPkg{"(" + first + ")", "(linker)"}
+		return goPkg{"(" + first + ")", "(no package)"}
 	}
 	return p[best]
 }
