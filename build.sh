@@ -5,7 +5,9 @@
 #   ./build.sh wasm         the engine as WebAssembly, unoptimised (fast; for development)
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
-#   ./build.sh bench        the engine's benchmarks, natively and in wasm, and module sizes
+#   ./build.sh bench        the engine's benchmarks, natively and in wasm, module sizes, and wasm-size
+#   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/wasmsize)
+#   ./build.sh wasm-start   the module's start in Node: init trace, instantiate to first check (wasm/startbench.mjs)
 #   ./build.sh serve        build, then serve the site on 127.0.0.1:8080
 #   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
@@ -223,6 +225,18 @@ bench() {
     printf '%s raw %d gzip-9 %d brotli-11 %d\n' "$f" "$(stat -c %s "$f")" \
       "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)"
   done
+  wasm_size
+}
+
+# wasm_size builds the module keeping its name section and sums its code
+# by Go package and module.
+wasm_size() { go run ./site/wasmsize -top "${TOP:-30}" ./wasm; }
+
+# wasm_start times RUNS (5) starts of the shipped module in fresh Node
+# processes, with Go's init trace.
+wasm_start() {
+  release_wasm
+  FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" RUNS="${RUNS:-5}" node wasm/startbench.mjs "$SHIPPED_WASM"
 }
 
 case "${1:-all}" in
@@ -233,6 +247,8 @@ case "${1:-all}" in
   release-wasm) release_wasm ;;
   test) test_all ;;
   bench) bench ;;
+  wasm-size) wasm_size ;;
+  wasm-start) wasm_start ;;
   serve) site && exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}" ;;
   worker) worker ;;
   worker-bench) worker_bench ;;
@@ -241,5 +257,5 @@ case "${1:-all}" in
   deploy)
     [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
     worker && wrangler deploy ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -92,11 +91,11 @@ func isAbsent(v ref.Val) bool {
 	return false
 }
 
-var absentError = regexp.MustCompile(`^no such (?:key|attribute\(s\)): (.+)$`)
+var absentError = &lazyRegexp{pattern: `^no such (?:key|attribute\(s\)): (.+)$`}
 
 // absentField is the field a "no such key" error names, or "".
 func absentField(msg string) string {
-	if m := absentError.FindStringSubmatch(msg); m != nil {
+	if m := absentError.get().FindStringSubmatch(msg); m != nil {
 		return m[1]
 	}
 	return ""

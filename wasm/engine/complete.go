@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -556,8 +555,8 @@ func sortItems(items []CompletionItem) {
 }
 
 var (
-	undefinedField = regexp.MustCompile(`undefined field '([^']+)'`)
-	undeclaredRef  = regexp.MustCompile(`undeclared reference to '([^']+)'`)
+	undefinedField = &lazyRegexp{pattern: `undefined field '([^']+)'`}
+	undeclaredRef  = &lazyRegexp{pattern: `undeclared reference to '([^']+)'`}
 )
 
 // suggest finds the name a check error most likely meant: the closest
@@ -570,14 +569,14 @@ func (e *Engine) suggest(env *celEnv, expr, msg string, line, col int) string {
 	if strings.Contains(msg, "did you mean") {
 		return "" // cel-go suggested one already
 	}
-	if m := undefinedField.FindStringSubmatch(msg); m != nil {
+	if m := undefinedField.get().FindStringSubmatch(msg); m != nil {
 		wrong = m[1]
 		dot := nearestMember(runes, wrong, at)
 		if dot < 0 {
 			return ""
 		}
 		items = e.candidates(env, runes, dot+1)
-	} else if m := undeclaredRef.FindStringSubmatch(msg); m != nil {
+	} else if m := undeclaredRef.get().FindStringSubmatch(msg); m != nil {
 		wrong = m[1]
 		items = e.candidates(env, runes, min(at, len(runes)))
 	} else {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -88,12 +87,12 @@ func jsonInt(v json.Number) (int64, bool) {
 
 // rfc3339 is RFC 3339's date-time production, which Go's time.Parse is
 // laxer than (it takes a one-digit hour).
-var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`)
+var rfc3339 = &lazyRegexp{pattern: `^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`}
 
 // parseTimestamp reads an RFC 3339 date-time within CEL's range of
 // timestamps, years 1 to 9999.
 func parseTimestamp(s string) (time.Time, bool) {
-	if !rfc3339.MatchString(s) {
+	if !rfc3339.get().MatchString(s) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)

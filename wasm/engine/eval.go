@@ -233,7 +233,7 @@ func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *ce
 	for round := 0; round < 16 && iss != nil && iss.Err() != nil; round++ {
 		var names []string
 		for _, err := range iss.Errors() {
-			m := undeclaredRef.FindStringSubmatch(err.Message)
+			m := undeclaredRef.get().FindStringSubmatch(err.Message)
 			if m == nil {
 				return checker, ast, iss, warnings // another error: report what the checker says
 			}

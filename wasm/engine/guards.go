@@ -2,10 +2,12 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/decls"
 	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -129,6 +131,12 @@ func guardFunctions(limit uint64) cel.EnvOption {
 	return func(env *cel.Env) (*cel.Env, error) {
 		var opts []cel.EnvOption
 		for name, fn := range env.Functions() {
+			// Bindings are made on request, and most functions have no
+			// guarded overload: asking only those saves the first call
+			// on a new dialect most of the work of this option.
+			if !slices.ContainsFunc(fn.OverloadDecls(), func(o *decls.OverloadDecl) bool { return guardedOverload(o.ID()) != nil }) {
+				continue
+			}
 			bindings, err := fn.Bindings()
 			if err != nil {
 				return nil, err

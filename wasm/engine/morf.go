@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -112,11 +111,11 @@ func parseTimestampValue(s string) ref.Val {
 
 // foreignLayout finds the date patterns of other languages (YYYY-MM-DD),
 // which Go's layouts would copy out as literal text.
-var foreignLayout = regexp.MustCompile(`(^|[^A-Za-z])(YYYY|yyyy|YY|yy|MM|DD|dd|HH|hh|mm|SS|ss)([^A-Za-z]|$)`)
+var foreignLayout = &lazyRegexp{pattern: `(^|[^A-Za-z])(YYYY|yyyy|YY|yy|MM|DD|dd|HH|hh|mm|SS|ss)([^A-Za-z]|$)`}
 
 // formatInZone writes t in a zone with a Go layout.
 func formatInZone(t time.Time, layout, zone string) ref.Val {
-	if m := foreignLayout.FindStringSubmatch(layout); m != nil {
+	if m := foreignLayout.get().FindStringSubmatch(layout); m != nil {
 		return types.NewErr(`customFormatInTimezone: the layout %q has %q, which Go's layouts do not know: write the layout as Go's reference time, Mon Jan 2 15:04:05 MST 2006, would look, such as "2006-01-02" for a date or "3:04 PM" for a time`, layout, m[2])
 	}
 	// A layout with no element of the reference time writes itself
