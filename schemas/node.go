@@ -1,11 +1,12 @@
 package schemas
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"fieldbook/schemas/ordered"
 )
 
 // Node is one schema object, read into the keywords Fieldbook knows.
@@ -182,91 +183,19 @@ func (n *Node) Example() (any, bool) {
 	return n.Examples[0], true
 }
 
-// object is a JSON object with its keys in document order.
-type object struct {
-	keys []string
-	vals map[string]any
-}
-
-// decodeDocument reads a whole schema document in one pass, objects as
-// *object so that property order survives, numbers as json.Number. A
+// decodeDocument reads a whole schema document in one pass, objects in
+// order so that property order survives, numbers as json.Number. A
 // duplicate key is an error: it would make the document mean two things.
-func decodeDocument(raw []byte) (*object, error) {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	v, err := decodeValue(d)
+func decodeDocument(raw []byte) (*ordered.Object, error) {
+	v, _, err := ordered.Decode(string(raw))
 	if err != nil {
 		return nil, err
 	}
-	o, ok := v.(*object)
+	o, ok := v.(*ordered.Object)
 	if !ok {
 		return nil, fmt.Errorf("not a JSON object")
 	}
 	return o, nil
-}
-
-func decodeValue(d *json.Decoder) (any, error) {
-	tok, err := d.Token()
-	if err != nil {
-		return nil, err
-	}
-	delim, ok := tok.(json.Delim)
-	if !ok {
-		return tok, nil // string, json.Number, bool or nil
-	}
-	switch delim {
-	case '{':
-		o := &object{vals: map[string]any{}}
-		for d.More() {
-			k, err := d.Token()
-			if err != nil {
-				return nil, err
-			}
-			key := k.(string)
-			v, err := decodeValue(d)
-			if err != nil {
-				return nil, err
-			}
-			if _, dup := o.vals[key]; dup {
-				return nil, fmt.Errorf("duplicate key %q", key)
-			}
-			o.keys = append(o.keys, key)
-			o.vals[key] = v
-		}
-		_, err = d.Token() // }
-		return o, err
-	default: // [
-		arr := []any{}
-		for d.More() {
-			v, err := decodeValue(d)
-			if err != nil {
-				return nil, err
-			}
-			arr = append(arr, v)
-		}
-		_, err = d.Token() // ]
-		return arr, err
-	}
-}
-
-// plain turns decoded values into what encoding/json with UseNumber gives
-// (map[string]any for objects), for examples, enums and constants.
-func plain(v any) any {
-	switch v := v.(type) {
-	case *object:
-		m := make(map[string]any, len(v.keys))
-		for k, x := range v.vals {
-			m[k] = plain(x)
-		}
-		return m
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = plain(x)
-		}
-		return out
-	}
-	return v
 }
 
 func asString(v any) (string, error) {
@@ -318,8 +247,8 @@ func asInt(v any) (*int, error) {
 	return &i, nil
 }
 
-func asObject(v any) (*object, error) {
-	if o, ok := v.(*object); ok {
+func asObject(v any) (*ordered.Object, error) {
+	if o, ok := v.(*ordered.Object); ok {
 		return o, nil
 	}
 	return nil, fmt.Errorf("expected an object, got %T", v)
@@ -337,14 +266,14 @@ func asQuirks(v any) ([]Quirk, error) {
 			return nil, err
 		}
 		var q Quirk
-		for _, k := range o.keys {
+		for _, k := range o.Keys {
 			switch k {
 			case "pointer":
-				q.Pointer, err = asString(o.vals[k])
+				q.Pointer, err = asString(o.Vals[k])
 			case "keywords":
-				q.Keywords, err = asStrings(o.vals[k])
+				q.Keywords, err = asStrings(o.Vals[k])
 			case "note":
-				q.Note, err = asString(o.vals[k])
+				q.Note, err = asString(o.Vals[k])
 			default:
 				err = fmt.Errorf("unknown quirk member %q", k)
 			}
@@ -371,19 +300,19 @@ func asCELExamples(v any) ([]CELExample, error) {
 			return nil, err
 		}
 		var ex CELExample
-		for _, k := range o.keys {
+		for _, k := range o.Keys {
 			switch k {
 			case "kind":
-				ex.Kind, err = asString(o.vals[k])
+				ex.Kind, err = asString(o.Vals[k])
 				if err == nil && !celExampleKinds[ex.Kind] {
 					err = fmt.Errorf("unknown kind %q (filter, mapping, array, optional, time)", ex.Kind)
 				}
 			case "title":
-				ex.Title, err = asString(o.vals[k])
+				ex.Title, err = asString(o.Vals[k])
 			case "expression":
-				ex.Expression, err = asString(o.vals[k])
+				ex.Expression, err = asString(o.Vals[k])
 			case "now":
-				ex.Now, err = asString(o.vals[k])
+				ex.Now, err = asString(o.Vals[k])
 			default:
 				err = fmt.Errorf("unknown example member %q", k)
 			}
@@ -402,12 +331,12 @@ func asSourcePage(v any) (*SourcePage, error) {
 		return nil, err
 	}
 	p := &SourcePage{}
-	for _, k := range o.keys {
+	for _, k := range o.Keys {
 		switch k {
 		case "url":
-			p.URL, err = asString(o.vals[k])
+			p.URL, err = asString(o.Vals[k])
 		case "partial":
-			p.Partial, err = asString(o.vals[k])
+			p.Partial, err = asString(o.Vals[k])
 		default:
 			err = fmt.Errorf("unknown member %q (url, partial)", k)
 		}
@@ -434,10 +363,10 @@ func (n *Node) Inferred(keyword string) bool {
 
 // parseNode reads a schema object, rejecting keywords Fieldbook does not
 // know: a keyword the site and engine would silently ignore is a mistake.
-func parseNode(o *object, at string) (*Node, error) {
+func parseNode(o *ordered.Object, at string) (*Node, error) {
 	n := &Node{}
-	for _, k := range o.keys {
-		v := o.vals[k]
+	for _, k := range o.Keys {
+		v := o.Vals[k]
 		var err error
 		switch k {
 		case "$schema", "$id", "$comment":
@@ -457,13 +386,13 @@ func parseNode(o *object, at string) (*Node, error) {
 		case "description":
 			n.Description, err = asString(v)
 		case "enum":
-			arr, ok := plain(v).([]any)
+			arr, ok := ordered.Plain(v).([]any)
 			if !ok {
 				err = fmt.Errorf("expected an array")
 			}
 			n.Enum = arr
 		case "const":
-			n.HasConst, n.Const = true, plain(v)
+			n.HasConst, n.Const = true, ordered.Plain(v)
 		case "pattern":
 			n.Pattern, err = asString(v)
 		case "minimum":
@@ -481,7 +410,7 @@ func parseNode(o *object, at string) (*Node, error) {
 		case "deprecated":
 			n.Deprecated, err = asBool(v)
 		case "examples":
-			arr, ok := plain(v).([]any)
+			arr, ok := ordered.Plain(v).([]any)
 			if !ok {
 				err = fmt.Errorf("expected an array")
 			}
@@ -489,11 +418,11 @@ func parseNode(o *object, at string) (*Node, error) {
 		case "required":
 			n.Required, err = asStrings(v)
 		case "properties":
-			var props *object
+			var props *ordered.Object
 			if props, err = asObject(v); err == nil {
-				for _, name := range props.keys {
-					var child *object
-					if child, err = asObject(props.vals[name]); err != nil {
+				for _, name := range props.Keys {
+					var child *ordered.Object
+					if child, err = asObject(props.Vals[name]); err != nil {
 						break
 					}
 					var p *Node
@@ -512,18 +441,18 @@ func parseNode(o *object, at string) (*Node, error) {
 				}
 				break
 			}
-			var child *object
+			var child *ordered.Object
 			if child, err = asObject(v); err == nil {
 				if n.AdditionalProperties, err = parseNode(child, at+"/additionalProperties"); err != nil {
 					return nil, err
 				}
 			}
 		case "patternProperties":
-			var pats *object
+			var pats *ordered.Object
 			if pats, err = asObject(v); err == nil {
-				for _, pat := range pats.keys {
-					var child *object
-					if child, err = asObject(pats.vals[pat]); err != nil {
+				for _, pat := range pats.Keys {
+					var child *ordered.Object
+					if child, err = asObject(pats.Vals[pat]); err != nil {
 						break
 					}
 					var p *Node
@@ -534,19 +463,19 @@ func parseNode(o *object, at string) (*Node, error) {
 				}
 			}
 		case "items":
-			var child *object
+			var child *ordered.Object
 			if child, err = asObject(v); err == nil {
 				if n.Items, err = parseNode(child, at+"/items"); err != nil {
 					return nil, err
 				}
 			}
 		case "$defs":
-			var defs *object
+			var defs *ordered.Object
 			if defs, err = asObject(v); err == nil {
 				n.Defs = map[string]*Node{}
-				for _, name := range defs.keys {
-					var child *object
-					if child, err = asObject(defs.vals[name]); err != nil {
+				for _, name := range defs.Keys {
+					var child *ordered.Object
+					if child, err = asObject(defs.Vals[name]); err != nil {
 						break
 					}
 					if n.Defs[name], err = parseNode(child, at+"/$defs/"+name); err != nil {
@@ -581,7 +510,7 @@ func parseNode(o *object, at string) (*Node, error) {
 			for _, name := range n.XInferred {
 				if !inferable[name] {
 					err = fmt.Errorf("%q cannot be inferred (type, format, items, additionalProperties, required, x-quirks)", name)
-				} else if _, ok := o.vals[name]; !ok {
+				} else if _, ok := o.Vals[name]; !ok {
 					err = fmt.Errorf("names %q, which this node does not have", name)
 				}
 			}

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"fieldbook/schemas/ordered"
 )
 
 //go:embed catalog.json */*.json
@@ -53,7 +55,7 @@ type Schema struct {
 	URL    string // the $id
 	Raw    []byte // the document as written
 	Root   *Node
-	doc    *object // Raw, decoded once
+	doc    *ordered.Object // Raw, decoded once
 	// Fields lists every field once, depth first in document order.
 	Fields []*Field
 
@@ -198,7 +200,7 @@ func (set *Set) add(id string, raw []byte) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	url, _ := doc.vals["$id"].(string)
+	url, _ := doc.Vals["$id"].(string)
 	s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set}
 	set.list = append(set.list, s)
 	set.byID[id] = s
@@ -268,7 +270,7 @@ func (set *Set) validator(url string) (*jsonschema.Schema, error) {
 		c.DefaultDraft(jsonschema.Draft2020)
 		c.AssertFormat()
 		for _, s := range set.list {
-			if err := c.AddResource(s.URL, plain(s.doc)); err != nil {
+			if err := c.AddResource(s.URL, ordered.Plain(s.doc)); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.ID, err)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"fieldbook/schemas/ordered"
 )
 
 func load(t *testing.T) *Set {
@@ -136,7 +138,7 @@ func TestFieldExamplesMatchTheRootExample(t *testing.T) {
 // orderedExample is the root example as the document writes it, objects
 // with their keys in order: a map's first entry is the first one written.
 func orderedExample(s *Schema) any {
-	if ex, ok := s.doc.vals["examples"].([]any); ok && len(ex) > 0 {
+	if ex, ok := s.doc.Vals["examples"].([]any); ok && len(ex) > 0 {
 		return ex[0]
 	}
 	return nil
@@ -151,21 +153,21 @@ func firstValueAt(v any, f *Field) (any, bool) {
 			v = arr[0]
 		}
 		if i > 0 && f.Into[i-1] == "{}" {
-			m, ok := v.(*object)
-			if !ok || len(m.keys) == 0 {
+			m, ok := v.(*ordered.Object)
+			if !ok || len(m.Keys) == 0 {
 				return nil, false
 			}
-			v = m.vals[m.keys[0]]
+			v = m.Vals[m.Keys[0]]
 		}
-		obj, ok := v.(*object)
+		obj, ok := v.(*ordered.Object)
 		if !ok {
 			return nil, false
 		}
-		if v, ok = obj.vals[name]; !ok {
+		if v, ok = obj.Vals[name]; !ok {
 			return nil, false
 		}
 	}
-	return plain(v), true
+	return ordered.Plain(v), true
 }
 
 func TestSchemasCompileWithTheirRefs(t *testing.T) {

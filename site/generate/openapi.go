@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"fieldbook/schemas"
+	"fieldbook/schemas/ordered"
 	"fieldbook/wasm/engine"
 )
 
@@ -47,7 +48,7 @@ func OpenAPI(set *schemas.Set) ([]byte, error) {
 		names[src.ID] = src.Name
 	}
 
-	components := map[string]json.RawMessage{}
+	components := map[string]*ordered.Object{}
 	webhooks := map[string]any{}
 	for _, s := range set.All() {
 		raw, err := pointRefs(set, s)
@@ -152,105 +153,49 @@ func operationID(event string) string {
 	return b.String()
 }
 
-// pointRefs re-encodes a schema file for the document: the same keys in
-// the same order, without $schema and $id at its root, its $refs pointed
-// into the document.
-func pointRefs(set *schemas.Set, s *schemas.Schema) (json.RawMessage, error) {
-	d := json.NewDecoder(bytes.NewReader(s.Raw))
-	d.UseNumber()
-	var out bytes.Buffer
-	own := "#/components/schemas/" + componentName(s.ID)
-	rewrite := func(ref string) (string, error) {
-		file, frag, _ := strings.Cut(ref, "#")
-		target := own
-		if file != "" {
-			id := path.Join(s.Source, strings.TrimSuffix(file, ".json"))
-			if _, ok := set.Get(id); !ok {
-				return "", fmt.Errorf("$ref %q: no such schema", ref)
-			}
-			target = "#/components/schemas/" + componentName(id)
-		}
-		return target + frag, nil
-	}
-	if err := copyValue(d, &out, 0, rewrite); err != nil {
+// pointRefs is a schema file for the document: the same keys in the same
+// order, without $schema and $id at its root, its $refs pointed into the
+// document.
+func pointRefs(set *schemas.Set, s *schemas.Schema) (*ordered.Object, error) {
+	v, _, err := ordered.Decode(string(s.Raw))
+	if err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
-}
-
-// copyValue copies one JSON value from d to out, token by token, dropping
-// $schema and $id from the root object and rewriting every "$ref".
-func copyValue(d *json.Decoder, out *bytes.Buffer, depth int, rewrite func(string) (string, error)) error {
-	tok, err := d.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '[' {
-			out.WriteByte('[')
-			for i := 0; d.More(); i++ {
-				if i > 0 {
-					out.WriteByte(',')
+	doc := v.(*ordered.Object) // the loader read it as an object
+	doc.Delete("$schema")
+	doc.Delete("$id")
+	own := "#/components/schemas/" + componentName(s.ID)
+	var walk func(v any) error
+	walk = func(v any) error {
+		switch v := v.(type) {
+		case *ordered.Object:
+			for _, k := range v.Keys {
+				ref, isRef := v.Vals[k].(string)
+				if k != "$ref" || !isRef {
+					if err := walk(v.Vals[k]); err != nil {
+						return err
+					}
+					continue
 				}
-				if err := copyValue(d, out, depth+1, rewrite); err != nil {
+				file, frag, _ := strings.Cut(ref, "#")
+				target := own
+				if file != "" {
+					id := path.Join(s.Source, strings.TrimSuffix(file, ".json"))
+					if _, ok := set.Get(id); !ok {
+						return fmt.Errorf("$ref %q: no such schema", ref)
+					}
+					target = "#/components/schemas/" + componentName(id)
+				}
+				v.Vals[k] = target + frag
+			}
+		case []any:
+			for _, x := range v {
+				if err := walk(x); err != nil {
 					return err
 				}
-			}
-			_, err = d.Token()
-			out.WriteByte(']')
-			return err
-		}
-		out.WriteByte('{')
-		first := true
-		for d.More() {
-			keyTok, err := d.Token()
-			if err != nil {
-				return err
-			}
-			key := keyTok.(string)
-			if depth == 0 && (key == "$schema" || key == "$id") {
-				var dropped bytes.Buffer
-				if err := copyValue(d, &dropped, depth+1, rewrite); err != nil {
-					return err
-				}
-				continue
-			}
-			if !first {
-				out.WriteByte(',')
-			}
-			first = false
-			writeJSON(out, key)
-			out.WriteByte(':')
-			if key == "$ref" {
-				var ref string
-				if err := d.Decode(&ref); err != nil {
-					return err
-				}
-				if ref, err = rewrite(ref); err != nil {
-					return err
-				}
-				writeJSON(out, ref)
-				continue
-			}
-			if err := copyValue(d, out, depth+1, rewrite); err != nil {
-				return err
 			}
 		}
-		_, err = d.Token()
-		out.WriteByte('}')
-		return err
-	default:
-		writeJSON(out, t)
 		return nil
 	}
-}
-
-// writeJSON writes a key or a scalar as encoding/json does, but leaves <, >
-// and & as they are: the document is read by tools, not inlined in HTML.
-func writeJSON(out *bytes.Buffer, v any) {
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	out.Truncate(out.Len() - 1) // Encode's newline
+	return doc, walk(doc)
 }

@@ -52,13 +52,25 @@ func TestPayloadRecords(t *testing.T) {
 func TestSearchRecordHTML(t *testing.T) {
 	r := SearchRecord{URL: "/x/#a", Title: "a<b>", Kind: "field", Payload: `S "P"`, Type: "map(string, int)", Tags: []string{"PII", "ID"}, Source: "S", Text: []string{"x & y"}}
 	h := r.HTML()
-	for _, want := range []string{`data-type="map(string, int)"`, `data-payload="S &#34;P&#34;"`, `data-tags="PII ID"`, `data-tag="PII"`, `data-tag="ID"`, `>a&lt;b&gt;</h1>`, `<p>x &amp; y</p>`, `data-pagefind-weight="7"`} {
+	for _, want := range []string{`data-type="map(string, int)"`, `data-payload="S &#34;P&#34;"`, `data-tags="PII ID"`, `data-tag="PII"`, `data-tag="ID"`, `>a&lt;b&gt;</h1>`, `<p>x &amp; y</p>`, `<h1 data-pagefind-meta="title" data-pagefind-weight="8">`} {
 		if !strings.Contains(h, want) {
 			t.Errorf("the record's HTML lacks %s:\n%s", want, h)
 		}
 	}
 	if strings.Contains(h, "<b>") {
 		t.Errorf("text became markup:\n%s", h)
+	}
+}
+
+// TestNestedFieldNamesWeighTheirOwnName: a nested field's own name
+// (its last segment) weighs more than the path to it, so that a search
+// for a name lists the fields called so before the fields inside them.
+func TestNestedFieldNamesWeighTheirOwnName(t *testing.T) {
+	h := SearchRecord{URL: "/x/#form_answers.answer", Title: "form_answers{}.answer", Kind: "field"}.HTML()
+	for _, want := range []string{`<h1 data-pagefind-meta="title" data-pagefind-weight="5">form_answers{}.answer</h1>`, `<p data-pagefind-weight="8">answer</p>`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("the record's HTML lacks %s:\n%s", want, h)
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"fieldbook/schemas"
+	"fieldbook/schemas/ordered"
 )
 
 // Options name the schema and say where its page is.
@@ -35,33 +36,33 @@ func Import(m Material, opt Options, existing []byte) ([]byte, []string, error) 
 	if opt.Source == "" || opt.Payload == "" {
 		return nil, nil, errors.New("the schema needs a source and a payload name")
 	}
-	if _, ok := m.Example.(*obj); !ok {
+	if _, ok := m.Example.(*ordered.Object); !ok {
 		return nil, nil, errors.New("the material has no example payload (a JSON object)")
 	}
 	doc := draft(m, opt)
 	keepQuirks := false
 	if existing != nil {
-		old, _, err := decodeOrdered(string(existing))
+		old, _, err := ordered.Decode(string(existing))
 		if err != nil {
 			return nil, nil, fmt.Errorf("the existing schema: %w", err)
 		}
-		oldDoc, ok := old.(*obj)
+		oldDoc, ok := old.(*ordered.Object)
 		if !ok {
 			return nil, nil, errors.New("the existing schema is not a JSON object")
 		}
 		doc = merge(oldDoc, doc)
-		_, has := oldDoc.get("x-quirks")
+		_, has := oldDoc.Get("x-quirks")
 		keepQuirks = has && !inferredIn(oldDoc)["x-quirks"]
 	}
 	if !keepQuirks {
-		doc.del("x-quirks")
+		doc.Delete("x-quirks")
 		markInferred(doc, "x-quirks", false)
 		quirks, err := inferQuirks(doc, opt.ID())
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(quirks) > 0 {
-			doc.setBefore("x-quirks", quirks, firstOf(doc, "x-inferred", "properties", "examples"))
+			doc.SetBefore("x-quirks", quirks, firstOf(doc, "x-inferred", "properties", "examples"))
 			markInferred(doc, "x-quirks", true)
 		}
 	}
@@ -70,9 +71,9 @@ func Import(m Material, opt Options, existing []byte) ([]byte, []string, error) 
 	return out, warnings, err
 }
 
-func firstOf(o *obj, keys ...string) string {
+func firstOf(o *ordered.Object, keys ...string) string {
 	for _, k := range keys {
-		if _, ok := o.get(k); ok {
+		if _, ok := o.Get(k); ok {
 			return k
 		}
 	}
@@ -80,47 +81,47 @@ func firstOf(o *obj, keys ...string) string {
 }
 
 // draft is the schema of the material alone.
-func draft(m Material, opt Options) *obj {
+func draft(m Material, opt Options) *ordered.Object {
 	b := newBuilder(m)
 	root := b.build(nil, []any{m.Example}, m.Descriptions, "object", nil, false)
 	root.typeInf = false // a payload is an object: that is read, not inferred
 	b.nameDefs(root, "")
 
-	doc := newObj()
-	doc.set("$schema", "https://json-schema.org/draft/2020-12/schema")
-	doc.set("$id", schemas.BaseURL+opt.ID()+".json")
+	doc := ordered.New()
+	doc.Set("$schema", "https://json-schema.org/draft/2020-12/schema")
+	doc.Set("$id", schemas.BaseURL+opt.ID()+".json")
 	if m.Title != "" {
-		doc.set("title", m.Title)
+		doc.Set("title", m.Title)
 	}
 	if m.Description != "" {
-		doc.set("description", m.Description)
+		doc.Set("description", m.Description)
 	}
-	doc.set("type", "object")
+	doc.Set("type", "object")
 	if opt.URL != "" {
-		page := newObj()
-		page.set("url", opt.URL)
+		page := ordered.New()
+		page.Set("url", opt.URL)
 		if opt.Partial != "" {
-			page.set("partial", opt.Partial)
+			page.Set("partial", opt.Partial)
 		}
-		doc.set("x-source-page", page)
+		doc.Set("x-source-page", page)
 	}
 	if len(m.Events) > 0 {
-		doc.set("x-events", strs(m.Events))
+		doc.Set("x-events", strs(m.Events))
 	}
 	body := b.render(root, false)
-	for _, k := range body.keys {
+	for _, k := range body.Keys {
 		if k != "type" {
-			doc.set(k, body.vals[k])
+			doc.Set(k, body.Vals[k])
 		}
 	}
 	if len(b.defs) > 0 {
-		defs := newObj()
+		defs := ordered.New()
 		for _, d := range b.defs {
-			defs.set(d.def, b.render(d, false))
+			defs.Set(d.def, b.render(d, false))
 		}
-		doc.set("$defs", defs)
+		doc.Set("$defs", defs)
 	}
-	doc.set("examples", []any{m.Example})
+	doc.Set("examples", []any{m.Example})
 	return doc
 }
 
@@ -135,82 +136,82 @@ func strs(ss []string) []any {
 // render writes a node's keywords in the order the hand-written schemas
 // use. A field (a property) has its example; elements and map values,
 // which are no fields, have none.
-func (b *builder) render(n *node, field bool) *obj {
-	o := newObj()
+func (b *builder) render(n *node, field bool) *ordered.Object {
+	o := ordered.New()
 	var inferred []any
 	switch len(n.types) {
 	case 0:
 	case 1:
-		o.set("type", n.types[0])
+		o.Set("type", n.types[0])
 	default:
-		o.set("type", strs(n.types))
+		o.Set("type", strs(n.types))
 	}
 	if n.typeInf && len(n.types) > 0 {
 		inferred = append(inferred, "type")
 	}
 	if n.xType != "" {
-		o.set("x-type", n.xType)
+		o.Set("x-type", n.xType)
 	}
 	if n.format != "" {
-		o.set("format", n.format)
+		o.Set("format", n.format)
 		if n.formatInf {
 			inferred = append(inferred, "format")
 		}
 	}
 	if n.desc != "" {
-		o.set("description", n.desc)
+		o.Set("description", n.desc)
 	}
 	if len(n.tags) > 0 {
-		o.set("x-tags", strs(n.tags))
+		o.Set("x-tags", strs(n.tags))
 	}
 	if len(n.enum) > 0 {
-		o.set("enum", strs(n.enum))
+		o.Set("enum", strs(n.enum))
 	}
 	if len(n.props) > 0 {
-		props := newObj()
+		props := ordered.New()
 		for _, p := range n.props {
-			props.set(p.name, b.render(p.n, true))
+			props.Set(p.name, b.render(p.n, true))
 		}
-		o.set("properties", props)
+		o.Set("properties", props)
 	}
 	if len(n.required) > 0 {
-		o.set("required", strs(n.required))
+		o.Set("required", strs(n.required))
 	}
-	sub := func(s *node) *obj {
+	sub := func(s *node) *ordered.Object {
 		if s.def != "" {
-			ref := newObj()
-			ref.set("$ref", "#/$defs/"+s.def)
+			ref := ordered.New()
+			ref.Set("$ref", "#/$defs/"+s.def)
 			return ref
 		}
 		return b.render(s, false)
 	}
 	if n.items != nil {
-		o.set("items", sub(n.items))
+		o.Set("items", sub(n.items))
 		if n.itemsInf {
 			inferred = append(inferred, "items")
 		}
 	}
 	if n.values != nil {
-		o.set("additionalProperties", sub(n.values))
+		o.Set("additionalProperties", sub(n.values))
 		if n.valuesInf {
 			inferred = append(inferred, "additionalProperties")
 		}
 	}
 	if len(inferred) > 0 {
-		o.set("x-inferred", inferred)
+		o.Set("x-inferred", inferred)
 	}
 	if field {
 		if ex, ok := firstValueAt(b.example, n.path); ok {
-			o.set("examples", []any{ex})
+			o.Set("examples", []any{ex})
 		}
 	}
 	return o
 }
 
 // inferredIn is the set of keywords a node lists in x-inferred.
-func inferredIn(o *obj) map[string]bool {
+func inferredIn(o *ordered.Object) map[string]bool {
 	out := map[string]bool{}
-	v, _ := o.get("x-inferred")
+	v, _ := o.Get("x-inferred")
 	arr, _ := v.([]any)
 	for _, x := range arr {
 		if s, ok := x.(string); ok {
@@ -224,7 +225,7 @@ func inferredIn(o *obj) map[string]bool {
 var inferableOrder = []string{"type", "format", "items", "additionalProperties", "required", "x-quirks"}
 
 // markInferred adds or removes a keyword from a node's x-inferred.
-func markInferred(o *obj, keyword string, on bool) {
+func markInferred(o *ordered.Object, keyword string, on bool) {
 	set := inferredIn(o)
 	set[keyword] = on
 	var list []any
@@ -234,16 +235,16 @@ func markInferred(o *obj, keyword string, on bool) {
 		}
 	}
 	if len(list) == 0 {
-		o.del("x-inferred")
+		o.Delete("x-inferred")
 		return
 	}
-	o.setBefore("x-inferred", list, firstOf(o, "x-inferred", "properties", "examples"))
+	o.SetBefore("x-inferred", list, firstOf(o, "x-inferred", "properties", "examples"))
 }
 
 // inferQuirks validates the root example against the schema with the
 // schemas package's validator and turns each place the example breaks it
 // into a quirk, so that the example validates with exactly its quirks.
-func inferQuirks(doc *obj, id string) ([]any, error) {
+func inferQuirks(doc *ordered.Object, id string) ([]any, error) {
 	s, err := schemas.Standalone(id, encode(doc))
 	if err != nil {
 		return nil, fmt.Errorf("the draft does not load: %w", err)
@@ -286,17 +287,17 @@ func inferQuirks(doc *obj, id string) ([]any, error) {
 			a, b := q.keywords[i].(string), q.keywords[j].(string)
 			return a == "type" && b != "type" || (a == "type") == (b == "type") && a < b
 		})
-		o := newObj()
-		o.set("pointer", p)
-		o.set("keywords", q.keywords)
-		o.set("note", quirkNote(q.value, schemaAt(doc, p)))
+		o := ordered.New()
+		o.Set("pointer", p)
+		o.Set("keywords", q.keywords)
+		o.Set("note", quirkNote(q.value, schemaAt(doc, p)))
 		out = append(out, o)
 	}
 	return out, nil
 }
 
-func firstExample(doc *obj) any {
-	v, _ := doc.get("examples")
+func firstExample(doc *ordered.Object) any {
+	v, _ := doc.Get("examples")
 	if arr, ok := v.([]any); ok && len(arr) > 0 {
 		return arr[0]
 	}
@@ -354,9 +355,9 @@ func generalize(v any, loc []string) (string, any) {
 			if i < len(x) {
 				v = x[i]
 			}
-		case *obj:
+		case *ordered.Object:
 			b.WriteString(strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1"))
-			v = x.vals[tok]
+			v = x.Vals[tok]
 		}
 	}
 	return b.String(), v
@@ -364,41 +365,41 @@ func generalize(v any, loc []string) (string, any) {
 
 // schemaAt finds the schema node a quirk pointer leads to, following
 // local $refs.
-func schemaAt(doc *obj, pointer string) *obj {
+func schemaAt(doc *ordered.Object, pointer string) *ordered.Object {
 	n := doc
 	for _, tok := range strings.Split(pointer, "/")[1:] {
 		n = resolve(doc, n)
 		var next any
 		if tok == "*" {
-			next, _ = n.get("items")
-		} else if props, ok := n.vals["properties"].(*obj); ok {
-			next, _ = props.get(strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"))
+			next, _ = n.Get("items")
+		} else if props, ok := n.Vals["properties"].(*ordered.Object); ok {
+			next, _ = props.Get(strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"))
 		}
 		if next == nil {
-			if ap, ok := n.vals["additionalProperties"].(*obj); ok && tok != "*" {
+			if ap, ok := n.Vals["additionalProperties"].(*ordered.Object); ok && tok != "*" {
 				next = ap
 			}
 		}
-		o, ok := next.(*obj)
+		o, ok := next.(*ordered.Object)
 		if !ok {
-			return newObj()
+			return ordered.New()
 		}
 		n = o
 	}
 	return resolve(doc, n)
 }
 
-func resolve(doc, n *obj) *obj {
+func resolve(doc, n *ordered.Object) *ordered.Object {
 	for i := 0; i < 16; i++ {
-		ref, _ := n.vals["$ref"].(string)
+		ref, _ := n.Vals["$ref"].(string)
 		name, ok := strings.CutPrefix(ref, "#/$defs/")
 		if !ok {
 			return n
 		}
-		defs, _ := doc.vals["$defs"].(*obj)
-		d, _ := defs.get(name)
-		if n, ok = d.(*obj); !ok {
-			return newObj()
+		defs, _ := doc.Vals["$defs"].(*ordered.Object)
+		d, _ := defs.Get(name)
+		if n, ok = d.(*ordered.Object); !ok {
+			return ordered.New()
 		}
 	}
 	return n
@@ -406,7 +407,7 @@ func resolve(doc, n *obj) *obj {
 
 // quirkNote says what the example sends and what the schema expects, and
 // that the import inferred it.
-func quirkNote(v any, schema *obj) string {
+func quirkNote(v any, schema *ordered.Object) string {
 	sends := "a value that breaks the schema"
 	switch x := v.(type) {
 	case nil:
@@ -420,7 +421,7 @@ func quirkNote(v any, schema *obj) string {
 		default:
 			sends = "a string"
 		}
-	case *obj:
+	case *ordered.Object:
 		sends = "an object"
 	case []any:
 		sends = "an array"
@@ -430,15 +431,15 @@ func quirkNote(v any, schema *obj) string {
 		sends = "a number"
 	}
 	expects := "the schema"
-	switch xt, _ := schema.vals["x-type"].(string); {
+	switch xt, _ := schema.Vals["x-type"].(string); {
 	case xt != "":
 		expects = "the page declares " + xt
-	case schema.vals["format"] == "date-time":
+	case schema.Vals["format"] == "date-time":
 		expects = "the field is an RFC 3339 date-time"
-	case schema.vals["format"] != nil:
-		expects = fmt.Sprintf("the field has the format %v", schema.vals["format"])
-	case schema.vals["type"] != nil:
-		expects = fmt.Sprintf("the field is of type %v", schema.vals["type"])
+	case schema.Vals["format"] != nil:
+		expects = fmt.Sprintf("the field has the format %v", schema.Vals["format"])
+	case schema.Vals["type"] != nil:
+		expects = fmt.Sprintf("the field is of type %v", schema.Vals["type"])
 	}
 	return "Inferred from the example, which sends " + sends + " where " + expects + "."
 }
@@ -456,8 +457,8 @@ func check(raw []byte, id string) ([]string, error) {
 		return nil, err
 	}
 	var warnings []string
-	doc, _, _ := decodeOrdered(string(raw))
-	example := firstExample(doc.(*obj))
+	doc, _, _ := ordered.Decode(string(raw))
+	example := firstExample(doc.(*ordered.Object))
 	for _, l := range leaves {
 		pointer, _ := generalize(example, l.InstanceLocation)
 		if !quirkCovers(s.Quirks(), pointer, keywordOf(l)) {

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"fieldbook/schemas"
+	"fieldbook/schemas/ordered"
 )
 
 // at walks an ordered document by keys.
-func at(t *testing.T, o *obj, keys ...string) *obj {
+func at(t *testing.T, o *ordered.Object, keys ...string) *ordered.Object {
 	t.Helper()
 	for _, k := range keys {
-		next, ok := o.vals[k].(*obj)
+		next, ok := o.Vals[k].(*ordered.Object)
 		if !ok {
 			t.Fatalf("no object at %v", keys)
 		}
@@ -55,33 +56,33 @@ func TestRerunKeepsHandEdits(t *testing.T) {
 		t.Errorf("a re-run over an unedited draft changed it:\n%s", again)
 	}
 
-	v, _, _ := decodeOrdered(string(first))
-	doc := v.(*obj)
+	v, _, _ := ordered.Decode(string(first))
+	doc := v.(*ordered.Object)
 	// A description and tags written by hand, on fields the page has.
-	at(t, doc, "properties", "id").set("description", "The thread's id, as Elation writes it.")
+	at(t, doc, "properties", "id").Set("description", "The thread's id, as Elation writes it.")
 	practice := at(t, doc, "properties", "practice_id")
-	practice.set("x-tags", []any{"ID"})
-	practice.del("x-inferred") // the person confirmed its type
+	practice.Set("x-tags", []any{"ID"})
+	practice.Delete("x-inferred") // the person confirmed its type
 	// A wrong type left marked inferred: the import puts it right.
-	at(t, doc, "properties", "is_urgent").set("type", "string")
+	at(t, doc, "properties", "is_urgent").Set("type", "string")
 	// The format confirmed, the type still inferred.
-	at(t, doc, "properties", "created_at").set("x-inferred", []any{"format"})
+	at(t, doc, "properties", "created_at").Set("x-inferred", []any{"format"})
 	// A field the page does not have.
-	at(t, doc, "properties").set("subject", obj1("type", "string", "description", "Added by hand."))
+	at(t, doc, "properties").Set("subject", obj1("type", "string", "description", "Added by hand."))
 	// The element type renamed, and its status described anew.
 	defs := at(t, doc, "$defs")
 	member := at(t, defs, "Member")
-	defs.del("Member")
-	defs.set("ThreadMember", member)
-	at(t, member, "properties", "status").set("description", "Where the member stands.")
-	at(t, doc, "properties", "members", "items").set("$ref", "#/$defs/ThreadMember")
+	defs.Delete("Member")
+	defs.Set("ThreadMember", member)
+	at(t, member, "properties", "status").Set("description", "Where the member stands.")
+	at(t, doc, "properties", "members", "items").Set("$ref", "#/$defs/ThreadMember")
 	// A constraint and an example library.
-	at(t, doc, "$defs", "Message", "properties", "body").setBefore("minLength", json1, "examples")
-	doc.setBefore("x-cel-examples", []any{obj1("kind", "mapping", "title", "The users", "expression", "members.map(m, m.user_id)")}, "properties")
+	at(t, doc, "$defs", "Message", "properties", "body").SetBefore("minLength", json1, "examples")
+	doc.SetBefore("x-cel-examples", []any{obj1("kind", "mapping", "title", "The users", "expression", "members.map(m, m.user_id)")}, "properties")
 	// The quirks confirmed, one note rewritten.
-	quirks := doc.vals["x-quirks"].([]any)
-	quirks[0].(*obj).set("note", "Elation sends an empty string for a timestamp that is not set.")
-	doc.del("x-inferred")
+	quirks := doc.Vals["x-quirks"].([]any)
+	quirks[0].(*ordered.Object).Set("note", "Elation sends an empty string for a timestamp that is not set.")
+	doc.Delete("x-inferred")
 
 	rerun, _, err := Import(m, opt, encode(doc))
 	if err != nil {
@@ -133,10 +134,10 @@ func mustJSON(s string) any {
 	return v
 }
 
-func obj1(kv ...string) *obj {
-	o := newObj()
+func obj1(kv ...string) *ordered.Object {
+	o := ordered.New()
 	for i := 0; i < len(kv); i += 2 {
-		o.set(kv[i], kv[i+1])
+		o.Set(kv[i], kv[i+1])
 	}
 	return o
 }
@@ -301,9 +302,9 @@ func TestImportOverTheHandWrittenSchemasChangesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _, _ := decodeOrdered(string(out))
-		want, _, _ := decodeOrdered(string(hand.Raw))
-		if !reflect.DeepEqual(plain(got), plain(want)) {
+		got, _, _ := ordered.Decode(string(out))
+		want, _, _ := ordered.Decode(string(hand.Raw))
+		if !reflect.DeepEqual(ordered.Plain(got), ordered.Plain(want)) {
 			t.Errorf("%s changed:\n%s", hand.ID, out)
 		}
 		if len(warnings) > 0 {
@@ -321,10 +322,10 @@ func TestRerunAddsTheFieldsAPageAdds(t *testing.T) {
 		t.Fatal(err)
 	}
 	hand, _ := set.Get("elation/message-thread")
-	v, _, _ := decodeOrdered(string(hand.Raw))
-	doc := v.(*obj)
-	at(t, doc, "$defs", "Document", "properties").del("signed_by")
-	at(t, doc, "$defs", "ThreadMember", "properties").del("acked_at")
+	v, _, _ := ordered.Decode(string(hand.Raw))
+	doc := v.(*ordered.Object)
+	at(t, doc, "$defs", "Document", "properties").Delete("signed_by")
+	at(t, doc, "$defs", "ThreadMember", "properties").Delete("acked_at")
 	m, err := ParsePage(mustRead(t, "testdata/message-thread.txt"))
 	if err != nil {
 		t.Fatal(err)

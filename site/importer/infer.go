@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"fieldbook/schemas"
+	"fieldbook/schemas/ordered"
 )
 
 // node is one field's schema as the import works it out: what the page
@@ -95,8 +96,8 @@ func reaches(v any, path []string) bool {
 				return true
 			}
 		}
-	case *obj:
-		if x, ok := v.get(path[0]); ok {
+	case *ordered.Object:
+		if x, ok := v.Get(path[0]); ok {
 			return reaches(x, path[1:])
 		}
 	}
@@ -110,9 +111,9 @@ func describedAt(v any, at []string, desc string) []string {
 		if v == desc {
 			return at
 		}
-	case *obj:
-		for _, k := range v.keys {
-			if p := describedAt(v.vals[k], append(append([]string{}, at...), k), desc); p != nil {
+	case *ordered.Object:
+		for _, k := range v.Keys {
+			if p := describedAt(v.Vals[k], append(append([]string{}, at...), k), desc); p != nil {
 				return p
 			}
 		}
@@ -185,7 +186,7 @@ func (b *builder) build(path []string, values []any, desc any, declared string, 
 	return n
 }
 
-func isObj(v any) bool { _, ok := v.(*obj); return ok }
+func isObj(v any) bool { _, ok := v.(*ordered.Object); return ok }
 
 // object tells a record from a map and builds it. An object whose keys the
 // page documents is a record. Otherwise its keys are data (a map) when one
@@ -193,13 +194,13 @@ func isObj(v any) bool { _, ok := v.(*obj); return ok }
 // shape; an object the descriptions describe as one field, with values of
 // several shapes, is a free map. Array elements are maps only by their keys.
 func (b *builder) object(n *node, path []string, values []any, desc any, element bool) {
-	var objs []*obj
+	var objs []*ordered.Object
 	var keys []string
 	seen := map[string]bool{}
 	for _, v := range values {
-		if o, ok := v.(*obj); ok {
+		if o, ok := v.(*ordered.Object); ok {
 			objs = append(objs, o)
-			for _, k := range o.keys {
+			for _, k := range o.Keys {
 				if !seen[k] {
 					seen[k] = true
 					keys = append(keys, k)
@@ -207,12 +208,12 @@ func (b *builder) object(n *node, path []string, values []any, desc any, element
 			}
 		}
 	}
-	dobj, _ := desc.(*obj)
+	dobj, _ := desc.(*ordered.Object)
 	if dobj == nil && len(path) > 0 && len(b.childDetails(path)) == 0 && len(keys) > 0 {
 		var vals []any
 		for _, o := range objs {
-			for _, k := range o.keys {
-				vals = append(vals, o.vals[k])
+			for _, k := range o.Keys {
+				vals = append(vals, o.Vals[k])
 			}
 		}
 		_, describedAsOne := desc.(string)
@@ -226,7 +227,7 @@ func (b *builder) object(n *node, path []string, values []any, desc any, element
 		}
 	}
 	if dobj != nil {
-		for _, k := range dobj.keys {
+		for _, k := range dobj.Keys {
 			if !seen[k] {
 				seen[k] = true
 				keys = append(keys, k)
@@ -243,13 +244,13 @@ func (b *builder) object(n *node, path []string, values []any, desc any, element
 		childPath := append(append([]string{}, path...), k)
 		var vals []any
 		for _, o := range objs {
-			if v, ok := o.get(k); ok {
+			if v, ok := o.Get(k); ok {
 				vals = append(vals, v)
 			}
 		}
 		var childDesc any
 		if dobj != nil {
-			childDesc = dobj.vals[k]
+			childDesc = dobj.Vals[k]
 		}
 		det := b.details[key(childPath)]
 		declared := ""
@@ -285,11 +286,11 @@ func oneShape(values []any) bool {
 
 func shape(v any) string {
 	switch v := v.(type) {
-	case *obj:
+	case *ordered.Object:
 		var b strings.Builder
 		b.WriteString("{")
-		for _, k := range slices.Sorted(slices.Values(v.keys)) {
-			b.WriteString(k + ":" + shape(v.vals[k]) + ",")
+		for _, k := range slices.Sorted(slices.Values(v.Keys)) {
+			b.WriteString(k + ":" + shape(v.Vals[k]) + ",")
 		}
 		return b.String() + "}"
 	case []any:
@@ -312,7 +313,7 @@ func kinds(values []any) []string {
 	}
 	for _, v := range values {
 		switch v := v.(type) {
-		case *obj:
+		case *ordered.Object:
 			add("object")
 		case []any:
 			add("array")
@@ -529,11 +530,11 @@ func firstValueAt(v any, path []string) (any, bool) {
 			}
 			v = arr[0]
 		}
-		o, ok := v.(*obj)
+		o, ok := v.(*ordered.Object)
 		if !ok {
 			return nil, false
 		}
-		if v, ok = o.get(name); !ok {
+		if v, ok = o.Get(name); !ok {
 			return nil, false
 		}
 	}

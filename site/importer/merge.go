@@ -1,6 +1,10 @@
 package importer
 
-import "strings"
+import (
+	"strings"
+
+	"fieldbook/schemas/ordered"
+)
 
 // structural keywords say what a node is; beside a $ref, which says it
 // already, the import adds none of them.
@@ -14,7 +18,7 @@ var structural = map[string]bool{"type": true, "format": true, "properties": tru
 // and value types named in $defs are paired by the place that refers to
 // them, so a def the hand renamed keeps its name.
 type merger struct {
-	oldDefs, newDefs *obj
+	oldDefs, newDefs *ordered.Object
 	pairs            map[string]string // new def name -> existing def name
 	pending          []pending         // paired, not merged yet
 }
@@ -23,28 +27,28 @@ type merger struct {
 // def, or an inline object where the hand moved the type into $defs.
 type pending struct {
 	old string
-	new *obj
+	new *ordered.Object
 }
 
-func merge(old, new *obj) *obj {
+func merge(old, new *ordered.Object) *ordered.Object {
 	m := &merger{pairs: map[string]string{}}
-	m.oldDefs, _ = old.vals["$defs"].(*obj)
-	m.newDefs, _ = new.vals["$defs"].(*obj)
+	m.oldDefs, _ = old.Vals["$defs"].(*ordered.Object)
+	m.newDefs, _ = new.Vals["$defs"].(*ordered.Object)
 	out := m.node(old, new)
 
 	// $defs: the existing ones, merged with their new pair; then the new
 	// ones that the result refers to and no existing def took.
-	defs := newObj()
+	defs := ordered.New()
 	if m.oldDefs != nil {
-		for _, k := range m.oldDefs.keys {
-			defs.set(k, m.oldDefs.vals[k])
+		for _, k := range m.oldDefs.Keys {
+			defs.Set(k, m.oldDefs.Vals[k])
 		}
 	}
 	for len(m.pending) > 0 {
 		p := m.pending[0]
 		m.pending = m.pending[1:]
-		if od, _ := defs.vals[p.old].(*obj); od != nil && p.new != nil {
-			defs.set(p.old, m.node(od, p.new))
+		if od, _ := defs.Vals[p.old].(*ordered.Object); od != nil && p.new != nil {
+			defs.Set(p.old, m.node(od, p.new))
 		}
 	}
 	for changed := true; changed; {
@@ -55,30 +59,30 @@ func merge(old, new *obj) *obj {
 		if m.newDefs == nil {
 			break
 		}
-		for _, k := range m.newDefs.keys {
+		for _, k := range m.newDefs.Keys {
 			if _, taken := m.pairs[k]; taken || !refs[k] {
 				continue
 			}
-			if _, exists := defs.get(k); !exists {
-				defs.set(k, m.newDefs.vals[k])
+			if _, exists := defs.Get(k); !exists {
+				defs.Set(k, m.newDefs.Vals[k])
 				changed = true
 			}
 		}
 	}
-	out.del("$defs")
-	if len(defs.keys) > 0 {
-		out.setBefore("$defs", defs, firstOf(out, "examples"))
+	out.Delete("$defs")
+	if len(defs.Keys) > 0 {
+		out.SetBefore("$defs", defs, firstOf(out, "examples"))
 	}
 	return out
 }
 
-func (m *merger) node(old, new *obj) *obj {
+func (m *merger) node(old, new *ordered.Object) *ordered.Object {
 	oldInf, newInf := inferredIn(old), inferredIn(new)
-	out := newObj()
+	out := ordered.New()
 	inferred := map[string]bool{}
-	_, oldRef := old.get("$ref")
-	if or, ok := old.vals["$ref"].(string); ok {
-		if nr, ok := new.vals["$ref"].(string); ok {
+	_, oldRef := old.Get("$ref")
+	if or, ok := old.Vals["$ref"].(string); ok {
+		if nr, ok := new.Vals["$ref"].(string); ok {
 			m.pair(nr, or)
 		} else if name, ok := strings.CutPrefix(or, "#/$defs/"); ok {
 			// The hand named an object the import writes inline: the
@@ -86,56 +90,56 @@ func (m *merger) node(old, new *obj) *obj {
 			m.pending = append(m.pending, pending{name, new})
 		}
 	}
-	for _, k := range old.keys {
-		ov := old.vals[k]
-		nv, has := new.get(k)
+	for _, k := range old.Keys {
+		ov := old.Vals[k]
+		nv, has := new.Get(k)
 		switch {
 		case k == "x-inferred" || k == "$defs":
 		case k == "properties" && has:
-			op, _ := ov.(*obj)
-			np, _ := nv.(*obj)
+			op, _ := ov.(*ordered.Object)
+			np, _ := nv.(*ordered.Object)
 			if op == nil || np == nil {
-				out.set(k, ov)
+				out.Set(k, ov)
 				break
 			}
-			out.set(k, m.properties(op, np))
+			out.Set(k, m.properties(op, np))
 		case (k == "items" || k == "additionalProperties") && has && isObj(ov) && isObj(nv):
 			// The element or value schema: merged keyword by keyword, so
 			// that what the hand wrote inside it stays.
-			out.set(k, m.node(ov.(*obj), nv.(*obj)))
+			out.Set(k, m.node(ov.(*ordered.Object), nv.(*ordered.Object)))
 			inferred[k] = oldInf[k] && newInf[k]
 		case oldInf[k]:
 			if has {
-				out.set(k, nv)
+				out.Set(k, nv)
 				inferred[k] = newInf[k]
 			}
 		default:
-			out.set(k, ov)
+			out.Set(k, ov)
 		}
 	}
-	for _, k := range new.keys {
-		if _, had := old.get(k); had || k == "x-inferred" || k == "$defs" || oldRef && structural[k] {
+	for _, k := range new.Keys {
+		if _, had := old.Get(k); had || k == "x-inferred" || k == "$defs" || oldRef && structural[k] {
 			continue
 		}
 		if !shapeAgrees(old, new, k, !oldInf["type"]) {
 			continue
 		}
-		if _, ok := out.get(k); ok {
+		if _, ok := out.Get(k); ok {
 			continue
 		}
 		// A new keyword goes where the import writes it: before the
 		// examples, which close a node.
-		out.setBefore(k, new.vals[k], firstOf(out, "x-inferred", "examples"))
+		out.SetBefore(k, new.Vals[k], firstOf(out, "x-inferred", "examples"))
 		inferred[k] = newInf[k]
 	}
 	var list []any
 	for _, k := range inferableOrder {
-		if _, ok := out.get(k); ok && inferred[k] {
+		if _, ok := out.Get(k); ok && inferred[k] {
 			list = append(list, k)
 		}
 	}
 	if len(list) > 0 {
-		out.setBefore("x-inferred", list, firstOf(out, "examples"))
+		out.SetBefore("x-inferred", list, firstOf(out, "examples"))
 	}
 	return out
 }
@@ -153,22 +157,22 @@ var shapeOf = map[string]string{
 // an object they left without properties or value schema, which is a free
 // map by their choice. Whoever wrote the type, a record stays a record and
 // a map a map: the example's keys do not turn one into the other.
-func shapeAgrees(old, new *obj, k string, typeWritten bool) bool {
+func shapeAgrees(old, new *ordered.Object, k string, typeWritten bool) bool {
 	shape, ok := shapeOf[k]
 	if !ok {
 		return true
 	}
-	oldTypes, hasType := jsonTypes(old.vals["type"])
-	newTypes, _ := jsonTypes(new.vals["type"])
+	oldTypes, hasType := jsonTypes(old.Vals["type"])
+	newTypes, _ := jsonTypes(new.Vals["type"])
 	if typeWritten && hasType && (!oldTypes[shape] || !newTypes[shape]) {
 		return false
 	}
 	if shape != "object" {
 		return true
 	}
-	_, record := old.get("properties")
-	_, values := old.get("additionalProperties")
-	_, patterns := old.get("patternProperties")
+	_, record := old.Get("properties")
+	_, values := old.Get("additionalProperties")
+	_, patterns := old.Get("patternProperties")
 	switch {
 	case record || values || patterns:
 		if k == "properties" || k == "required" {
@@ -201,20 +205,20 @@ func jsonTypes(v any) (types map[string]bool, written bool) {
 	return types, true
 }
 
-func (m *merger) properties(old, new *obj) *obj {
-	out := newObj()
-	for _, k := range old.keys {
-		ov, _ := old.vals[k].(*obj)
-		nv, _ := new.vals[k].(*obj)
+func (m *merger) properties(old, new *ordered.Object) *ordered.Object {
+	out := ordered.New()
+	for _, k := range old.Keys {
+		ov, _ := old.Vals[k].(*ordered.Object)
+		nv, _ := new.Vals[k].(*ordered.Object)
 		if ov != nil && nv != nil {
-			out.set(k, m.node(ov, nv))
+			out.Set(k, m.node(ov, nv))
 		} else {
-			out.set(k, old.vals[k]) // a field the hand added, or the page no longer has
+			out.Set(k, old.Vals[k]) // a field the hand added, or the page no longer has
 		}
 	}
-	for _, k := range new.keys {
-		if _, ok := old.get(k); !ok {
-			out.set(k, new.vals[k])
+	for _, k := range new.Keys {
+		if _, ok := old.Get(k); !ok {
+			out.Set(k, new.Vals[k])
 		}
 	}
 	return out
@@ -231,22 +235,22 @@ func (m *merger) pair(newRef, oldRef string) {
 		return
 	}
 	m.pairs[nk] = ok
-	nd, _ := m.newDefs.get(nk)
-	def, _ := nd.(*obj)
+	nd, _ := m.newDefs.Get(nk)
+	def, _ := nd.(*ordered.Object)
 	m.pending = append(m.pending, pending{ok, def})
 }
 
 // refsIn collects the local $defs names a value refers to.
 func refsIn(v any, into map[string]bool) {
 	switch v := v.(type) {
-	case *obj:
-		for _, k := range v.keys {
-			if s, ok := v.vals[k].(string); ok && k == "$ref" {
+	case *ordered.Object:
+		for _, k := range v.Keys {
+			if s, ok := v.Vals[k].(string); ok && k == "$ref" {
 				if name, ok := strings.CutPrefix(s, "#/$defs/"); ok {
 					into[name] = true
 				}
 			}
-			refsIn(v.vals[k], into)
+			refsIn(v.Vals[k], into)
 		}
 	case []any:
 		for _, x := range v {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"fieldbook/schemas/ordered"
 )
 
 // Material is what a vendor's payload page gives, read from its text or
@@ -13,7 +15,7 @@ type Material struct {
 	Description  string   // the line under the title
 	SourceName   string   // "Elation", from "... event payload from Elation."
 	Events       []string // the triggering webhook types
-	Example      any      // the example payload, objects as *obj
+	Example      any      // the example payload, objects as *ordered.Object
 	Descriptions any      // the descriptions, shaped like the example
 	Details      []Detail // "Payload Field Details", in the page's order
 }
@@ -133,7 +135,7 @@ func isNav(l string) bool {
 // it takes.
 func jsonAt(lines []string, i int) (any, int, error) {
 	text := strings.Join(lines[i:], "\n")
-	v, n, err := decodeOrdered(text)
+	v, n, err := ordered.Decode(text)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -143,9 +145,9 @@ func jsonAt(lines []string, i int) (any, int, error) {
 // allText tells a descriptions object: every leaf a string or null.
 func allText(v any) bool {
 	switch v := v.(type) {
-	case *obj:
-		for _, k := range v.keys {
-			if !allText(v.vals[k]) {
+	case *ordered.Object:
+		for _, k := range v.Keys {
+			if !allText(v.Vals[k]) {
 				return false
 			}
 		}
@@ -292,7 +294,7 @@ func dedupe(ds []Detail) []Detail {
 // ParseJSON reads a JSON document given on its own (an example or a
 // descriptions file), keeping the order of its keys.
 func ParseJSON(text string) (any, error) {
-	v, n, err := decodeOrdered(text)
+	v, n, err := ordered.Decode(text)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fieldbook/schemas"
+	"fieldbook/schemas/ordered"
 )
 
 // importSeed imports one of the seed pages kept in testdata, as the
@@ -173,10 +174,10 @@ func TestImportedExamplesRaiseExactlyTheirQuirks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, _, _ := decodeOrdered(string(raw))
+		doc, _, _ := ordered.Decode(string(raw))
 		raised := map[string]bool{}
 		for _, l := range leaves {
-			p, _ := generalize(firstExample(doc.(*obj)), l.InstanceLocation)
+			p, _ := generalize(firstExample(doc.(*ordered.Object)), l.InstanceLocation)
 			if !quirkCovers(s.Quirks(), p, keywordOf(l)) {
 				t.Errorf("%s: the example breaks %s at %s, which no quirk names", c[1], keywordOf(l), p)
 			}
