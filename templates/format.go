@@ -51,3 +51,12 @@ func exampleQuirkNote(p Payload) string {
 	}
 	return ", contradictions included: see the known quirks above"
 }
+
+// startWhen says when the playground's engine starts: "intent" (when the
+// reader nears or uses the playground) or "load".
+func startWhen(pg Playground) string {
+	if pg.OnIntent {
+		return "intent"
+	}
+	return "load"
+}

@@ -119,6 +119,7 @@ type Playground struct {
 	Dialects    []DialectOption
 	Schemas     []SchemaOption
 	Picker      bool // show the schema picker (the /playground/ page)
+	OnIntent    bool // start the engine when the reader shows intent, not at once (payload pages)
 	Payload     string
 	Expressions []string
 	WorkerURL   string

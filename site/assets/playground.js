@@ -5,17 +5,58 @@
 // not send. Everything from a payload or a result is set as text
 // (textContent), never as markup.
 //
-// Marks for the benchmarks: performance.mark('fieldbook:engine-start'),
+// Marks for the benchmarks: performance.mark('fieldbook:intent'),
+// 'fieldbook:engine-start', 'fieldbook:engine-compiled' (from the worker),
 // 'fieldbook:engine-ready', 'fieldbook:first-result', and a
 // 'fieldbook:batch' measure around each batch run.
 
 const root = document.querySelector('[data-fb="playground"]');
+// begin starts the playground (the engine and the editors), once.
+let begin = () => {};
 if (root) {
-  // Start the engine after the first frame is painted: the page reads
-  // before the 25 MiB module is fetched and compiled.
-  requestAnimationFrame(() => setTimeout(() => start(root), 0));
+  let begun = false;
+  begin = () => {
+    if (begun) return;
+    begun = true;
+    performance.mark('fieldbook:intent');
+    start(root);
+  };
+  if (root.dataset.start === 'intent' && !location.hash.startsWith('#s=')) {
+    // Most visits to a payload page only read: the 25 MiB module is
+    // fetched when the reader shows they mean to use the playground.
+    onIntent(root, begin);
+  } else {
+    // /playground/, or a share link: the reader came to use it. Start
+    // after the first frame is painted.
+    requestAnimationFrame(() => setTimeout(begin, 0));
+  }
 }
 wireFieldButtons();
+
+// onIntent calls go when the reader shows intent to use the playground:
+// it comes within a screen's height of the viewport, something in it gets
+// the focus (Tab, a click, a screen reader), or the pointer rests on it.
+// A Try or Copy button counts too (wireFieldButtons).
+function onIntent(root, go) {
+  let rest;
+  const near = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) fire();
+  }, { rootMargin: '100% 0px' });
+  const enter = () => { rest = setTimeout(fire, POINTER_REST_MS); };
+  const leave = () => clearTimeout(rest);
+  function fire() {
+    near.disconnect();
+    clearTimeout(rest);
+    root.removeEventListener('focusin', fire);
+    root.removeEventListener('pointerenter', enter);
+    root.removeEventListener('pointerleave', leave);
+    go();
+  }
+  near.observe(root);
+  root.addEventListener('focusin', fire);
+  root.addEventListener('pointerenter', enter);
+  root.addEventListener('pointerleave', leave);
+}
 
 // An evaluation that runs longer than this is stopped and the engine
 // restarted; data-timeout on the playground overrides it (in milliseconds).
@@ -25,6 +66,9 @@ wireFieldButtons();
 const EVALUATION_LIMIT_MS = 2000;
 const BATCH_LIMIT_MS = 120000;
 const COLD_START_MS = 3000;
+// How long the pointer rests on the playground before that counts as
+// intent: long enough that passing over it on the way elsewhere does not.
+const POINTER_REST_MS = 300;
 
 // The engine's bounds that the page applies before it calls the engine: a
 // payload of at most 5 MiB (MaxPayloadBytes in wasm/engine), at most 20
@@ -440,6 +484,9 @@ function createEngine(url, onRestart) {
       if (w !== worker) return; // an engine that was replaced
       switch (data.type) {
         case 'ready':
+          if (!restarted && data.compiledAt) {
+            performance.mark('fieldbook:engine-compiled', { startTime: data.compiledAt - performance.timeOrigin });
+          }
           started = true;
           resolve();
           pump();
@@ -843,6 +890,7 @@ function wireFieldButtons() {
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.hidden = false;
     button.addEventListener('click', async () => {
+      begin(); // a reader copying an expression may well try it next
       try {
         await navigator.clipboard.writeText(button.dataset.copy);
         button.textContent = 'Copied';
@@ -857,6 +905,7 @@ function wireFieldButtons() {
   for (const button of document.querySelectorAll('[data-try]')) {
     button.hidden = !playground;
     button.addEventListener('click', () => {
+      begin();
       playground.dispatchEvent(new CustomEvent('fieldbook:try', { detail: button.dataset.try }));
     });
   }
