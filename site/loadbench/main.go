@@ -1,13 +1,27 @@
 // Command loadbench times a payload page in headless Chromium over local
-// serve: navigation to first contentful paint, and navigation to the
-// playground's first result (the page's 'fieldbook:first-result' mark),
-// cold (a new browser profile: empty HTTP and code caches) and warm (the same
-// browser, loading the page again). It prints the runs and their medians.
+// serve. A payload page starts its engine when the reader shows intent, so
+// it loads the page, waits for first contentful paint, then scrolls the
+// playground into view (intent) and times from the page's
+// 'fieldbook:intent' mark (on a build before intent existed, the engine's
+// start after first paint, 'fieldbook:engine-start') to the module
+// compiled ('fieldbook:engine-compiled', from the worker), the engine ready
+// ('fieldbook:engine-ready') and the first result on screen
+// ('fieldbook:first-result'): cold (a new browser profile: empty HTTP and
+// code caches) and on a second visit (the same browser, loading the page
+// again). It prints the runs and their medians.
+//
+//	go run ./site/loadbench [-dir dist] [-runs 5] [-path /events/elation/appointment/]
+//
+// With -bytes it counts instead the bytes the server sends for a cold
+// visit that never reaches the playground: every request of the page and
+// its workers, bodies as sent (compressed), over 3 s after first paint.
+//
+//	go run ./site/loadbench -bytes [-runs 1]
+//
 // With -batch N it times instead a batch run of N Appointment payloads
 // through one filter on the playground (its 'fieldbook:batch' measure, from
 // the click to the results on screen).
 //
-//	go run ./site/loadbench [-dir dist] [-runs 5] [-path /events/elation/appointment/]
 //	go run ./site/loadbench -batch 10000 [-runs 5]
 //
 // With -calls N it times N check + evaluate round trips from the page to
@@ -28,6 +42,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -37,8 +52,10 @@ import (
 	"fieldbook/site/static"
 )
 
-// timing is one page load, in milliseconds from navigation start.
-type timing struct{ paint, start, ready, result float64 }
+// timing is one page load, in milliseconds: first contentful paint from
+// navigation start, the rest from intent. compiled is -1 on a build whose
+// worker does not report it.
+type timing struct{ paint, compiled, ready, result float64 }
 
 func main() {
 	dir := flag.String("dir", "dist", "the built site")
@@ -47,24 +64,30 @@ func main() {
 	chromium := flag.String("chromium", headless.ExecPath(), "the browser")
 	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
 	calls := flag.Int("calls", 0, "time this many warm check + evaluate calls instead")
+	countBytes := flag.Bool("bytes", false, "count the bytes of a cold visit that never reaches the playground instead")
 	flag.Parse()
 
 	h, err := static.Handler(*dir)
 	if err != nil {
 		fail(err)
 	}
+	sent := &byteLog{}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fail(err)
 	}
-	go http.Serve(ln, h)
+	go http.Serve(ln, sent.wrap(h))
 	url := "http://" + ln.Addr().String() + *pagePath
 	if *calls > 0 {
-		callRuns("http://"+ln.Addr().String()+*pagePath, *chromium, *calls)
+		callRuns(url, *chromium, *calls)
 		return
 	}
 	if *batch > 0 {
 		batchRuns("http://"+ln.Addr().String()+"/playground/", *chromium, *batch, *runs)
+		return
+	}
+	if *countBytes {
+		byteRuns(url, *chromium, *runs, sent)
 		return
 	}
 
@@ -81,15 +104,15 @@ func main() {
 			fail(err)
 		}
 		cold, warm = append(cold, c), append(warm, w)
-		fmt.Printf("run %d: cold %s; warm %s\n", i+1, c, w)
+		fmt.Printf("run %d: cold %s; second visit %s\n", i+1, c, w)
 	}
 	fmt.Printf("median of %d, %s\n", *runs, *pagePath)
 	for _, k := range []struct {
 		name string
 		ts   []timing
-	}{{"cold", cold}, {"warm", warm}} {
-		fmt.Printf("  %s: first contentful paint %.0f ms, engine started %.0f ms, engine ready %.0f ms, first playground result %.0f ms\n",
-			k.name, median(k.ts, paint), median(k.ts, start), median(k.ts, ready), median(k.ts, result))
+	}{{"cold", cold}, {"second visit", warm}} {
+		fmt.Printf("  %s: first contentful paint %.0f ms; from intent: module compiled %.0f ms, engine ready %.0f ms, first playground result %.0f ms\n",
+			k.name, median(k.ts, paint), median(k.ts, compiled), median(k.ts, ready), median(k.ts, result))
 	}
 }
 
@@ -102,40 +125,54 @@ func browser(path string) (context.Context, context.CancelFunc) {
 	return ctx, func() { cancel(); os.RemoveAll(profile) }
 }
 
-// load navigates to url and waits for the first playground result.
+// load navigates to url, waits for first paint, brings the playground into
+// view and waits for its first result.
 func load(ctx context.Context, url string) (timing, error) {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(url)); err != nil {
 		return timing{}, err
 	}
-	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	const ready = `performance.getEntriesByName('fieldbook:first-result').length > 0 && performance.getEntriesByName('first-contentful-paint').length > 0`
-	for {
-		_, err := chromedp.Run(wait, chromedp.Poll[chromedp.Void](ready, chromedp.WithPollingInterval(5*time.Millisecond)))
-		if err == nil {
-			break
-		}
-		// The page's context changes under the poll while it navigates.
-		if !strings.Contains(err.Error(), "Cannot find context") || wait.Err() != nil {
-			return timing{}, fmt.Errorf("waiting for the first result: %w", err)
-		}
+	if err := poll(ctx, `performance.getEntriesByName('first-contentful-paint').length > 0`); err != nil {
+		return timing{}, fmt.Errorf("waiting for first paint: %w", err)
 	}
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](
-		`['first-contentful-paint', 'fieldbook:engine-start', 'fieldbook:engine-ready', 'fieldbook:first-result'].map((n) => performance.getEntriesByName(n)[0].startTime)`))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('[data-fb="playground"]').scrollIntoView(), true`)); err != nil {
+		return timing{}, err
+	}
+	if err := poll(ctx, `performance.getEntriesByName('fieldbook:first-result').length > 0`); err != nil {
+		return timing{}, fmt.Errorf("waiting for the first result: %w", err)
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? -1;
+		const intent = performance.getEntriesByName('fieldbook:intent').length ? at('fieldbook:intent') : at('fieldbook:engine-start');
+		const since = (n) => at(n) < 0 ? -1 : at(n) - intent;
+		return [at('first-contentful-paint'), since('fieldbook:engine-compiled'), since('fieldbook:engine-ready'), since('fieldbook:first-result')];
+	})()`))
 	if err != nil {
 		return timing{}, err
 	}
-	return timing{paint: v[0], start: v[1], ready: v[2], result: v[3]}, nil
+	return timing{paint: v[0], compiled: v[1], ready: v[2], result: v[3]}, nil
+}
+
+// poll waits up to a minute for a JavaScript predicate.
+func poll(ctx context.Context, js string) error {
+	wait, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	for {
+		_, err := chromedp.Run(wait, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(5*time.Millisecond)))
+		// The page's context changes under the poll while it navigates.
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context") || wait.Err() != nil {
+			return err
+		}
+	}
 }
 
 func (t timing) String() string {
-	return fmt.Sprintf("paint %.0f, engine start %.0f, ready %.0f, first result %.0f ms", t.paint, t.start, t.ready, t.result)
+	return fmt.Sprintf("paint %.0f; from intent: compiled %.0f, ready %.0f, first result %.0f ms", t.paint, t.compiled, t.ready, t.result)
 }
 
-func paint(t timing) float64  { return t.paint }
-func start(t timing) float64  { return t.start }
-func ready(t timing) float64  { return t.ready }
-func result(t timing) float64 { return t.result }
+func paint(t timing) float64    { return t.paint }
+func compiled(t timing) float64 { return t.compiled }
+func ready(t timing) float64    { return t.ready }
+func result(t timing) float64   { return t.result }
 
 func median(ts []timing, f func(timing) float64) float64 {
 	vals := make([]float64, len(ts))
@@ -254,4 +291,80 @@ func callRuns(url, chromium string, n int) {
 		fail(err)
 	}
 	fmt.Printf("median of %d warm check + evaluate round trips, page to worker: same expression %.2f ms, new expression each time %.2f ms\n", n, v[0], v[1])
+}
+
+// byteLog counts the body bytes the server sends, request by request.
+type byteLog struct {
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+func (l *byteLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &countingWriter{ResponseWriter: w}
+		h.ServeHTTP(cw, r)
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.sent == nil {
+			l.sent = map[string]int{}
+		}
+		l.sent[fmt.Sprintf("%s %d %s", r.URL.Path, cw.status, w.Header().Get("Content-Encoding"))] += cw.n
+	})
+}
+
+func (l *byteLog) take() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.sent
+	l.sent = nil
+	return s
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n      int
+	status int
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.n += n
+	return n, err
+}
+
+// byteRuns loads the page in a new profile, does nothing for 3 s after
+// first paint, and prints what the server sent.
+func byteRuns(url, chromium string, runs int, sent *byteLog) {
+	for i := 0; i < runs; i++ {
+		ctx, cancel := browser(chromium)
+		sent.take()
+		if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+			fail(err)
+		}
+		if err := poll(ctx, `performance.getEntriesByName('first-contentful-paint').length > 0`); err != nil {
+			fail(err)
+		}
+		time.Sleep(3 * time.Second)
+		cancel()
+		got := sent.take()
+		keys := make([]string, 0, len(got))
+		total := 0
+		for k, n := range got {
+			keys = append(keys, k)
+			total += n
+		}
+		sort.Strings(keys)
+		fmt.Printf("run %d: %d requests, %d bytes (%.1f KB)\n", i+1, len(got), total, float64(total)/1000)
+		for _, k := range keys {
+			fmt.Printf("  %9d  %s\n", got[k], k)
+		}
+	}
 }
