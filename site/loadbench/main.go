@@ -24,6 +24,12 @@
 //
 //	go run ./site/loadbench -batch 10000 [-runs 5]
 //
+// With -file as well, the payloads are a local file chosen through the file
+// input, and it reports the longest main-thread task and the tab's peak
+// memory too.
+//
+//	go run ./site/loadbench -batch 100000 -file [-runs 3]
+//
 // With -calls N it times N check + evaluate round trips from the page to
 // the engine's worker, warm: the same expression (its program cached), and
 // a new expression each time (checked afresh).
@@ -32,6 +38,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -39,12 +46,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/chromedp"
 
 	"fieldbook/schemas"
@@ -63,6 +72,7 @@ func main() {
 	pagePath := flag.String("path", "/events/elation/appointment/", "the page to load")
 	chromium := flag.String("chromium", headless.ExecPath(), "the browser")
 	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
+	batchFile := flag.Bool("file", false, "with -batch: from a local file, not pasted")
 	calls := flag.Int("calls", 0, "time this many warm check + evaluate calls instead")
 	countBytes := flag.Bool("bytes", false, "count the bytes of a cold visit that never reaches the playground instead")
 	flag.Parse()
@@ -83,7 +93,7 @@ func main() {
 		return
 	}
 	if *batch > 0 {
-		batchRuns("http://"+ln.Addr().String()+"/playground/", *chromium, *batch, *runs)
+		batchRuns("http://"+ln.Addr().String()+"/playground/", *chromium, *batch, *runs, *batchFile)
 		return
 	}
 	if *countBytes {
@@ -189,8 +199,12 @@ func fail(err error) {
 }
 
 // batchRuns times the playground's batch run of n payloads, runs times, in
-// one warm page.
-func batchRuns(url, chromium string, n, runs int) {
+// one warm page: pasted into the box, or with fromFile chosen as a local
+// file through the file input. For a file it also reports the longest task
+// on the page's main thread during the run (the Long Tasks API reports
+// those over 50 ms) and the peak resident memory of the tab's renderer
+// process (page and engine worker), sampled from /proc.
+func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 	set, err := schemas.Load()
 	if err != nil {
 		fail(err)
@@ -207,16 +221,20 @@ func batchRuns(url, chromium string, n, runs int) {
 		lines.Write(line)
 		lines.WriteByte('\n')
 	}
-	ndjson, _ := json.Marshal(lines.String())
-	ctx, cancel := browser(chromium)
+	profile, err := os.MkdirTemp("", "loadbench")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(profile)
+	ctx, cancel := headless.Start(profile, chromedp.ExecPath(chromium))
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		fail(err)
 	}
 	wait := func(js string) {
-		w, c := context.WithTimeout(ctx, 120*time.Second)
+		w, c := context.WithTimeout(ctx, 300*time.Second)
 		defer c()
-		if _, err := chromedp.Run(w, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(5*time.Millisecond))); err != nil {
+		if _, err := chromedp.Run(w, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(5*time.Millisecond), chromedp.WithPollingTimeout(300*time.Second))); err != nil {
 			fail(err)
 		}
 	}
@@ -225,28 +243,122 @@ func batchRuns(url, chromium string, n, runs int) {
 	setup := fmt.Sprintf(`(() => {
 		const e = document.querySelector('[data-fb="expression"]'); e.value = %q; e.dispatchEvent(new Event('input', {bubbles: true}));
 		document.querySelectorAll('[data-fb="expression"]')[1].value = '';
-		document.querySelector('[data-fb="batch-input"]').value = %s;
-		return true })()`, filter, ndjson)
+		window.longest = 0;
+		new PerformanceObserver((list) => { for (const t of list.getEntries()) longest = Math.max(longest, t.duration); }).observe({ type: 'longtask' });
+		return true })()`, filter)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](setup)); err != nil {
 		fail(err)
 	}
+	if fromFile {
+		file := filepath.Join(profile, "appointments.ndjson")
+		if err := os.WriteFile(file, []byte(lines.String()), 0o644); err != nil {
+			fail(err)
+		}
+		fmt.Printf("%d payloads, %.1f MB\n", n, float64(lines.Len())/1e6)
+		lines.Reset()
+		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`[data-fb="batch-file"]`)))
+		if err != nil || len(nodes) == 0 {
+			fail(fmt.Errorf("no file input: %v", err))
+		}
+		start := time.Now()
+		if _, err := chromedp.Call(ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: nodes[0].BackendNodeID}); err != nil {
+			fail(err)
+		}
+		wait(`document.querySelector('[data-fb="batch-status"]').textContent.includes('is ready')`)
+		fmt.Printf("the file checked as UTF-8 in %.0f ms\n", float64(time.Since(start).Microseconds())/1000)
+	} else {
+		ndjson, _ := json.Marshal(lines.String())
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector('[data-fb="batch-input"]').value = %s, true`, ndjson))); err != nil {
+			fail(err)
+		}
+	}
 	var times []float64
 	for i := 0; i < runs; i++ {
-		click := `performance.clearMeasures('fieldbook:batch'); document.querySelector('[data-fb="batch-results"]').replaceChildren(); document.querySelector('[data-fb="batch-run"]').click(); true`
+		click := `longest = 0; performance.clearMeasures('fieldbook:batch'); document.querySelector('[data-fb="batch-results"]').replaceChildren(); document.querySelector('[data-fb="batch-run"]').click(); true`
+		idle := make(chan struct{})
+		close(idle)
+		before := peakRSS(profile, idle)
+		peak := make(chan int64)
+		stop := make(chan struct{})
+		go func() { peak <- peakRSS(profile, stop) }()
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](click)); err != nil {
 			fail(err)
 		}
 		wait(`performance.getEntriesByName('fieldbook:batch').length > 0 && !!document.querySelector('[data-fb="batch-counts"]')`)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[String(performance.getEntriesByName('fieldbook:batch')[0].duration), document.querySelector('[data-fb="batch-counts"] tr:nth-child(2)').textContent]`))
+		close(stop)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[String(performance.getEntriesByName('fieldbook:batch')[0].duration), document.querySelector('[data-fb="batch-counts"] tr:nth-child(2)').textContent, String(longest)]`))
 		if err != nil {
 			fail(err)
 		}
 		d, _ := strconv.ParseFloat(v[0], 64)
 		times = append(times, d)
-		fmt.Printf("run %d: %.0f ms (%s)\n", i+1, d, v[1])
+		fmt.Printf("run %d: %.0f ms (%s); longest main-thread task %s ms (0: none over 50 ms); renderer RSS %d MiB before, peak %d MiB\n", i+1, d, v[1], v[2], before>>20, <-peak>>20)
 	}
 	sort.Float64s(times)
 	fmt.Printf("median of %d: %d payloads through %s in %.0f ms\n", runs, n, filter, times[len(times)/2])
+}
+
+// peakRSS samples, until stop, the resident memory of the renderer
+// processes of the browser whose profile is profile (its descendants with
+// --type=renderer), and answers the largest sum seen, in bytes.
+func peakRSS(profile string, stop <-chan struct{}) int64 {
+	var peak int64
+	for {
+		parent := map[int]int{}
+		var renderers, roots []int
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, p := range procs {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+			cmd, err := os.ReadFile(p)
+			stat, err2 := os.ReadFile(filepath.Join(filepath.Dir(p), "stat"))
+			if err != nil || err2 != nil {
+				continue
+			}
+			// stat: pid (comm) state ppid ...; comm may hold spaces.
+			if f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:])); len(f) > 1 {
+				parent[pid], _ = strconv.Atoi(f[1])
+			}
+			switch {
+			case bytes.Contains(cmd, []byte("--type=renderer")):
+				renderers = append(renderers, pid)
+			case bytes.Contains(cmd, []byte(profile)) && !bytes.Contains(cmd, []byte("--type=")):
+				roots = append(roots, pid)
+			}
+		}
+		var sum int64
+		for _, pid := range renderers {
+			if !descends(pid, roots, parent) {
+				continue
+			}
+			status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+			if err != nil {
+				continue
+			}
+			for _, l := range strings.Split(string(status), "\n") {
+				if f := strings.Fields(l); len(f) == 3 && f[0] == "VmRSS:" {
+					kb, _ := strconv.ParseInt(f[1], 10, 64)
+					sum += kb << 10
+				}
+			}
+		}
+		peak = max(peak, sum)
+		select {
+		case <-stop:
+			return peak
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func descends(pid int, roots []int, parent map[int]int) bool {
+	for p := pid; p > 1; p = parent[p] {
+		for _, r := range roots {
+			if p == r {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // callRuns times warm check + evaluate round trips through a worker of the
