@@ -74,6 +74,7 @@ func main() {
 	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
 	batchFile := flag.Bool("file", false, "with -batch: from a local file, not pasted")
 	calls := flag.Int("calls", 0, "time this many warm check + evaluate calls instead")
+	stay := flag.Duration("stay", 5*time.Second, "how long to stay on the page after the first result before the second visit")
 	countBytes := flag.Bool("bytes", false, "count the bytes of a cold visit that never reaches the playground instead")
 	flag.Parse()
 
@@ -108,6 +109,10 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
+		// A reader's second visit comes later: V8 writes a module's compiled
+		// code to Chromium's cache once its optimised code has settled (no
+		// new code for 2 s, --wasm-caching-timeout-ms), so stay a while.
+		time.Sleep(*stay)
 		w, err := load(ctx, url) // the same browser again: HTTP and wasm code caches warm
 		cancel()
 		if err != nil {
