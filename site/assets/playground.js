@@ -746,16 +746,17 @@ function wireBatch($, engine, current) {
     // As the command line does, refuse a file that is not UTF-8 before
     // anything runs, rather than run it with U+FFFD in place of its bytes.
     statusEl.textContent = 'Checking the file…';
-    let bad = 0;
+    let problem = '';
     try {
       for await (const piece of textPieces(chosen)) void piece;
     } catch (err) {
-      if (!(err instanceof NotUTF8)) throw err;
-      bad = err.line;
+      problem = err instanceof NotUTF8
+        ? `${chosen.name} is not valid UTF-8: line ${err.line} holds bytes that are not UTF-8. Save it as UTF-8 and open it again; it was not run.`
+        : `${chosen.name} could not be read: ${err.message}`;
     }
     if (fileInput.files[0] !== chosen) return; // another was chosen meanwhile
-    if (bad) {
-      refuse(`${chosen.name} is not valid UTF-8: line ${bad} holds bytes that are not UTF-8. Save it as UTF-8 and open it again; it was not run.`);
+    if (problem) {
+      refuse(problem);
       return;
     }
     file = chosen;
@@ -839,7 +840,7 @@ function wireBatch($, engine, current) {
 // and 64 MiB a call, MaxBatchPayloads and maxBatchBytes in wasm/engine,
 // even at three bytes a character), and small enough that progress moves
 // and Cancel answers within a fraction of a second.
-const BATCH_CHUNK_PAYLOADS = 2000;
+const BATCH_CHUNK_PAYLOADS = 1000;
 const BATCH_CHUNK_CHARS = 8 * MiB;
 // What a run keeps to show: the first rows and errors.
 const BATCH_SHOWN_ROWS = 200;
@@ -926,13 +927,14 @@ function merge(out, items, r, lines) {
     for (const k of ['true', 'false', 'other', 'error']) out.counts[i][k] += c[k];
   });
   const text = [];
+  const errors = [];
   items.forEach((it, i) => {
     const index = base + i;
     let row;
     if (it.error) {
       row = { index, line: it.line || undefined, error: it.error };
       for (const c of out.counts) c.error++;
-      if (out.errors.length < BATCH_SHOWN_ERRORS) out.errors.push({ index, line: it.line, expression: -1, message: it.error });
+      errors.push({ index, line: it.line, expression: -1, message: it.error });
     } else {
       const engineRow = r.rows[sent.length];
       sent.push(index);
@@ -942,11 +944,11 @@ function merge(out, items, r, lines) {
     text.push(JSON.stringify(row));
   });
   for (const e of r.errors) {
-    if (out.errors.length >= BATCH_SHOWN_ERRORS) break;
     const index = sent[e.index];
-    out.errors.push({ ...e, index, line: items[index - base].line });
+    errors.push({ ...e, index, line: items[index - base].line });
   }
-  out.errors.sort((a, b) => a.index - b.index);
+  errors.sort((a, b) => a.index - b.index);
+  out.errors.push(...errors.slice(0, BATCH_SHOWN_ERRORS - out.errors.length));
   out.total += items.length;
   text.push('');
   lines.push(new Blob([text.join('\n')]));
@@ -1026,7 +1028,6 @@ class PayloadSplitter {
     if (this.mode === 'ndjson') {
       this.endPayload(take, this.line);
     } else if (this.mode === 'array' && this.depth > 0) {
-      this.keep(' ');
       this.broken ||= 'the JSON array ends before this payload does: the file may be cut short';
       this.endPayload(take, 0);
     }

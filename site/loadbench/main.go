@@ -208,7 +208,8 @@ func fail(err error) {
 // file through the file input. For a file it also reports the longest task
 // on the page's main thread during the run (the Long Tasks API reports
 // those over 50 ms) and the peak resident memory of the tab's renderer
-// process (page and engine worker), sampled from /proc.
+// process (the page and its engine worker, which runs in the same
+// process), sampled from /proc.
 func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 	set, err := schemas.Load()
 	if err != nil {
@@ -254,6 +255,9 @@ func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](setup)); err != nil {
 		fail(err)
 	}
+	idle := make(chan struct{})
+	close(idle)
+	fmt.Printf("tab's renderer RSS with the engine ready, before any batch: %d MiB\n", peakRSS(profile, idle)>>20)
 	if fromFile {
 		file := filepath.Join(profile, "appointments.ndjson")
 		if err := os.WriteFile(file, []byte(lines.String()), 0o644); err != nil {
@@ -280,8 +284,6 @@ func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 	var times []float64
 	for i := 0; i < runs; i++ {
 		click := `longest = 0; performance.clearMeasures('fieldbook:batch'); document.querySelector('[data-fb="batch-results"]').replaceChildren(); document.querySelector('[data-fb="batch-run"]').click(); true`
-		idle := make(chan struct{})
-		close(idle)
 		before := peakRSS(profile, idle)
 		peak := make(chan int64)
 		stop := make(chan struct{})
@@ -297,7 +299,7 @@ func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 		}
 		d, _ := strconv.ParseFloat(v[0], 64)
 		times = append(times, d)
-		fmt.Printf("run %d: %.0f ms (%s); longest main-thread task %s ms (0: none over 50 ms); renderer RSS %d MiB before, peak %d MiB\n", i+1, d, v[1], v[2], before>>20, <-peak>>20)
+		fmt.Printf("run %d: %.0f ms (%s); longest main-thread task %s ms (0: none over 50 ms); tab's renderer RSS %d MiB before, peak %d MiB\n", i+1, d, v[1], v[2], before>>20, <-peak>>20)
 	}
 	sort.Float64s(times)
 	fmt.Printf("median of %d: %d payloads through %s in %.0f ms\n", runs, n, filter, times[len(times)/2])
@@ -305,7 +307,9 @@ func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 
 // peakRSS samples, until stop, the resident memory of the renderer
 // processes of the browser whose profile is profile (its descendants with
-// --type=renderer), and answers the largest sum seen, in bytes.
+// --type=renderer), and answers the largest seen, in bytes: the tab's. The
+// others are Chromium's own (the first blank tab, a spare renderer), and
+// processes share pages, so their sum would count some twice.
 func peakRSS(profile string, stop <-chan struct{}) int64 {
 	var peak int64
 	for {
@@ -330,7 +334,6 @@ func peakRSS(profile string, stop <-chan struct{}) int64 {
 				roots = append(roots, pid)
 			}
 		}
-		var sum int64
 		for _, pid := range renderers {
 			if !descends(pid, roots, parent) {
 				continue
@@ -342,11 +345,10 @@ func peakRSS(profile string, stop <-chan struct{}) int64 {
 			for _, l := range strings.Split(string(status), "\n") {
 				if f := strings.Fields(l); len(f) == 3 && f[0] == "VmRSS:" {
 					kb, _ := strconv.ParseInt(f[1], 10, 64)
-					sum += kb << 10
+					peak = max(peak, kb<<10)
 				}
 			}
 		}
-		peak = max(peak, sum)
 		select {
 		case <-stop:
 			return peak
