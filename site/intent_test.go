@@ -102,14 +102,19 @@ func TestPayloadPageFetchesTheEngineOnIntent(t *testing.T) {
 	}
 }
 
+// The playground page, and a share link to a payload page, start the engine
+// at once: the reader came to use it.
 func TestPlaygroundPageFetchesTheEngineAtOnce(t *testing.T) {
-	b := newBrowser(t)
-	from := len(requests.all())
-	b.do(t, chromedp.Navigate(siteURL+"/playground/"))
-	// No scrolling, no focus, no pointer: the page alone asks for it.
-	waitFor(t, b, "the first result", `document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
-	if n := moduleRequests(from); n != 1 {
-		t.Errorf("%d requests for the module, want 1", n)
+	link := "/events/elation/appointment/" + packState(t, map[string]any{"v": 1, "expressions": []string{"40 + 2"}})
+	for _, path := range []string{"/playground/", link} {
+		b := newBrowser(t)
+		from := len(requests.all())
+		b.do(t, chromedp.Navigate(siteURL+path))
+		// No scrolling, no focus, no pointer: the page alone asks for it.
+		waitFor(t, b, "the first result", `document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
+		if n := moduleRequests(from); n != 1 {
+			t.Errorf("%s: %d requests for the module, want 1", path, n)
+		}
 	}
 }
 
