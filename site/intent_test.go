@@ -67,6 +67,10 @@ func TestPayloadPageFetchesTheEngineOnIntent(t *testing.T) {
 			// the playground.
 			b.do(t, chromedp.Click(chromedp.CSS(`#fields button.try`)))
 		}},
+		{"a share link opened in the tab", func(t *testing.T, b *browser) {
+			fragment := packState(t, map[string]any{"v": 1, "expressions": []string{"40 + 2"}})
+			jsEval[bool](t, b, `location.hash = '`+fragment+`', true`)
+		}},
 	} {
 		t.Run(intent.name, func(t *testing.T) {
 			b := newBrowser(t)

@@ -25,6 +25,11 @@ if (root) {
     // Most visits to a payload page only read: the 25 MiB module is
     // fetched when the reader shows they mean to use the playground.
     onIntent(root, begin);
+    // A share link to this page opened in this tab changes only the
+    // fragment: the reader came to use the playground.
+    window.addEventListener('hashchange', () => {
+      if (location.hash.startsWith('#s=')) begin();
+    });
   } else {
     // /playground/, or a share link: the reader came to use it. Start
     // after the first frame is painted.
@@ -34,28 +39,22 @@ if (root) {
 wireFieldButtons();
 
 // onIntent calls go when the reader shows intent to use the playground:
-// it comes within a screen's height of the viewport, something in it gets
-// the focus (Tab, a click, a screen reader), or the pointer rests on it.
-// A Try or Copy button counts too (wireFieldButtons).
+// it comes within a screen's height of the viewport, or something in it
+// gets the focus (Tab, a click, a screen reader: focus comes before the
+// scroll it causes). A Try or Copy button counts too (wireFieldButtons).
+// The pointer resting on the playground needs no watching: it can rest
+// there only once the playground is in view, which is intent already.
 function onIntent(root, go) {
-  let rest;
   const near = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) fire();
   }, { rootMargin: '100% 0px' });
-  const enter = () => { rest = setTimeout(fire, POINTER_REST_MS); };
-  const leave = () => clearTimeout(rest);
   function fire() {
     near.disconnect();
-    clearTimeout(rest);
     root.removeEventListener('focusin', fire);
-    root.removeEventListener('pointerenter', enter);
-    root.removeEventListener('pointerleave', leave);
     go();
   }
   near.observe(root);
   root.addEventListener('focusin', fire);
-  root.addEventListener('pointerenter', enter);
-  root.addEventListener('pointerleave', leave);
 }
 
 // An evaluation that runs longer than this is stopped and the engine
@@ -66,9 +65,6 @@ function onIntent(root, go) {
 const EVALUATION_LIMIT_MS = 2000;
 const BATCH_LIMIT_MS = 120000;
 const COLD_START_MS = 3000;
-// How long the pointer rests on the playground before that counts as
-// intent: long enough that passing over it on the way elsewhere does not.
-const POINTER_REST_MS = 300;
 
 // The engine's bounds that the page applies before it calls the engine: a
 // payload of at most 5 MiB (MaxPayloadBytes in wasm/engine) and at most 20
