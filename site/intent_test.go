@@ -143,3 +143,26 @@ func TestFavicon(t *testing.T) {
 		t.Errorf("/favicon.ico: status, type, width, height %v, want %v", got, want)
 	}
 }
+
+// A reader who shows intent by focusing an expression and typing keeps
+// typing there when the editors replace the textareas: the editor takes
+// the focus and the caret.
+func TestTypingGoesOnWhenTheEditorsArrive(t *testing.T) {
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(siteURL+"/events/elation/appointment/"))
+	farFromPlayground(t, b)
+	jsEval[bool](t, b, `(() => {
+		const e = document.querySelector('[data-fb="expression"]');
+		e.focus();
+		e.value = '1 + 1';
+		e.setSelectionRange(5, 5);
+		e.dispatchEvent(new Event('input', {bubbles: true}));
+		return true;
+	})()`)
+	waitFor(t, b, "the editors", `!!document.querySelector('.fb-editor-cel')`)
+	b.do(t, chromedp.KeyEvent(" + 40"))
+	waitFor(t, b, "the value of what was typed", firstResult+`.startsWith('42 ')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != "1 + 1 + 40" {
+		t.Errorf("the expression reads %q", got)
+	}
+}

@@ -123,7 +123,7 @@ type Playground struct {
 	Payload     string
 	Expressions []string
 	WorkerURL   string
-	EditorURL   string // the CodeMirror bundle, loaded once the engine has started
+	EditorURL   string // the CodeMirror bundle, loaded once the first result is shown
 }
 
 // SchemaOption is an entry of the schema picker.

@@ -95,7 +95,7 @@ function start(root) {
   // sources), which the reader may switch.
   let dialect = root.dataset.dialect || 'morf';
   let loadedExample = payloadEl.value;
-  // The CodeMirror editors arrive after the engine has started (below);
+  // The CodeMirror editors arrive after the first result (below);
   // until then the textareas are the editors.
   let editors = null;
   // setText sets a textarea's text, and its editor's.
@@ -117,10 +117,20 @@ function start(root) {
   const attachExpression = (input) => editors?.attach(input, {
     language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
   });
-  loadEditors(root.dataset.editor).then((loaded) => {
+  // The CodeMirror editors load once the first result is on screen: their
+  // script's work on the main thread would otherwise compete with the
+  // engine's start (BENCHMARKS.md).
+  const attachEditors = () => loadEditors(root.dataset.editor).then((loaded) => {
     editors = loaded;
+    // A textarea the reader is typing in hands its focus and caret to its
+    // editor.
+    const typing = document.activeElement?.matches?.('[data-fb="payload"], [data-fb="expression"]') ? document.activeElement : null;
     editors.attach(payloadEl, { language: 'json', label: 'Payload (JSON)' });
     exprList.querySelectorAll('[data-fb="expression"]').forEach(attachExpression);
+    if (typing) {
+      const before = typing.value.slice(0, typing.selectionStart).split('\n');
+      editors.reveal(typing, before.length, Array.from(before.at(-1)).length + 1);
+    }
     if (root.dataset.ready === 'true') run(); // mark what is already shown
   }, () => { /* the textareas stay: everything works without the editors */ });
   engine.ready().then(
@@ -170,6 +180,7 @@ function start(root) {
     if (firstResult) {
       firstResult = false;
       performance.mark('fieldbook:first-result');
+      attachEditors();
     }
     const validation = await engine.call('validate', { schema, payload }, limit(), stale);
     if (gen !== generation) return;
