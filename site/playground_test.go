@@ -255,12 +255,12 @@ func TestNarrowScreen(t *testing.T) {
 }
 
 // openPage loads a page and, where it has a playground, comes to it and
-// waits for it.
+// waits for it and its editors.
 func openPage(t *testing.T, b *browser, path string) {
 	t.Helper()
 	b.do(t, chromedp.Navigate(siteURL+path))
 	comeToPlayground(t, b)
-	waitFor(t, b, "the page", `!document.querySelector('[data-fb="playground"]') || document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
+	waitFor(t, b, "the page", `!document.querySelector('[data-fb="playground"]') || document.querySelector('[data-fb="playground"]').dataset.ready === 'true' && !!document.querySelector('.fb-editor-json')`)
 }
 
 // TestDialectsInThePlayground: a payload page starts in its schema's
