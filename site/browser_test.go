@@ -233,10 +233,13 @@ func navigating(err error) bool {
 	return false
 }
 
-// openPlayground loads a page and waits for the engine's first results.
+// openPlayground loads a page, comes to its playground as a reader would
+// (which starts the engine on a payload page) and waits for the engine's
+// first results.
 func openPlayground(t *testing.T, b *browser, path string) {
 	t.Helper()
 	b.do(t, chromedp.Navigate(siteURL+path))
+	comeToPlayground(t, b)
 	waitFor(t, b, "the playground's first result and its editors", `document.querySelector('[data-fb="playground"]').dataset.ready === 'true' && !!document.querySelector('.fb-editor-json')`)
 }
 
@@ -247,6 +250,12 @@ func setValue(t *testing.T, b *browser, selector, value string) {
 	v, _ := json.Marshal(value)
 	s, _ := json.Marshal(selector)
 	jsEval[any](t, b, fmt.Sprintf(`(() => { const el = document.querySelector(%s); el.value = %s; el.dispatchEvent(new Event('input', {bubbles: true})); return true })()`, s, v))
+}
+
+// comeToPlayground scrolls the page's playground, if it has one, into view.
+func comeToPlayground(t *testing.T, b *browser) {
+	t.Helper()
+	jsEval[bool](t, b, `document.querySelector('[data-fb="playground"]')?.scrollIntoView(), true`)
 }
 
 const firstResult = `document.querySelector('[data-fb="result"]').textContent`

@@ -104,7 +104,7 @@ func TestBatchRun(t *testing.T) {
 	waitFor(t, b, "the value", firstResult+`.startsWith('true')`)
 	// A local file, read in the page.
 	openBatchFile(t, b, "appointments.ndjson", `{"mode": "VIDEO"}`+"\n"+`{"mode": "IN_PERSON"}`+"\n"+`{"mode": `+"\n"+`{"mode": "VIDEO"}`+"\n")
-	waitFor(t, b, "the file read", `document.querySelector('[data-fb="batch-input"]').value.includes('IN_PERSON')`)
+	waitFor(t, b, "the file checked", `document.querySelector('[data-fb="batch-status"]').textContent.includes('is ready')`)
 	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
 	waitFor(t, b, "the counts", `!!document.querySelector('[data-fb="batch-counts"]')`)
 	counts := jsEval[[]string](t, b, `[...document.querySelectorAll('[data-fb="batch-counts"] tr:nth-child(2) td')].map(td => td.textContent)`)
@@ -113,6 +113,19 @@ func TestBatchRun(t *testing.T) {
 	}
 	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"]').textContent`); !strings.Contains(got, "line 3") {
 		t.Errorf("the broken line is not named: %.300s", got)
+	}
+	// A JSON array pasted, written over several lines: the box replaces
+	// the file.
+	setValue(t, b, `[data-fb="batch-input"]`, "[\n  {\"mode\": \"VIDEO\", \"note\": \"a, [b] {c}\"},\n  {\"mode\":\n    \"IN_PERSON\"},\n  3\n]\n")
+	jsEval[any](t, b, `document.querySelector('[data-fb="batch-results"]').replaceChildren()`)
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
+	waitFor(t, b, "the array's counts", `!!document.querySelector('[data-fb="batch-counts"]')`)
+	counts = jsEval[[]string](t, b, `[...document.querySelectorAll('[data-fb="batch-counts"] tr:nth-child(2) td')].map(td => td.textContent)`)
+	if want := []string{`mode == "VIDEO"`, "1", "1", "0", "1"}; fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("the array's counts %q, want %q", counts, want)
+	}
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"]').textContent`); !strings.Contains(got, "payload 3") {
+		t.Errorf("the array's third payload, not an object, is not named: %.300s", got)
 	}
 	for _, r := range requests.all() {
 		if strings.Contains(r, "IN_PERSON") {
@@ -248,11 +261,13 @@ func TestNarrowScreen(t *testing.T) {
 	}
 }
 
-// openPage loads a page and, where it has a playground, waits for it.
+// openPage loads a page and, where it has a playground, comes to it and
+// waits for it and its editors.
 func openPage(t *testing.T, b *browser, path string) {
 	t.Helper()
 	b.do(t, chromedp.Navigate(siteURL+path))
-	waitFor(t, b, "the page", `!document.querySelector('[data-fb="playground"]') || document.querySelector('[data-fb="playground"]').dataset.ready === 'true'`)
+	comeToPlayground(t, b)
+	waitFor(t, b, "the page", `!document.querySelector('[data-fb="playground"]') || document.querySelector('[data-fb="playground"]').dataset.ready === 'true' && !!document.querySelector('.fb-editor-json')`)
 }
 
 // TestDialectsInThePlayground: a payload page starts in its schema's

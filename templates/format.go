@@ -54,3 +54,12 @@ func exampleQuirkNote(p Payload) string {
 
 // inferredTitle explains an inferred badge.
 const inferredTitle = "Read off the example by the import, not declared by the source: one payload shows it, the source has not confirmed it"
+
+// startWhen says when the playground's engine starts: "intent" (when the
+// reader nears or uses the playground) or "load".
+func startWhen(pg Playground) string {
+	if pg.OnIntent {
+		return "intent"
+	}
+	return "load"
+}

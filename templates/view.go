@@ -130,10 +130,11 @@ type Playground struct {
 	Dialects    []DialectOption
 	Schemas     []SchemaOption
 	Picker      bool // show the schema picker (the /playground/ page)
+	OnIntent    bool // start the engine when the reader shows intent, not at once (payload pages)
 	Payload     string
 	Expressions []string
 	WorkerURL   string
-	EditorURL   string // the CodeMirror bundle, loaded once the engine has started
+	EditorURL   string // the CodeMirror bundle, loaded once the first result is shown
 }
 
 // SchemaOption is an entry of the schema picker.

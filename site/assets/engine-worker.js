@@ -3,12 +3,19 @@
 // globalThis.fieldbook. Its only requests are for the two static files
 // below; payloads arrive by postMessage and never leave the browser.
 //
-// Messages to the page: 'ready' (with the engine's version) or 'failed'
+// Messages to the page: 'ready' (with the engine's version and when the
+// module was compiled) or 'failed'
 // (it could not start); 'response' for each call; 'exited' when the Go
 // program has ended (a fatal error in the runtime, or a call that threw),
 // after which the worker answers nothing: the page starts a fresh one.
 //
 // The site generator writes the hashed URLs in place of the placeholders.
+//
+// The module's request goes out first, so that it downloads while
+// wasm_exec.js is fetched and run. It is compiled as it streams in, from a
+// response the browser caches for good (a hashed URL), which is what lets
+// Chromium keep the compiled code for the next visit.
+const wasmResponse = fetch('__WASM_URL__');
 importScripts('__WASM_EXEC_URL__');
 
 const go = new Go();
@@ -22,8 +29,12 @@ function postExited(message) {
   postMessage({ type: 'exited', code: exitCode, message });
 }
 
-const ready = WebAssembly.instantiateStreaming(fetch('__WASM_URL__'), go.importObject)
+// compiledAt is when the module was compiled and instantiated, as a time
+// the page can place on its own timeline (performance.timeOrigin + now).
+let compiledAt;
+const ready = WebAssembly.instantiateStreaming(wasmResponse, go.importObject)
   .then(({ instance }) => {
+    compiledAt = performance.timeOrigin + performance.now();
     // run returns a promise that settles when the Go program ends; the
     // call itself returns once main waits for calls: fieldbook is defined.
     go.run(instance).then(
@@ -34,7 +45,7 @@ const ready = WebAssembly.instantiateStreaming(fetch('__WASM_URL__'), go.importO
   });
 
 ready.then(
-  (version) => postMessage({ type: 'ready', version }),
+  (version) => postMessage({ type: 'ready', version, compiledAt }),
   (err) => postMessage({ type: 'failed', message: String(err && err.message || err) }),
 );
 

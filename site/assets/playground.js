@@ -5,17 +5,57 @@
 // not send. Everything from a payload or a result is set as text
 // (textContent), never as markup.
 //
-// Marks for the benchmarks: performance.mark('fieldbook:engine-start'),
+// Marks for the benchmarks: performance.mark('fieldbook:intent'),
+// 'fieldbook:engine-start', 'fieldbook:engine-compiled' (from the worker),
 // 'fieldbook:engine-ready', 'fieldbook:first-result', and a
 // 'fieldbook:batch' measure around each batch run.
 
 const root = document.querySelector('[data-fb="playground"]');
+// begin starts the playground (the engine and the editors), once.
+let begin = () => {};
 if (root) {
-  // Start the engine after the first frame is painted: the page reads
-  // before the 25 MiB module is fetched and compiled.
-  requestAnimationFrame(() => setTimeout(() => start(root), 0));
+  let begun = false;
+  begin = () => {
+    if (begun) return;
+    begun = true;
+    performance.mark('fieldbook:intent');
+    start(root);
+  };
+  if (root.dataset.start === 'intent' && !location.hash.startsWith('#s=')) {
+    // Most visits to a payload page only read: the 25 MiB module is
+    // fetched when the reader shows they mean to use the playground.
+    onIntent(root, begin);
+    // A share link to this page opened in this tab changes only the
+    // fragment: the reader came to use the playground.
+    window.addEventListener('hashchange', () => {
+      if (location.hash.startsWith('#s=')) begin();
+    });
+  } else {
+    // /playground/, or a share link: the reader came to use it. Start
+    // after the first frame is painted.
+    requestAnimationFrame(() => setTimeout(begin, 0));
+  }
 }
 wireFieldButtons();
+
+// onIntent calls go when the reader shows intent to use the playground:
+// it comes within a screen's height of the viewport, or something in it
+// gets the focus (Tab, a click, a screen reader: focus comes before the
+// scroll it causes). A Try or Copy button counts too (wireFieldButtons).
+// The pointer resting on the playground needs no watching: it can rest
+// there only once the playground is in view, which is intent already.
+function onIntent(root, go) {
+  const near = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) fire();
+  }, { rootMargin: '100% 0px' });
+  function fire() {
+    near.disconnect();
+    root.removeEventListener('focusin', fire);
+    go();
+  }
+  near.observe(root);
+  root.addEventListener('focusin', fire);
+}
 
 // An evaluation that runs longer than this is stopped and the engine
 // restarted; data-timeout on the playground overrides it (in milliseconds).
@@ -27,13 +67,12 @@ const BATCH_LIMIT_MS = 120000;
 const COLD_START_MS = 3000;
 
 // The engine's bounds that the page applies before it calls the engine: a
-// payload of at most 5 MiB (MaxPayloadBytes in wasm/engine), at most 20
-// expressions (maxBatchExpressions), a batch of at most 64 MiB
-// (maxBatchBytes).
+// payload of at most 5 MiB (MaxPayloadBytes in wasm/engine) and at most 20
+// expressions (maxBatchExpressions). A batch run sends its payloads in
+// calls that fit the engine's bounds on a call (below, runBatch).
 const MiB = 1 << 20;
 const PAYLOAD_LIMIT_BYTES = 5 * MiB;
 const MAX_EXPRESSIONS = 20;
-const BATCH_FILE_LIMIT_BYTES = 64 * MiB;
 // A share link's state is its JSON: the payload (escaped as a JSON string)
 // and the rest, 1 MiB at most. A link that decompresses to more is refused
 // as soon as it passes that. Deflate cannot make data more than a little
@@ -56,7 +95,7 @@ function start(root) {
   // sources), which the reader may switch.
   let dialect = root.dataset.dialect || 'morf';
   let loadedExample = payloadEl.value;
-  // The CodeMirror editors arrive after the engine has started (below);
+  // The CodeMirror editors arrive after the first result (below);
   // until then the textareas are the editors.
   let editors = null;
   // setText sets a textarea's text, and its editor's.
@@ -78,10 +117,20 @@ function start(root) {
   const attachExpression = (input) => editors?.attach(input, {
     language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
   });
-  loadEditors(root.dataset.editor).then((loaded) => {
+  // The CodeMirror editors load once the first result is on screen: their
+  // script's work on the main thread would otherwise compete with the
+  // engine's start (BENCHMARKS.md).
+  const attachEditors = () => loadEditors(root.dataset.editor).then((loaded) => {
     editors = loaded;
+    // A textarea the reader is typing in hands its focus and caret to its
+    // editor.
+    const typing = document.activeElement?.matches?.('[data-fb="payload"], [data-fb="expression"]') ? document.activeElement : null;
     editors.attach(payloadEl, { language: 'json', label: 'Payload (JSON)' });
     exprList.querySelectorAll('[data-fb="expression"]').forEach(attachExpression);
+    if (typing) {
+      const before = typing.value.slice(0, typing.selectionStart).split('\n');
+      editors.reveal(typing, before.length, Array.from(before.at(-1)).length + 1);
+    }
     if (root.dataset.ready === 'true') run(); // mark what is already shown
   }, () => { /* the textareas stay: everything works without the editors */ });
   engine.ready().then(
@@ -131,6 +180,7 @@ function start(root) {
     if (firstResult) {
       firstResult = false;
       performance.mark('fieldbook:first-result');
+      attachEditors();
     }
     const validation = await engine.call('validate', { schema, payload }, limit(), stale);
     if (gen !== generation) return;
@@ -440,6 +490,9 @@ function createEngine(url, onRestart) {
       if (w !== worker) return; // an engine that was replaced
       switch (data.type) {
         case 'ready':
+          if (!restarted && data.compiledAt) {
+            performance.mark('fieldbook:engine-compiled', { startTime: data.compiledAt - performance.timeOrigin });
+          }
           started = true;
           resolve();
           pump();
@@ -656,45 +709,70 @@ function mib(n) {
 }
 
 // wireBatch runs the expressions over many payloads, pasted or from a local
-// file, which is read here and never uploaded.
+// file. A file is never read whole: the run reads it a piece at a time, in
+// this page, and sends the engine batches of payloads that fit its bounds,
+// so a file of any size runs in bounded memory; nothing is uploaded. The
+// page keeps the counts, the first rows and errors, and every payload's
+// results as NDJSON for download.
 function wireBatch($, engine, current) {
   const box = $('batch');
   box.hidden = false;
   const input = $('batch-input');
+  const fileInput = $('batch-file');
+  const runButton = $('batch-run');
   const statusEl = $('batch-status');
+  const progressBox = $('batch-progress');
+  const bar = $('batch-bar');
+  const rateEl = $('batch-rate');
+  const download = $('batch-download');
   const results = $('batch-results');
+  let file = null; // the file chosen, read when a run starts
   // refusal says why the file last opened will not run; it holds until the
   // reader opens another or edits the payloads.
   let refusal = '';
+  let job = null; // the run in progress
+  let downloadURL;
   const refuse = (text) => {
     refusal = text;
-    input.value = '';
+    file = null;
     results.replaceChildren();
     statusEl.textContent = text;
   };
-  input.addEventListener('input', () => { refusal = ''; });
-  $('batch-file').addEventListener('change', async (e) => {
-    const file = e.target.files[0];
-    if (!file) return;
+  input.addEventListener('input', () => {
     refusal = '';
-    if (file.size > BATCH_FILE_LIMIT_BYTES) {
-      refuse(`${file.name} holds ${mib(file.size)}: a batch takes at most ${mib(BATCH_FILE_LIMIT_BYTES)}. It was not read.`);
-      return;
-    }
-    // As the command line does, refuse a file that is not UTF-8, rather
-    // than run it with U+FFFD in place of its bytes.
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    let text;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      refuse(`${file.name} is not valid UTF-8: line ${lineOfInvalidUTF8(bytes)} holds bytes that are not UTF-8. Save it as UTF-8 and open it again; it was not run.`);
-      return;
-    }
-    input.value = text;
-    statusEl.textContent = `Read ${file.name} (${mib(file.size)}) in this page.`;
+    file = null;
+    fileInput.value = '';
   });
-  $('batch-run').addEventListener('click', async () => {
+  fileInput.addEventListener('change', async () => {
+    const chosen = fileInput.files[0];
+    if (!chosen) return;
+    refusal = '';
+    file = null;
+    input.value = '';
+    results.replaceChildren();
+    // As the command line does, refuse a file that is not UTF-8 before
+    // anything runs, rather than run it with U+FFFD in place of its bytes.
+    statusEl.textContent = 'Checking the file…';
+    let problem = '';
+    try {
+      for await (const piece of textPieces(chosen)) void piece;
+    } catch (err) {
+      problem = err instanceof NotUTF8
+        ? `${chosen.name} is not valid UTF-8: line ${err.line} holds bytes that are not UTF-8. Save it as UTF-8 and open it again; it was not run.`
+        : `${chosen.name} could not be read: ${err.message}`;
+    }
+    if (fileInput.files[0] !== chosen) return; // another was chosen meanwhile
+    if (problem) {
+      refuse(problem);
+      return;
+    }
+    file = chosen;
+    statusEl.textContent = `${chosen.name} (${mib(chosen.size)}) is ready: a run reads it in this page, a piece at a time.`;
+  });
+  $('batch-cancel').addEventListener('click', () => {
+    if (job) job.cancelled = true;
+  });
+  runButton.addEventListener('click', async () => {
     if (refusal) {
       statusEl.textContent = refusal;
       return;
@@ -704,16 +782,41 @@ function wireBatch($, engine, current) {
       statusEl.textContent = 'Write an expression above first.';
       return;
     }
-    statusEl.textContent = 'Running…';
+    const source = file || input.value;
+    job = { cancelled: false };
+    runButton.disabled = true;
+    statusEl.textContent = file ? `Running over ${file.name}…` : 'Running…';
     results.replaceChildren();
+    download.hidden = true;
+    if (downloadURL) URL.revokeObjectURL(downloadURL);
+    bar.value = 0;
+    rateEl.textContent = '';
+    progressBox.hidden = false;
     performance.mark('fieldbook:batch-start');
-    const r = await engine.call('batch', { schema, dialect, payloads: input.value, expressions, now, rows: 200 }, BATCH_LIMIT_MS);
+    let r;
+    try {
+      r = await runBatch(engine, source, { schema, dialect, expressions, now }, job, showProgress);
+    } catch (err) {
+      r = {
+        failed: err instanceof NotUTF8
+          ? `${source.name} is not valid UTF-8: line ${err.line} holds bytes that are not UTF-8. Nothing was kept.`
+          : `The run stopped: ${err.message}`,
+      };
+    } finally {
+      job = null;
+      runButton.disabled = false;
+      progressBox.hidden = true;
+    }
     performance.measure('fieldbook:batch', 'fieldbook:batch-start');
-    if (!r.ok) {
-      statusEl.textContent = r.diagnostics.map((d) => (d.line ? `line ${d.line}: ` : '') + d.message).join('; ');
+    if (r.failed) {
+      statusEl.textContent = r.failed;
       return;
     }
-    statusEl.textContent = `${r.total} payloads`;
+    const what = `${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'payload' : 'payloads'}`;
+    statusEl.textContent = r.cancelled ? `Cancelled after ${what}: the results below are of those.` : what;
+    downloadURL = URL.createObjectURL(r.download);
+    download.href = downloadURL;
+    download.hidden = false;
     results.append(countsTable(r), rowsTable(r));
     if (r.errors.length) {
       const h = document.createElement('h4');
@@ -728,6 +831,305 @@ function wireBatch($, engine, current) {
       results.append(h, ul);
     }
   });
+
+  // showProgress shows how far a run is: the share of the input read (and
+  // run), the payloads done, their rate and the time left at that rate.
+  function showProgress({ done, fraction, seconds }) {
+    bar.value = fraction;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const left = fraction > 0 ? seconds * (1 - fraction) / fraction : 0;
+    rateEl.textContent = `${done.toLocaleString('en-US')} payloads · ${Math.round(rate).toLocaleString('en-US')} a second · about ${Math.ceil(left)} s left`;
+  }
+}
+
+// A batch run sends the engine at most this many payloads, of at most this
+// many characters in all, a call: well inside its bounds (100,000 payloads
+// and 64 MiB a call, MaxBatchPayloads and maxBatchBytes in wasm/engine,
+// even at three bytes a character), and small enough that progress moves
+// and Cancel answers within a fraction of a second.
+const BATCH_CHUNK_PAYLOADS = 1000;
+const BATCH_CHUNK_CHARS = 8 * MiB;
+// What a run keeps to show: the first rows and errors.
+const BATCH_SHOWN_ROWS = 200;
+const BATCH_SHOWN_ERRORS = 20;
+
+// runBatch runs the expressions over the payloads of source (a File or a
+// string), in calls of at most BATCH_CHUNK_PAYLOADS. Two calls are in
+// flight at a time, so that the engine always has the next one while the
+// page takes in the last. It answers { total, counts, rows, errors,
+// download (a Blob of NDJSON, one line a payload), cancelled }, or
+// { failed } with what to tell the reader.
+async function runBatch(engine, source, { schema, dialect, expressions, now }, job, progress) {
+  const started = performance.now();
+  const size = typeof source === 'string' ? source.length : source.size;
+  const out = {
+    total: 0,
+    counts: expressions.map((expression) => ({ expression, true: 0, false: 0, other: 0, error: 0 })),
+    rows: [],
+    errors: [],
+    cancelled: false,
+  };
+  const lines = []; // the download, a Blob a call
+  const inflight = [];
+  let chunk = [];
+  let chars = 0;
+  let read = 0; // how much of the source was read
+  const flush = () => {
+    if (!chunk.length) return;
+    const items = chunk;
+    const texts = items.filter((it) => !it.error).map((it) => it.text);
+    chunk = [];
+    chars = 0;
+    const answer = texts.length
+      ? engine.call('batch', { schema, dialect, payloads: texts.join('\n'), expressions, now, rows: texts.length }, BATCH_LIMIT_MS, () => job.cancelled)
+      : Promise.resolve({ ok: true, counts: out.counts.map(() => ({ true: 0, false: 0, other: 0, error: 0 })), rows: [], errors: [] });
+    inflight.push({ items, answer, read });
+  };
+  const take = (item) => {
+    chunk.push(item);
+    chars += item.text?.length ?? 0;
+    if (chunk.length >= BATCH_CHUNK_PAYLOADS || chars >= BATCH_CHUNK_CHARS) flush();
+  };
+  // settle takes in the oldest call's answer; false when the run must end.
+  const settle = async () => {
+    const { items, answer, read: at } = inflight.shift();
+    const r = await answer;
+    if (job.cancelled) return false;
+    if (!r.ok) {
+      out.failed = r.diagnostics.map((d) => (d.line ? `line ${d.line}: ` : '') + d.message).join('; ');
+      return false;
+    }
+    merge(out, items, r, lines);
+    progress({ done: out.total, fraction: size ? at / size : 1, seconds: (performance.now() - started) / 1000 });
+    return true;
+  };
+  const splitter = new PayloadSplitter();
+  let going = true;
+  for await (const piece of typeof source === 'string' ? [{ text: source, bytes: source.length }] : textPieces(source)) {
+    read += piece.bytes;
+    splitter.push(piece.text, take);
+    while (going && inflight.length > 1) going = await settle();
+    if (!going || job.cancelled) break;
+  }
+  if (going && !job.cancelled) {
+    splitter.end(take);
+    flush();
+  }
+  while (going && inflight.length && !job.cancelled) going = await settle();
+  if (out.failed) return out;
+  if (job.cancelled) out.cancelled = true;
+  else if (!out.total) return { failed: 'No payloads: paste NDJSON (one JSON object a line) or a JSON array of objects, or open a file of them.' };
+  out.download = new Blob(lines, { type: 'application/x-ndjson' });
+  return out;
+}
+
+// merge adds one call's answer to a run's results. items are the payloads
+// of the call, in order: those the page already found unreadable carry
+// their error, the others were sent, and the engine's rows answer them in
+// the same order.
+function merge(out, items, r, lines) {
+  const base = out.total;
+  const sent = []; // the index in the run of each payload sent
+  r.counts.forEach((c, i) => {
+    for (const k of ['true', 'false', 'other', 'error']) out.counts[i][k] += c[k];
+  });
+  const text = [];
+  const errors = [];
+  items.forEach((it, i) => {
+    const index = base + i;
+    let row;
+    if (it.error) {
+      row = { index, line: it.line || undefined, error: it.error };
+      for (const c of out.counts) c.error++;
+      errors.push({ index, line: it.line, expression: -1, message: it.error });
+    } else {
+      const engineRow = r.rows[sent.length];
+      sent.push(index);
+      row = { index, line: it.line || undefined, error: engineRow.error, values: engineRow.values };
+    }
+    if (out.rows.length < BATCH_SHOWN_ROWS) out.rows.push(row);
+    text.push(JSON.stringify(row));
+  });
+  for (const e of r.errors) {
+    const index = sent[e.index];
+    errors.push({ ...e, index, line: items[index - base].line });
+  }
+  errors.sort((a, b) => a.index - b.index);
+  out.errors.push(...errors.slice(0, BATCH_SHOWN_ERRORS - out.errors.length));
+  out.total += items.length;
+  text.push('');
+  lines.push(new Blob([text.join('\n')]));
+}
+
+// NotUTF8 is a file that is not UTF-8, with the line of its first bytes
+// that are not.
+class NotUTF8 extends Error {
+  constructor(line) {
+    super(`line ${line} is not UTF-8`);
+    this.line = line;
+  }
+}
+
+// textPieces reads a file as UTF-8 text a piece at a time, as the browser
+// hands it over (some tens of KiB): { text, bytes }. It throws NotUTF8 at
+// the first bytes that are not UTF-8.
+async function* textPieces(file) {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const reader = file.stream().getReader();
+  let line = 1;
+  let done = false;
+  try {
+    while (!done) {
+      const next = await reader.read();
+      done = next.done;
+      const bytes = next.value ?? new Uint8Array();
+      let text;
+      try {
+        text = done ? decoder.decode() : decoder.decode(bytes, { stream: true });
+      } catch {
+        // A sequence cut at the piece's start began on this same line.
+        throw new NotUTF8(line - 1 + lineOfInvalidUTF8(bytes));
+      }
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) line++;
+      yield { text, bytes: bytes.byteLength };
+    }
+  } finally {
+    if (!done) reader.cancel().catch(() => {});
+  }
+}
+
+// PayloadSplitter cuts text, given a piece at a time, into payloads, as the
+// engine reads a batch: a JSON array of payloads (when the text starts with
+// "["), or else NDJSON, one payload a line, blank lines skipped. Each
+// payload goes to take as { text, line } (line: its line in NDJSON) or,
+// when the page can tell it cannot be read, { error, line }. A payload's
+// text is kept only up to the engine's limit on a payload: a file of one
+// endless line costs no more memory than that.
+class PayloadSplitter {
+  constructor() {
+    this.mode = null; // 'ndjson' or 'array', from the first character that is not a space
+    this.parts = []; // the payload being read
+    this.length = 0;
+    this.over = false; // it is past the limit: its text is no longer kept
+    this.line = 1; // NDJSON: the line being read
+    // A JSON array: how deep in it the reader is (1: between payloads), and
+    // whether in a string and just after a backslash there.
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.broken = ''; // why the payload being read cannot be read
+    this.ended = false; // the array was closed
+  }
+
+  push(text, take) {
+    if (!this.mode) {
+      const first = text.search(/\S/);
+      if (first < 0) return;
+      this.mode = text[first] === '[' ? 'array' : 'ndjson';
+    }
+    if (this.mode === 'ndjson') this.pushLines(text, take);
+    else this.pushArray(text, take);
+  }
+
+  end(take) {
+    if (this.mode === 'ndjson') {
+      this.endPayload(take, this.line);
+    } else if (this.mode === 'array' && this.depth > 0) {
+      this.broken ||= 'the JSON array ends before this payload does: the file may be cut short';
+      this.endPayload(take, 0);
+    }
+  }
+
+  // keep adds text to the payload being read, up to the limit.
+  keep(text) {
+    this.length += text.length;
+    if (this.length > PAYLOAD_LIMIT_BYTES) {
+      this.over = true;
+      this.parts = [];
+    } else if (text) {
+      this.parts.push(text);
+    }
+  }
+
+  endPayload(take, line) {
+    const text = this.over ? '' : this.parts.join('');
+    const over = this.over;
+    const broken = this.broken;
+    this.parts = [];
+    this.length = 0;
+    this.over = false;
+    this.broken = '';
+    if (over) take({ line, error: `the payload holds more than ${mib(PAYLOAD_LIMIT_BYTES)}, the most a payload may be` });
+    else if (broken) take({ line, error: broken });
+    else if (text.trim()) take({ line, text });
+  }
+
+  pushLines(text, take) {
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      this.keep(text.slice(from, nl));
+      this.endPayload(take, this.line);
+      this.line++;
+      from = nl + 1;
+    }
+    this.keep(text.slice(from));
+  }
+
+  // pushArray reads the array's payloads. Each is sent to the engine as one
+  // line: a line break between its tokens becomes a space; one inside a
+  // string (which JSON does not allow) makes it unreadable.
+  pushArray(text, take) {
+    let from = 0; // the start of the payload text not yet kept
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true; // \
+        else if (c === 0x22) this.inString = false; // "
+        else if (c === 0x0a || c === 0x0d) this.broken ||= 'a string in it holds a line break, which JSON does not allow';
+        continue;
+      }
+      if (this.ended) {
+        if (!/\s/.test(text[i])) {
+          // Text after the array: as the engine, refuse it.
+          this.broken = 'text follows the JSON array of payloads';
+          this.endPayload(take, 0);
+          this.ended = false;
+          this.depth = -1; // nothing after this is read
+        }
+        continue;
+      }
+      if (this.depth < 0) return;
+      switch (c) {
+        case 0x22: this.inString = true; break;
+        case 0x5b: case 0x7b: // [ {
+          if (this.depth++ === 0) from = i + 1; // the array's own bracket
+          break;
+        case 0x5d: case 0x7d: // ] }
+          if (--this.depth === 0) {
+            this.keep(text.slice(from, i));
+            this.endPayload(take, 0);
+            this.ended = true;
+            from = i + 1;
+          }
+          break;
+        case 0x2c: // ,
+          if (this.depth === 1) {
+            this.keep(text.slice(from, i));
+            this.endPayload(take, 0);
+            from = i + 1;
+          }
+          break;
+        case 0x0a: case 0x0d:
+          if (this.depth > 0) {
+            this.keep(text.slice(from, i) + ' ');
+            from = i + 1;
+          }
+          break;
+      }
+    }
+    if (this.depth > 0 && !this.ended) this.keep(text.slice(from));
+  }
 }
 
 // lineOfInvalidUTF8 is the line (from 1) of the first byte sequence that is
@@ -843,6 +1245,7 @@ function wireFieldButtons() {
   for (const button of document.querySelectorAll('[data-copy]')) {
     button.hidden = false;
     button.addEventListener('click', async () => {
+      begin(); // a reader copying an expression may well try it next
       try {
         await navigator.clipboard.writeText(button.dataset.copy);
         button.textContent = 'Copied';
@@ -857,6 +1260,7 @@ function wireFieldButtons() {
   for (const button of document.querySelectorAll('[data-try]')) {
     button.hidden = !playground;
     button.addEventListener('click', () => {
+      begin();
       playground.dispatchEvent(new CustomEvent('fieldbook:try', { detail: button.dataset.try }));
     });
   }

@@ -56,7 +56,7 @@ func Build(opts Options) (*Site, error) {
 		return nil, err
 	}
 	b := &builder{opts: opts, set: set, eng: engine.New(set, engine.DefaultLimits), site: &Site{}}
-	steps := []func() error{b.assets, b.pages, b.search, b.schemaFiles, b.openAPI, b.sitemap, b.headers, b.compress}
+	steps := []func() error{b.assets, b.favicon, b.pages, b.search, b.schemaFiles, b.openAPI, b.sitemap, b.headers, b.compress}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -153,6 +153,16 @@ func (b *builder) assets() error {
 		}
 	}
 	return nil
+}
+
+// favicon writes /favicon.ico, which browsers ask for on every page: without
+// it each page logs a 404. It lands in dist/, the Worker's asset directory.
+func (b *builder) favicon() error {
+	ico, err := favicon()
+	if err != nil {
+		return err
+	}
+	return b.write("favicon.ico", ico)
 }
 
 func (b *builder) render(urlPath string, c templ.Component) error {

@@ -87,6 +87,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 	}
 	p.Playground = templates.Playground{
 		Schema:      s.ID,
+		OnIntent:    true,
 		Payload:     p.Example,
 		Expressions: []string{s.Fields[0].CEL},
 		Dialect:     b.eng.DefaultDialect(s.ID),

@@ -106,6 +106,8 @@ func ContentType(name string) string {
 		return "application/wasm"
 	case ".xml":
 		return "application/xml; charset=utf-8"
+	case ".ico":
+		return "image/x-icon"
 	case ".txt", "":
 		return "text/plain; charset=utf-8"
 	}
