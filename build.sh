@@ -183,6 +183,7 @@ test_all() {
   go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzInfer$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzParseAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" ./wasm/jsonpos/
+  go test -run '^$' -fuzz '^FuzzDecodeAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" ./schemas/ordered/
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
   FIELDBOOK_WASM="$SHIPPED_WASM" FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" \
     node --test wasm/fieldbook.test.mjs

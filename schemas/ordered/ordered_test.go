@@ -2,6 +2,9 @@ package ordered
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -48,4 +51,74 @@ func TestSetBeforeAndDelete(t *testing.T) {
 	if m, ok := Plain(o).(map[string]any); !ok || len(m) != 3 {
 		t.Errorf("Plain: %#v", Plain(o))
 	}
+}
+
+// TestDecodeAgreesWithEncodingJSON: whatever encoding/json (with
+// UseNumber) reads from a text, Decode reads the same, and what it refuses,
+// Decode refuses; the schema files are among the texts.
+func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
+	texts := []string{
+		`{}`, `[]`, `""`, `0`, `-0.5e+10`, `1E3`, `true`, `false`, `null`,
+		`{"a": [1, {"b": null}], "c": "\u00e9\n\"q\"\\/", "d": "é 😀", "e": "\ud83d\ude00"}`,
+		" \t\r\n{\"k\" : [ 1 , 2 ] }",
+		"\"bad \xff byte\"", `"a\/b"`,
+		// refused
+		`{"a" 1}`, `{"a": 1,}`, `[1,]`, `[1 2]`, `01`, `1.`, `.5`, `-`, `1e`, `"\x"`, `"unterminated`,
+		"\"tab\tinside\"", `{1: 2}`, `tru`, `nul`, `{"a": }`, `[`, `{`, ``,
+	}
+	files, _ := filepath.Glob("../*/*.json")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	for _, text := range texts {
+		agree(t, text)
+	}
+	if len(files) < 25 {
+		t.Errorf("read %d schema files", len(files))
+	}
+}
+
+func agree(t *testing.T, text string) {
+	t.Helper()
+	d := json.NewDecoder(strings.NewReader(text))
+	d.UseNumber()
+	var want any
+	wantErr := d.Decode(&want)
+	got, n, err := Decode(text)
+	if (err == nil) != (wantErr == nil) {
+		t.Errorf("%.60q: Decode says %v, encoding/json %v", text, err, wantErr)
+		return
+	}
+	if err != nil {
+		return
+	}
+	if !reflect.DeepEqual(Plain(got), want) {
+		t.Errorf("%.60q: Decode reads %#v, encoding/json %#v", text, Plain(got), want)
+	}
+	if n != int(d.InputOffset()) {
+		t.Errorf("%.60q: Decode took %d bytes, encoding/json %d", text, n, d.InputOffset())
+	}
+}
+
+func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"a": [1, -2.5e3, "x\u00e9"], "b": {"c": null}}`, `[true, false]`, `"\ud83d\ude00"`, `{"a": 1,}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if strings.Contains(text, `"`) && duplicateKeys(text) {
+			t.Skip() // encoding/json takes the last of a duplicate key; Decode refuses it, on purpose
+		}
+		agree(t, text)
+	})
+}
+
+// duplicateKeys tells whether encoding/json finds an object with a key
+// twice in text, which Decode refuses and encoding/json does not.
+func duplicateKeys(text string) bool {
+	_, _, err := Decode(text)
+	return err != nil && strings.HasPrefix(err.Error(), "duplicate key")
 }
