@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fieldbook/schemas/ordered"
 )
@@ -524,6 +525,31 @@ func parseNode(o *ordered.Object, at string) (*Node, error) {
 		}
 	}
 	return n, nil
+}
+
+// DefName makes a $defs name, which is also a CEL type name, from a
+// property name: PascalCase of its ASCII letters and digits, with "Field"
+// before a name that would start with a digit or be empty. The import and
+// the engine's inference both name element and value types with it.
+func DefName(prop string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range prop {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) || r > unicode.MaxASCII {
+			up = true
+			continue
+		}
+		if up {
+			r = unicode.ToUpper(r)
+			up = false
+		}
+		b.WriteRune(r)
+	}
+	name := b.String()
+	if name == "" || unicode.IsDigit(rune(name[0])) {
+		name = "Field" + name
+	}
+	return name
 }
 
 // pascal turns a snake_case or kebab-case name into PascalCase.

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"fieldbook/schemas"
 	"fieldbook/schemas/ordered"
@@ -473,7 +472,7 @@ func (b *builder) nameDefs(n *node, name string) {
 			continue
 		}
 		if sub.one() == "object" && len(sub.props) > 0 {
-			base := singular(pascal(name))
+			base := singular(schemas.DefName(name))
 			if sub == n.values {
 				base += "Value"
 			}
@@ -486,26 +485,6 @@ func (b *builder) nameDefs(n *node, name string) {
 		}
 		b.nameDefs(sub, name)
 	}
-}
-
-func pascal(s string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range s {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) || r > unicode.MaxASCII {
-			up = true
-			continue
-		}
-		if up {
-			r = unicode.ToUpper(r)
-			up = false
-		}
-		b.WriteRune(r)
-	}
-	if b.Len() == 0 || unicode.IsDigit(rune(b.String()[0])) {
-		return "Field" + b.String()
-	}
-	return b.String()
 }
 
 func singular(s string) string {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"fieldbook/schemas"
 )
@@ -431,35 +430,13 @@ func (in *inferrer) nameDef(s *shape, prop, suffix string) {
 	if s.props == nil || s.values != nil || !s.is("object") || s.def != "" {
 		return
 	}
-	base := inferredTypeName(prop) + suffix
+	base := schemas.DefName(prop) + suffix
 	name := base
 	for i := 2; in.defs[name] != nil; i++ {
 		name = base + strconv.Itoa(i)
 	}
 	s.def = name
 	in.defs[name] = s
-}
-
-// inferredTypeName makes a CEL-safe type name from a property name.
-func inferredTypeName(prop string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range prop {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) || r > unicode.MaxASCII {
-			up = true
-			continue
-		}
-		if up {
-			r = unicode.ToUpper(r)
-			up = false
-		}
-		b.WriteRune(r)
-	}
-	name := b.String()
-	if name == "" || unicode.IsDigit(rune(name[0])) {
-		name = "Field" + name
-	}
-	return name
 }
 
 func writeJSONString(b *bytes.Buffer, s string) {
