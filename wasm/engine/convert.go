@@ -86,8 +86,8 @@ func jsonInt(v json.Number) (int64, bool) {
 }
 
 // rfc3339 is RFC 3339's date-time production, which Go's time.Parse is
-// laxer than (it takes a one-digit hour).
-var rfc3339 = &lazyRegexp{pattern: `^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`}
+// laxer than (it takes a one-digit hour, and an offset of +00:60).
+var rfc3339 = &lazyRegexp{pattern: `^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`}
 
 // parseTimestamp reads an RFC 3339 date-time within CEL's range of
 // timestamps, years 1 to 9999.
