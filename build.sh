@@ -179,11 +179,15 @@ test_all() {
   # -v prints the counts.
   GOOS=js GOARCH=wasm go test -count=1 -v -exec "$PWD/wasm/nofs_exec.sh" -run '^TestConformance$' ./wasm/engine/
   echo "== fuzz (short)" >&2
-  go test -run '^$' -fuzz '^FuzzValidate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
-  go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
-  go test -run '^$' -fuzz '^FuzzInfer$' -fuzztime "${FUZZTIME:-10s}" ./wasm/engine/
-  go test -run '^$' -fuzz '^FuzzParseAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" ./wasm/jsonpos/
-  go test -run '^$' -fuzz '^FuzzDecodeAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" ./schemas/ordered/
+  # -fuzzminimizetime: Go minimises each new interesting input for up to
+  # a minute by default, and its workers report nothing meanwhile; a short
+  # run then spends most of its time there, and one whose -fuzztime ends
+  # mid-minimisation fails with "context deadline exceeded".
+  go test -run '^$' -fuzz '^FuzzValidate$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
+  go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
+  go test -run '^$' -fuzz '^FuzzInfer$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
+  go test -run '^$' -fuzz '^FuzzParseAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/jsonpos/
+  go test -run '^$' -fuzz '^FuzzDecodeAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./schemas/ordered/
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
   FIELDBOOK_WASM="$SHIPPED_WASM" FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" \
     node --test wasm/fieldbook.test.mjs
