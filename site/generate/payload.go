@@ -120,15 +120,15 @@ func jsonType(n *schemas.Node) string {
 		case t == "string" && n.Format != "":
 			kinds = append(kinds, "string ("+n.Format+")")
 		case t == "object" && n.IsMap():
-			kinds = append(kinds, "map of "+valuesNoun(n.MapValues()))
+			noun := elementNoun(n.MapValues())
+			if noun == "" {
+				noun = "any values"
+			}
+			kinds = append(kinds, "map of "+noun)
 		case t == "array" && n.Items != nil:
-			items := n.Items.Resolved()
-			switch {
-			case items.CELType != "":
-				kinds = append(kinds, "array of "+path.Ext("." + items.CELType)[1:])
-			case items.Type() != "":
-				kinds = append(kinds, "array of "+items.Type()+"s")
-			default:
+			if noun := elementNoun(n.Items); noun != "" {
+				kinds = append(kinds, "array of "+noun)
+			} else {
 				kinds = append(kinds, "array")
 			}
 		default:
@@ -141,11 +141,12 @@ func jsonType(n *schemas.Node) string {
 	return strings.Join(kinds, " or ")
 }
 
-// valuesNoun names what a map holds: its record type, "strings", or
-// "any values" where the schema leaves them free.
-func valuesNoun(v *schemas.Node) string {
+// elementNoun names what an array's elements or a map's values are: their
+// record type ("Message"), their JSON type in the plural ("strings"), or ""
+// where the schema leaves them free.
+func elementNoun(v *schemas.Node) string {
 	if v == nil {
-		return "any values"
+		return ""
 	}
 	v = v.Resolved()
 	switch {
@@ -154,7 +155,7 @@ func valuesNoun(v *schemas.Node) string {
 	case v.Type() != "":
 		return v.Type() + "s"
 	}
-	return "any values"
+	return ""
 }
 
 // inferredWords say what each x-inferred keyword means on a field.
