@@ -199,3 +199,38 @@ test('a costly call is refused from its arguments in the module, and the next an
     assert.equal(fb.evaluate({ schema: '', payload: '{"n": 2}', expression: 'n * 21' }).value, 42);
   }
 });
+
+// The cases of wasm/testdata/bounds.json, which the Go tests and the
+// Worker's test run too: values grown by binding, compared, searched,
+// copied and returned.
+const bounds = JSON.parse(readFileSync(new URL('./testdata/bounds.json', import.meta.url)));
+
+// boundsExpression grows a case's value as the Go test does (boundsCase).
+function boundsExpression(c) {
+  let e = `cel.bind(x0, ${c.base || '[0, 0]'}, `;
+  for (let i = 1; i <= c.levels; i++) {
+    e += c.grow === 'concat' ? `cel.bind(x${i}, x${i - 1} + x${i - 1}, ` : `cel.bind(x${i}, [x${i - 1}, x${i - 1}], `;
+  }
+  return e + c.body.replaceAll('X', `x${c.levels}`) + ')'.repeat(c.levels + 1);
+}
+
+test('values grown by binding are bounded in the module: stopped, or answered within the answer limit', () => {
+  for (const c of bounds.cases) {
+    const r = fb.evaluate({ schema: '', dialect: c.dialect, payload: JSON.stringify({ s: 'a'.repeat(c.payloadString || 0) }), expression: boundsExpression(c) });
+    const last = r.diagnostics.at(-1)?.message ?? '';
+    if (c.want === 'ok') {
+      assert.equal(r.ok, true, `${c.name}: ${last}`);
+      assert.equal(r.display, c.display, c.name);
+    } else if (c.want === 'stopped') {
+      assert.equal(r.ok, false, c.name);
+      assert.match(last, /^the expression was stopped: .*past the cost limit of 1,000,000 units/, c.name);
+    } else {
+      assert.equal(r.ok, false, c.name);
+      assert.equal(r.truncated, true, c.name);
+      assert.equal(r.value, null, c.name);
+      assert.match(last, /^the result is too large to answer/, c.name);
+      assert.ok(r.display.length > 0 && [...r.display].length <= 2000, `${c.name}: ${r.display.length}`);
+    }
+    assert.equal(fb.evaluate({ schema: '', payload: '{"n": 2}', expression: 'n * 21' }).value, 42);
+  }
+});

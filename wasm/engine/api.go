@@ -94,12 +94,16 @@ type EvaluateRequest struct {
 }
 
 // EvaluateResponse carries the result as JSON (Value) and as CEL (Display).
+// A result too large to answer (Limits.MaxResultBytes for the two) is not
+// ok: Value is null, Display the first characters of the display, and
+// Truncated says so.
 type EvaluateResponse struct {
 	OK          bool         `json:"ok"`
 	Dialect     string       `json:"dialect,omitempty"` // the dialect the expression ran in
 	Type        string       `json:"type,omitempty"`
 	Value       any          `json:"value"`
 	Display     string       `json:"display,omitempty"`
+	Truncated   bool         `json:"truncated,omitempty"`
 	Cost        uint64       `json:"cost"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 
 	"fieldbook/wasm/jsonpos"
 )
@@ -16,6 +17,11 @@ const (
 	maxBatchExpressions = 20
 	defaultBatchRows    = 500
 	maxBatchErrors      = 20
+	// maxBatchResultBytes bounds the displays of one batch answer
+	// together, each also bounded by Limits.MaxResultBytes; a display past
+	// either is cut to batchPreviewChars characters, and said to be.
+	maxBatchResultBytes = 8 << 20
+	batchPreviewChars   = 200
 )
 
 // BatchRequest runs expressions over many payloads: Payloads is NDJSON (one
@@ -39,11 +45,13 @@ type BatchCount struct {
 	Error      int    `json:"error"`
 }
 
-// BatchCell is one expression's result on one payload.
+// BatchCell is one expression's result on one payload. Truncated says that
+// Display is only the start of a result too large to answer whole.
 type BatchCell struct {
-	OK      bool   `json:"ok"`
-	Display string `json:"display,omitempty"`
-	Error   string `json:"error,omitempty"`
+	OK        bool   `json:"ok"`
+	Display   string `json:"display,omitempty"`
+	Truncated bool   `json:"truncated,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // BatchRow is one payload's results. Line is its line in NDJSON, or 0 for
@@ -148,6 +156,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 		rowsWanted = defaultBatchRows
 	}
 	clock := clockFunctions(now)
+	displays := &writeBudget{left: maxBatchResultBytes}
 	resp := BatchResponse{OK: true, Total: len(items), Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	for _, expr := range req.Expressions {
 		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
@@ -182,7 +191,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 					resp.Counts[c].Other++
 				}
 				if cell.OK && len(resp.Rows) < rowsWanted {
-					cell.Display = display(out)
+					cell.Display, cell.Truncated = e.batchDisplay(out, displays)
 				}
 				row.Values = append(row.Values, cell)
 			}
@@ -192,6 +201,21 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 		}
 	}
 	return resp
+}
+
+// batchDisplay writes a cell's result within what is left of the batch's
+// budget and the limit of one result.
+func (e *Engine) batchDisplay(v ref.Val, left *writeBudget) (string, bool) {
+	if left.left <= 0 {
+		return "", true
+	}
+	b := &writeBudget{left: min(left.left, e.limits.MaxResultBytes)}
+	d, cut := displayWithin(v, b), b.over()
+	if cut {
+		d = preview(d, batchPreviewChars)
+	}
+	left.spend(len(d)) // what the answer holds of it
+	return d, cut
 }
 
 // splitBatch reads the payloads of a batch: a JSON array of objects, or

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // appointments writes n Appointment payloads as NDJSON, the mode of the
@@ -102,5 +103,41 @@ func TestBatchReadsAFieldTheFirstPayloadLacks(t *testing.T) {
 	resp := e.Batch(BatchRequest{Payloads: text, Expressions: []string{`current_step_id.orValue("") == "booking_in_progress"`}})
 	if !resp.OK || resp.Counts[0].True != 1 || resp.Counts[0].False != 1 {
 		t.Errorf("%+v %+v", resp.Counts, resp.Diagnostics)
+	}
+}
+
+// TestBatchAnswersAreBounded: a batch's displays share one budget, and a
+// display past one result's limit is cut to its start; the counts still
+// cover every payload.
+func TestBatchAnswersAreBounded(t *testing.T) {
+	e := newEngine(t)
+	line := `{"s": "` + strings.Repeat("a", 100_000) + `"}` + "\n"
+	resp := e.Batch(BatchRequest{Payloads: strings.Repeat(line, 120), Rows: 120,
+		Expressions: []string{`s`, `cel.bind(a, [s, s], cel.bind(b, [a, a], cel.bind(c, [b, b], [c, c, c, c])))`, `size(s) > 5`}})
+	if !resp.OK || resp.Counts[2].True != 120 || resp.Counts[1].Other != 120 {
+		t.Fatalf("%+v %+v", resp.Counts, resp.Diagnostics)
+	}
+	raw, _ := json.Marshal(resp)
+	if len(raw) > maxBatchResultBytes+len(raw)/8 {
+		t.Errorf("the answer is %d bytes", len(raw))
+	}
+	var whole, cut [3]int
+	for _, row := range resp.Rows {
+		for i, v := range row.Values {
+			switch {
+			case !v.Truncated:
+				whole[i]++
+			case utf8.RuneCountInString(v.Display) <= batchPreviewChars:
+				cut[i]++
+			default:
+				t.Fatalf("row %d, expression %d: truncated, yet %d characters", row.Index, i+1, len(v.Display))
+			}
+		}
+	}
+	// 100,002 characters a display of s: 8 MiB holds 83 of them whole, the
+	// others cut to their start; the 1.6 MB result is past one result's
+	// limit in every row; the booleans are whole.
+	if whole != [3]int{83, 0, 120} || cut != [3]int{37, 120, 0} {
+		t.Errorf("whole %v, cut to their start %v", whole, cut)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"cel.dev/cel-go/cel"
+
+	"fieldbook/wasm/boundscases"
 )
 
 // The expression a filter typically is: two fields, an enum and a string.
@@ -28,7 +30,7 @@ func BenchmarkEnvBuild(b *testing.B) {
 	})
 	b.Run("schema", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := newSchemaEnv(base, s, DialectCEL); err != nil {
+			if _, err := newSchemaEnv(&dialectEnv{env: base}, s, DialectCEL); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -150,5 +152,24 @@ func BenchmarkCostlyCall(b *testing.B) {
 		if r := e.Evaluate(EvaluateRequest{Payload: `{}`, Expression: `lists.range(40000).distinct().size()`}); r.OK {
 			b.Fatal("not stopped")
 		}
+	}
+}
+
+// BenchmarkBoundsCases times each case of wasm/testdata/bounds.json (the
+// expressions that held a call for seconds), warm: natively, and under
+// GOOS=js in Node (./build.sh bench runs both).
+func BenchmarkBoundsCases(b *testing.B) {
+	cases, err := boundscases.Load("../testdata/bounds.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := newEngine(b)
+	for i, c := range cases {
+		req := EvaluateRequest{Payload: c.Payload(), Dialect: c.Dialect, Expression: c.Expression()}
+		b.Run(fmt.Sprintf("%02d", i+1), func(b *testing.B) {
+			for b.Loop() {
+				e.Evaluate(req)
+			}
+		})
 	}
 }

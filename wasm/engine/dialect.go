@@ -90,6 +90,5 @@ func dialectOptions(dialect string, lim Limits) []cel.EnvOption {
 		// types' alone.
 		opts = append(opts, absentFunctions()...)
 	}
-	// Last: the guards wrap what every library above declared.
-	return append(opts, guardFunctions(lim.CostLimit))
+	return opts
 }

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/interpreter"
 
 	"fieldbook/schemas"
@@ -40,6 +41,9 @@ type Limits struct {
 	// timer fire while it runs (natively; not in a js/wasm call, where the
 	// cost limit and the guards of costly calls bound it).
 	TimeLimit time.Duration
+	// MaxResultBytes bounds a result as an answer writes it: its JSON
+	// value and its CEL display together.
+	MaxResultBytes int
 }
 
 // DefaultLimits are the bounds Fieldbook runs with everywhere.
@@ -49,6 +53,7 @@ var DefaultLimits = Limits{
 	MaxExpressionLength: 8192,
 	CostLimit:           1_000_000,
 	TimeLimit:           time.Second,
+	MaxResultBytes:      1 << 20,
 }
 
 // programCacheSize bounds the compiled programs kept: enough for a page of
@@ -61,9 +66,9 @@ type Engine struct {
 	limits Limits
 
 	mu        sync.Mutex
-	base      map[string]*cel.Env // by dialect
-	envs      map[string]*celEnv  // by dialect and schema id
-	inferred  *lru                // by dialect and inferred schema: the environments of schema-less payloads
+	base      map[string]*dialectEnv // by dialect
+	envs      map[string]*celEnv     // by dialect and schema id
+	inferred  *lru                   // by dialect and inferred schema: the environments of schema-less payloads
 	lastEnvID uint64
 	programs  *lru
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
@@ -71,7 +76,7 @@ type Engine struct {
 
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
-	e := &Engine{set: set, limits: limits, base: map[string]*cel.Env{}, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize, nil)}
+	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize, nil)}
 	e.inferred = newLRU(inferredEnvBudget, e.dropPrograms)
 	return e
 }
@@ -392,18 +397,31 @@ func (e *Engine) dropPrograms(env any) {
 	}
 }
 
+// dialectEnv is a dialect's base environment, with the implementations of
+// its guarded functions (guards.go), which every environment built on it
+// shares.
+type dialectEnv struct {
+	env    *cel.Env
+	guards map[string]*functions.Overload
+}
+
 // baseEnv is a dialect's base environment, built on first use; e.mu must
 // be held.
-func (e *Engine) baseEnv(dialect string) (*cel.Env, error) {
-	if env := e.base[dialect]; env != nil {
-		return env, nil
+func (e *Engine) baseEnv(dialect string) (*dialectEnv, error) {
+	if d := e.base[dialect]; d != nil {
+		return d, nil
 	}
 	env, err := cel.NewEnv(dialectOptions(dialect, e.limits)...)
 	if err != nil {
 		return nil, err
 	}
-	e.base[dialect] = env
-	return env, nil
+	impls, err := guardImpls(env)
+	if err != nil {
+		return nil, err
+	}
+	d := &dialectEnv{env: env, guards: impls}
+	e.base[dialect] = d
+	return d, nil
 }
 
 // checkExpressionText applies the bounds that come before parsing.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
@@ -27,6 +28,8 @@ type celEnv struct {
 	// constants are the enum constants' qualified names.
 	constants []string
 	schema    *schemas.Schema // the payload's schema, or the one inferred from it
+	// guards are the implementations of the guarded functions (guards.go).
+	guards map[string]*functions.Overload
 }
 
 // baseOptions configure every environment: CEL's standard library and
@@ -52,8 +55,8 @@ func baseOptions(lim Limits) []cel.EnvOption {
 // newSchemaEnv declares the schema's top-level fields as variables, its
 // objects as checked object types and its qualified enums as constants,
 // over the dialect's base environment.
-func newSchemaEnv(base *cel.Env, s *schemas.Schema, dialect string) (*celEnv, error) {
-	e := &celEnv{vars: map[string]*schemas.Node{}, schema: s, dialect: dialect}
+func newSchemaEnv(base *dialectEnv, s *schemas.Schema, dialect string) (*celEnv, error) {
+	e := &celEnv{vars: map[string]*schemas.Node{}, schema: s, dialect: dialect, guards: base.guards}
 	morf := dialect == DialectMorf
 	objs := &objectTypes{byName: map[string]*objectType{}, loose: looseNodes(s, morf), nullIsAbsent: morf}
 	e.objects = objs
@@ -94,7 +97,7 @@ func newSchemaEnv(base *cel.Env, s *schemas.Schema, dialect string) (*celEnv, er
 		opts = append(opts, objectOverloads(types)...)
 	}
 	opts = append([]cel.EnvOption{objs.option()}, opts...)
-	env, err := base.Extend(opts...)
+	env, err := base.env.Extend(opts...)
 	if err != nil {
 		return nil, err
 	}

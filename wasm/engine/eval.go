@@ -116,15 +116,19 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if err != nil {
 		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{e.runtimeError(env, c.ast, err, limit)}}
 	}
-	return EvaluateResponse{
+	resp := EvaluateResponse{
 		OK:          true,
 		Dialect:     dialect,
 		Type:        resultType(c.ast.OutputType(), out),
-		Value:       jsonValue(out),
-		Display:     display(out),
 		Cost:        spent,
 		Diagnostics: append([]Diagnostic{}, c.warnings...),
 	}
+	var tooLarge bool
+	if resp.Value, resp.Display, tooLarge = writeResult(out, e.limits.MaxResultBytes); tooLarge {
+		resp.OK, resp.Truncated = false, true
+		resp.Diagnostics = append(resp.Diagnostics, Diagnostic{Severity: SeverityError, Message: tooLargeMessage(e.limits.MaxResultBytes), Line: 1, Column: 1, Source: "expression"})
+	}
+	return resp
 }
 
 // parseClock reads the time now() returns: an RFC 3339 time, or "" for
@@ -193,11 +197,11 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 	if iss != nil && iss.Err() != nil {
 		c.diags = e.checkErrors(env, expr, iss)
 	} else {
-		prg, err := checker.Program(ast,
+		prg, err := checker.Program(ast, append(guardOptions(env.guards, limit),
 			cel.CostLimit(limit),
 			cel.InterruptCheckFrequency(interruptCheckFrequency),
 			cel.EvalOptions(cel.OptOptimize),
-		)
+		)...)
 		if err != nil {
 			c.diags = []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}
 		} else {
@@ -310,6 +314,10 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 	if errors.As(err, &cancelled) {
 		switch cancelled.Cause {
 		case interpreter.CostLimitExceeded:
+			if strings.HasPrefix(cancelled.Message, refusalPrefix) { // a guard's, which says more
+				d.Message = cancelled.Message
+				return d
+			}
 			d.Message = fmt.Sprintf("the expression was stopped: it went past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", jsonpos.GroupDigits(limit))
 			return d
 		case interpreter.ContextCancelled:

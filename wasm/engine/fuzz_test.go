@@ -2,7 +2,9 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime/metrics"
+	"strings"
 	"testing"
 	"time"
 )
@@ -107,6 +109,74 @@ func FuzzEvaluate(f *testing.F) {
 		bounded(t, func() { check = e.Check(CheckRequest{Schema: schema, Payload: payload, Expression: expr}) })
 		if !check.OK {
 			t.Fatalf("evaluates but does not check: %+v", check.Diagnostics)
+		}
+	})
+}
+
+// growSteps are the ways FuzzBounds grows a value from the one before it
+// (P); each keeps it small to write and may make it large to hold, visit
+// or write.
+var growSteps = []string{"P + P", "[P, P]", "[P]", "{'a': P, 'b': P}", "P.reverse()", "[P, P].flatten()", "P.map(y, P)", "P + [P]", "[P, P, P, P, P, P, P, P]", "P.filter(y, true)"}
+
+// growBases are the values FuzzBounds starts from; s is the payload's
+// string.
+var growBases = []string{"[0, 0]", "[s, s]", "s", "{'k': [1, 2]}", "[[1], ['a']]", "'ab'"}
+
+// growBodies are what FuzzBounds does with the value grown (X): compare,
+// search, copy, scan, write it out.
+var growBodies = []string{"X", "X == X", "X != X", "X in [X]", "[X] == [X]", "size(X)", "[X].flatten(64)", "sets.contains([X], [X])",
+	"'%s'.format([X])", "json.encode(X)", "[X, X].distinct()", "X.join('-')", "[X].exists(y, y == X)", "X + X == X + X", "lists.range(50).map(i, X).size()"}
+
+// growExpression writes the expression FuzzBounds evaluates: each step
+// binds the next value, as dyn, so that the checker lets any step follow
+// any other (a step that does not apply fails at run time).
+func growExpression(base, body uint8, steps []byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "cel.bind(x0, dyn(%s), ", growBases[int(base)%len(growBases)])
+	for i, s := range steps {
+		step := strings.ReplaceAll(growSteps[int(s)%len(growSteps)], "P", fmt.Sprintf("x%d", i))
+		fmt.Fprintf(&b, "cel.bind(x%d, dyn(%s), ", i+1, step)
+	}
+	b.WriteString(strings.ReplaceAll(growBodies[int(body)%len(growBodies)], "X", fmt.Sprintf("x%d", len(steps))))
+	b.WriteString(strings.Repeat(")", len(steps)+1))
+	return b.String()
+}
+
+// FuzzBounds grows values by binding and concatenation, then compares,
+// searches, copies and writes them: every call ends within its bounds (of
+// time and memory, bounded; of cost; of the answer's size), stopped with a
+// message when a bound is hit.
+func FuzzBounds(f *testing.F) {
+	e := newEngine(f)
+	f.Add(uint8(0), uint8(1), []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, uint32(0))
+	f.Add(uint8(0), uint8(0), []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, uint32(0))
+	f.Add(uint8(1), uint8(0), []byte{1, 1, 1, 1, 1, 1}, uint32(100_000))
+	f.Add(uint8(0), uint8(6), []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, uint32(0))
+	f.Add(uint8(2), uint8(11), []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, uint32(10))
+	f.Add(uint8(3), uint8(3), []byte{3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3}, uint32(0))
+	f.Add(uint8(0), uint8(14), []byte{8, 8, 8, 8, 8, 8, 6, 6}, uint32(0))
+	f.Fuzz(func(t *testing.T, base, body uint8, steps []byte, payloadString uint32) {
+		if len(steps) > 64 {
+			steps = steps[:64]
+		}
+		expr := growExpression(base, body, steps)
+		payload := `{"s": "` + strings.Repeat("a", int(payloadString%(1<<20))) + `"}`
+		var resp EvaluateResponse
+		bounded(t, func() {
+			resp = e.Evaluate(EvaluateRequest{Payload: payload, Expression: expr, Dialect: DialectCEL})
+		})
+		raw, err := json.Marshal(resp)
+		if err != nil {
+			t.Fatalf("the answer is not JSON: %v", err)
+		}
+		if len(raw) > e.limits.MaxResultBytes+64<<10 {
+			t.Fatalf("an answer of %d bytes", len(raw))
+		}
+		if resp.OK && resp.Cost > e.limits.CostLimit {
+			t.Fatalf("answered at a cost of %d", resp.Cost)
+		}
+		if !resp.OK && len(resp.Diagnostics) == 0 {
+			t.Fatal("failed without a diagnostic")
 		}
 	})
 }

@@ -113,7 +113,7 @@ func TestTimeLimitStopsALongEvaluation(t *testing.T) {
 		t.Skip("no timer fires during a js/wasm call: the cost limit bounds it there (TestCostlyCallsStopBeforeTheyRun)")
 	}
 	set := newEngine(t).set
-	e := New(set, Limits{MaxPayloadBytes: 1 << 20, MaxDepth: 64, MaxExpressionLength: 8192, CostLimit: 1 << 62, TimeLimit: time.Millisecond})
+	e := New(set, Limits{MaxPayloadBytes: 1 << 20, MaxDepth: 64, MaxExpressionLength: 8192, CostLimit: 1 << 62, TimeLimit: time.Millisecond, MaxResultBytes: 1 << 20})
 	resp, _ := callBounded(t, e, "evaluate", EvaluateRequest{Payload: `{}`, Expression: `lists.range(1000000).filter(x, x % 3 == 0).size()`})
 	d := resp["diagnostics"].([]any)
 	if resp["ok"] != false || !strings.Contains(d[0].(map[string]any)["message"].(string), "went past the time limit of 1ms") {

@@ -99,11 +99,12 @@ func (e *Engine) Reference(dialect string) (DialectReference, error) {
 		return DialectReference{}, fmt.Errorf("unknown dialect %q", dialect)
 	}
 	e.mu.Lock()
-	env, err := e.baseEnv(dialect)
+	base, err := e.baseEnv(dialect)
 	e.mu.Unlock()
 	if err != nil {
 		return DialectReference{}, err
 	}
+	env := base.env
 	entries, err := e.functionEntries(dialect, env)
 	if err != nil {
 		return DialectReference{}, err
@@ -157,7 +158,7 @@ func byWritten(a, b ReferenceEntry) int {
 // standard ones are those of a plain cel.NewEnv(). Operators and internal
 // names get no section.
 func (e *Engine) functionOrigins(dialect string, env *cel.Env) (map[string]string, error) {
-	celDialect, err := e.baseEnv(DialectCEL)
+	celBase, err := e.baseEnv(DialectCEL)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (e *Engine) functionOrigins(dialect string, env *cel.Env) (map[string]strin
 			return nil, fmt.Errorf("%s: the operator %q has no written form in the reference's operator table", dialect, name)
 		case dialect == DialectMorf && absent.Functions()[name] != nil && std.Functions()[name] == nil:
 			origins[name] = "absent"
-		case celDialect.Functions()[name] == nil:
+		case celBase.env.Functions()[name] == nil:
 			origins[name] = "morf"
 		case std.Functions()[name] != nil:
 			origins[name] = "standard"

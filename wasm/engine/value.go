@@ -13,15 +13,143 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+
+	"fieldbook/wasm/jsonpos"
 )
 
 // maxSafeInt is the largest integer a JavaScript number holds exactly.
 const maxSafeInt = 1 << 53
 
+// An answer is bounded by what writing its result adds to it (its JSON
+// value and its CEL display together): a value of a hundred characters of
+// CEL may hold millions of elements (cel.bind(a, [s, s], ...) doubles them
+// at each step), and writing all of them took seconds and hundreds of
+// megabytes. Writing stops as soon as the budget is spent.
+
+// resultPreviewChars is how much of the display of a result too large to
+// answer is kept, so that a reader sees how it starts.
+const resultPreviewChars = 2000
+
+// writeBudget is what is left of the bytes a result may take; it goes
+// below zero once the result is too large, and every writer stops there.
+type writeBudget struct{ left int }
+
+// spend takes n bytes; false once past the budget.
+func (b *writeBudget) spend(n int) bool {
+	b.left -= n
+	return b.left >= 0
+}
+
+func (b *writeBudget) over() bool { return b.left < 0 }
+
+// writeResult writes a value as JSON and as CEL within limit bytes for the
+// two together. A result past the limit is answered by the first
+// resultPreviewChars characters of its display, and tooLarge.
+func writeResult(v ref.Val, limit int) (value any, display string, tooLarge bool) {
+	b := &writeBudget{left: limit}
+	display = displayWithin(v, b)
+	if !b.over() {
+		value = jsonValue(v, b)
+	}
+	if b.over() {
+		return nil, preview(display, resultPreviewChars), true
+	}
+	return value, display, false
+}
+
+// tooLargeMessage says why a result was not answered.
+func tooLargeMessage(limit int) string {
+	return fmt.Sprintf("the result is too large to answer: its value and its display passed %s bytes, the limit of one answer, "+
+		"and writing them stopped there; the first %s characters of its display are shown", jsonpos.GroupDigits(uint64(limit)), jsonpos.GroupDigits(resultPreviewChars))
+}
+
+// preview is the first n characters of s.
+func preview(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
 // jsonValue writes a CEL value as JSON: timestamps in RFC 3339, durations as
 // "3600s", bytes in base64, integers beyond ±2^53 as strings (a JavaScript
-// number would round them), NaN and infinities as strings.
-func jsonValue(v ref.Val) any {
+// number would round them), NaN and infinities as strings. It spends what
+// encoding/json will write of it, and stops (nil) once b is spent.
+func jsonValue(v ref.Val, b *writeBudget) any {
+	out := jsonScalar(v)
+	switch x := out.(type) {
+	case nil:
+		b.spend(4)
+	case bool:
+		b.spend(5)
+	case int64:
+		b.spend(20)
+	case uint64:
+		b.spend(20)
+	case float64:
+		b.spend(24)
+	case string:
+		b.spend(jsonStringLength(x))
+	case jsonContainer:
+		return x.write(b)
+	}
+	if b.over() {
+		return nil
+	}
+	return out
+}
+
+// jsonContainer is a list, a map or an optional, which jsonValue writes
+// element by element.
+type jsonContainer struct{ v ref.Val }
+
+func (c jsonContainer) write(b *writeBudget) any {
+	switch v := c.v.(type) {
+	case *types.Optional:
+		if v.HasValue() {
+			return jsonValue(v.GetValue(), b)
+		}
+		b.spend(4)
+		return nil
+	case traits.Lister:
+		n := int(v.Size().(types.Int))
+		if !b.spend(2 + n) { // [], and at least a comma or a digit an element
+			return nil
+		}
+		out := make([]any, n)
+		for i := 0; i < n; i++ {
+			if out[i] = jsonValue(v.Get(types.Int(i)), b); b.over() {
+				return nil
+			}
+		}
+		return out
+	case traits.Mapper:
+		n := int(v.Size().(types.Int))
+		if !b.spend(2 + 6*n) { // {}, and "":0, at the least an entry
+			return nil
+		}
+		out := make(map[string]any, n)
+		for it := v.Iterator(); it.HasNext() == types.True; {
+			k := it.Next()
+			key := mapKey(k)
+			if !b.spend(jsonStringLength(key)) {
+				return nil
+			}
+			if out[key] = jsonValue(v.Get(k), b); b.over() {
+				return nil
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// jsonScalar is a value's JSON when it holds no other values, else a
+// jsonContainer.
+func jsonScalar(v ref.Val) any {
 	switch v := v.(type) {
 	case types.Null:
 		return nil
@@ -56,31 +184,27 @@ func jsonValue(v ref.Val) any {
 		return v.Time.UTC().Format(time.RFC3339Nano)
 	case types.Duration:
 		return durationString(v.Duration)
-	case *types.Optional:
-		if v.HasValue() {
-			return jsonValue(v.GetValue())
-		}
-		return nil
+	case *types.Optional, traits.Lister, traits.Mapper:
+		return jsonContainer{v}
 	case ref.Type:
 		return v.TypeName()
 	}
-	if l, ok := v.(traits.Lister); ok {
-		n := int(l.Size().(types.Int))
-		out := make([]any, n)
-		for i := 0; i < n; i++ {
-			out[i] = jsonValue(l.Get(types.Int(i)))
-		}
-		return out
-	}
-	if m, ok := v.(traits.Mapper); ok {
-		out := map[string]any{}
-		for it := m.Iterator(); it.HasNext() == types.True; {
-			k := it.Next()
-			out[mapKey(k)] = jsonValue(m.Get(k))
-		}
-		return out
-	}
 	return fmt.Sprint(v.Value())
+}
+
+// jsonStringLength is the length encoding/json writes a string in: quoted,
+// with its escapes.
+func jsonStringLength(s string) int {
+	n := len(s) + 2
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			n++
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			n += 5
+		}
+	}
+	return n
 }
 
 // mapKey writes a map key as a JSON object key.
@@ -107,80 +231,110 @@ func durationString(d time.Duration) string {
 }
 
 // display writes a CEL value as a CEL expression that makes it:
-// timestamp("2016-10-13T11:15:00Z"), 15u, b"...", optional.of(1).
+// timestamp("2016-10-13T11:15:00Z"), 15u, b"...", optional.of(1). It is
+// for values known to be small (map keys, the values of the site's
+// examples); a result is written by displayWithin.
 func display(v ref.Val) string {
-	var b strings.Builder
-	writeDisplay(&b, v)
-	return b.String()
+	return displayWithin(v, &writeBudget{left: math.MaxInt / 2})
 }
 
-func writeDisplay(b *strings.Builder, v ref.Val) {
+// displayWithin writes v as display does, stopping once b is spent; what
+// was written is kept, a prefix of the whole.
+func displayWithin(v ref.Val, b *writeBudget) string {
+	w := displayWriter{budget: b}
+	w.write(v)
+	return w.String()
+}
+
+type displayWriter struct {
+	strings.Builder
+	budget *writeBudget
+}
+
+// put writes s; false once the budget is spent.
+func (w *displayWriter) put(s string) bool {
+	if w.budget.over() {
+		return false
+	}
+	if len(s) > w.budget.left+1 {
+		s = s[:w.budget.left+1] // enough to know it is over, and to show the start
+	}
+	w.WriteString(s)
+	return w.budget.spend(len(s))
+}
+
+func (w *displayWriter) write(v ref.Val) bool {
 	switch v := v.(type) {
 	case types.Null:
-		b.WriteString("null")
+		return w.put("null")
 	case types.Bool:
-		b.WriteString(strconv.FormatBool(bool(v)))
+		return w.put(strconv.FormatBool(bool(v)))
 	case types.Int:
-		b.WriteString(strconv.FormatInt(int64(v), 10))
+		return w.put(strconv.FormatInt(int64(v), 10))
 	case types.Uint:
-		b.WriteString(strconv.FormatUint(uint64(v), 10) + "u")
+		return w.put(strconv.FormatUint(uint64(v), 10) + "u")
 	case types.Double:
-		b.WriteString(doubleLiteral(float64(v)))
+		return w.put(doubleLiteral(float64(v)))
 	case types.String:
-		b.WriteString(strconv.Quote(string(v)))
+		if len(v) > w.budget.left {
+			return w.put(strconv.Quote(string(v[:w.budget.left])))
+		}
+		return w.put(strconv.Quote(string(v)))
 	case types.Bytes:
-		b.WriteString("b" + strconv.Quote(string(v)))
+		if len(v) > w.budget.left {
+			return w.put("b" + strconv.Quote(string(v[:w.budget.left])))
+		}
+		return w.put("b" + strconv.Quote(string(v)))
 	case types.Timestamp:
-		b.WriteString(`timestamp("` + v.Time.UTC().Format(time.RFC3339Nano) + `")`)
+		return w.put(`timestamp("` + v.Time.UTC().Format(time.RFC3339Nano) + `")`)
 	case types.Duration:
-		b.WriteString(`duration("` + durationString(v.Duration) + `")`)
+		return w.put(`duration("` + durationString(v.Duration) + `")`)
 	case *types.Optional:
-		if v.HasValue() {
-			b.WriteString("optional.of(")
-			writeDisplay(b, v.GetValue())
-			b.WriteString(")")
-		} else {
-			b.WriteString("optional.none()")
+		if !v.HasValue() {
+			return w.put("optional.none()")
 		}
+		return w.put("optional.of(") && w.write(v.GetValue()) && w.put(")")
 	case ref.Type:
-		b.WriteString(v.TypeName())
-	default:
-		if l, ok := v.(traits.Lister); ok {
-			b.WriteString("[")
-			n := int(l.Size().(types.Int))
-			for i := 0; i < n; i++ {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				writeDisplay(b, l.Get(types.Int(i)))
-			}
-			b.WriteString("]")
-			return
+		return w.put(v.TypeName())
+	case traits.Lister:
+		if !w.put("[") {
+			return false
 		}
-		if m, ok := v.(traits.Mapper); ok {
-			type entry struct {
-				key string
-				val ref.Val
+		n := int(v.Size().(types.Int))
+		for i := 0; i < n; i++ {
+			if i > 0 && !w.put(", ") || !w.write(v.Get(types.Int(i))) {
+				return false
 			}
-			var entries []entry
-			for it := m.Iterator(); it.HasNext() == types.True; {
-				k := it.Next()
-				entries = append(entries, entry{display(k), m.Get(k)})
-			}
-			sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
-			b.WriteString("{")
-			for i, e := range entries {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(e.key + ": ")
-				writeDisplay(b, e.val)
-			}
-			b.WriteString("}")
-			return
 		}
-		fmt.Fprint(b, v.Value())
+		return w.put("]")
+	case traits.Mapper:
+		n := int(v.Size().(types.Int))
+		if n > w.budget.left/4 { // at least "": 0, an entry: too large to sort
+			w.put("{")
+			w.budget.left = -1
+			return false
+		}
+		type entry struct {
+			key string
+			val ref.Val
+		}
+		entries := make([]entry, 0, n)
+		for it := v.Iterator(); it.HasNext() == types.True; {
+			k := it.Next()
+			entries = append(entries, entry{display(k), v.Get(k)})
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+		if !w.put("{") {
+			return false
+		}
+		for i, e := range entries {
+			if i > 0 && !w.put(", ") || !w.put(e.key+": ") || !w.write(e.val) {
+				return false
+			}
+		}
+		return w.put("}")
 	}
+	return w.put(fmt.Sprint(v.Value()))
 }
 
 // doubleLiteral writes a double so that CEL reads it back as a double.
