@@ -13,7 +13,7 @@
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
 #   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
 #   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
-#   ./build.sh worker-soak  send SOAK_N (3000) evaluates to the Worker, checking the answers and that its memory levels off
+#   ./build.sh worker-soak  send SOAK_N (10000) mixed requests to the Worker, checking the answers and that its memory levels off
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -125,17 +125,20 @@ trap stop_workers EXIT
 # workerd on the machine.
 workerd_pids() { pgrep -d, -P "$(pgrep -d, -P "${WORKER_PIDS[-1]}")" workerd || true; }
 
-# worker_soak sends SOAK_N evaluates (3000, about 15 s) to the test build of
-# the Worker, already running on 127.0.0.1:$1 (the last start_worker), and
-# checks every answer and that its memory levels off over the second half:
-# the Go program's live heap (a leak there is exact, so the bound is tight)
-# and the Worker's workerd resident set (a generous bound: workerd's own
-# allocator grows it by 4 to 16 KB a request for a while under wrangler dev).
-# Its workerd processes are the grandchildren of the wrangler it started.
+# worker_soak sends SOAK_N requests (10,000, about 35 s on an idle
+# machine), a mixed load (evaluate, check, validate, the schemas, 404s, a
+# malformed and an oversized body), to the test build of the Worker, already
+# running on 127.0.0.1:$1 (the last start_worker), and checks every answer
+# and that its memory levels off over the second half: the Go program's live
+# heap (a leak there is exact, so the bound is tight) and the Worker's
+# workerd resident set (a generous bound: workerd's own allocator grows it by
+# 4 to 16 KB a request for a while under wrangler dev). It reports the
+# isolate's JavaScript heap too. Its workerd processes are the grandchildren
+# of the wrangler it started.
 worker_soak() {
-  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-3000}" -warmup 300 -c "${SOAK_C:-2}" \
-    -checkpoints "${CHECKPOINTS:-6}" -pids "$(workerd_pids)" \
-    -go-memory -max-heap-slope 1024 -max-rss-slope 20480
+  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-10000}" -warmup 300 -c "${SOAK_C:-2}" \
+    -checkpoints "${CHECKPOINTS:-10}" -pids "$(workerd_pids)" \
+    -go-memory -js-heap -max-heap-slope 1024 -max-rss-slope 20480
 }
 
 # worker_bench times the API per request under wrangler dev: syumai's
