@@ -13,7 +13,7 @@
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
 #   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
 #   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
-#   ./build.sh worker-soak  send SOAK_N (3000) evaluates to the Worker, checking the answers and that its memory levels off
+#   ./build.sh worker-soak  send SOAK_N (10000) mixed requests to the Worker, checking the answers and that its memory levels off
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -120,21 +120,25 @@ stop_workers() {
 }
 trap stop_workers EXIT
 
-# workerd_pids lists the workerd processes under wrangler dev, for the CPU
-# benchmark.
-workerd_pids() { pgrep -d, -f "workerd serve" || true; }
+# workerd_pids lists the workerd processes of the last start_worker (the
+# grandchildren of its wrangler: the entry proxy and the Worker), not every
+# workerd on the machine.
+workerd_pids() { pgrep -d, -P "$(pgrep -d, -P "${WORKER_PIDS[-1]}")" workerd || true; }
 
-# worker_soak sends SOAK_N evaluates (3000, about 15 s) to the test build of
-# the Worker, already running on 127.0.0.1:$1 (the last start_worker), and
-# checks every answer and that its memory levels off over the second half:
-# the Go program's live heap (a leak there is exact, so the bound is tight)
-# and the Worker's workerd resident set (a generous bound: workerd's own
-# allocator grows it by 4 to 16 KB a request for a while under wrangler dev).
-# Its workerd processes are the grandchildren of the wrangler it started.
+# worker_soak sends SOAK_N requests (10,000, about 35 s on an idle
+# machine), a mixed load (evaluate, check, validate, the schemas, 404s, a
+# malformed and an oversized body), to the test build of the Worker, already
+# running on 127.0.0.1:$1 (the last start_worker), and checks every answer
+# and that its memory levels off over the second half: the Go program's live
+# heap (a leak there is exact, so the bound is tight) and the Worker's
+# workerd resident set (a generous bound: workerd's own allocator grows it by
+# 4 to 16 KB a request for a while under wrangler dev). It reports the
+# isolate's JavaScript heap too. Its workerd processes are the grandchildren
+# of the wrangler it started.
 worker_soak() {
-  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-3000}" -warmup 300 -c "${SOAK_C:-2}" \
-    -checkpoints "${CHECKPOINTS:-6}" -pids "$(pgrep -d, -P "$(pgrep -d, -P "${WORKER_PIDS[-1]}")" workerd)" \
-    -go-memory -max-heap-slope 1024 -max-rss-slope 20480
+  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-10000}" -warmup 300 -c "${SOAK_C:-2}" \
+    -checkpoints "${CHECKPOINTS:-10}" -pids "$(workerd_pids)" \
+    -go-memory -js-heap -max-heap-slope 1024 -max-rss-slope 20480
 }
 
 # worker_bench times the API per request under wrangler dev: syumai's
@@ -148,12 +152,12 @@ worker_bench() {
     -e 's#"directory": "dist"#"directory": "../dist"#' -e 's#"node_modules/#"../node_modules/#' \
     wrangler.jsonc >"$BUILD/wrangler.per-request.jsonc"
   echo "== before: syumai's worker.mjs, a Go program per request" >&2
-  start_worker 8788 "$BUILD/wrangler.per-request.jsonc"
-  go run ./site/workerbench -url http://127.0.0.1:8788 -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
+  start_worker "${BENCH_PORT_BEFORE:-8788}" "$BUILD/wrangler.per-request.jsonc"
+  go run ./site/workerbench -url "http://127.0.0.1:${BENCH_PORT_BEFORE:-8788}" -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
   stop_workers
   echo "== after: site/worker/entry.mjs, one Go program per isolate" >&2
-  start_worker 8789 wrangler.jsonc
-  go run ./site/workerbench -url http://127.0.0.1:8789 -n "${N:-200}" -pids "$(workerd_pids)"
+  start_worker "${BENCH_PORT_AFTER:-8789}" wrangler.jsonc
+  go run ./site/workerbench -url "http://127.0.0.1:${BENCH_PORT_AFTER:-8789}" -n "${N:-200}" -pids "$(workerd_pids)"
   stop_workers
 }
 
@@ -199,9 +203,9 @@ test_all() {
   stop_workers
   echo "== the Worker's test build: a soak, then its Go program ended mid-request" >&2
   worker_test_build
-  start_worker 8798 "$BUILD/wrangler.test.jsonc"
-  worker_soak 8798
-  FIELDBOOK_TEST_WORKER_URL=http://127.0.0.1:8798 go test -count=1 -tags workerd -run RestartAfter ./site/api/
+  start_worker "${WORKER_SOAK_PORT:-8798}" "$BUILD/wrangler.test.jsonc"
+  worker_soak "${WORKER_SOAK_PORT:-8798}"
+  FIELDBOOK_TEST_WORKER_URL="http://127.0.0.1:${WORKER_SOAK_PORT:-8798}" go test -count=1 -tags workerd -run RestartAfter ./site/api/
   stop_workers
   echo "== wrangler deploy --dry-run" >&2
   wrangler deploy --dry-run --outdir "$BUILD/dry-run"

@@ -88,6 +88,12 @@ func apiCases(t testing.TB) []apiCase {
 		{name: "wrong content type", method: "POST", path: "/api/v1/evaluate", contentType: "text/plain", body: `{}`, status: 415, code: "unsupported_media_type"},
 		{name: "no content type", method: "POST", path: "/api/v1/evaluate", contentType: "-", body: `{}`, status: 415, code: "unsupported_media_type"},
 		{name: "unknown endpoint", method: "POST", path: "/api/v1/launch", body: `{}`, status: 404, code: "not_found"},
+		// The browser API's other calls are not the Worker's (README, "The Cloudflare Worker").
+		{name: "no batch", method: "POST", path: "/api/v1/batch", body: `{"schema": "", "payloads": [], "expressions": []}`, status: 404, code: "not_found"},
+		{name: "no complete", method: "POST", path: "/api/v1/complete", body: `{"schema": "", "expression": "", "offset": 0}`, status: 404, code: "not_found"},
+		{name: "no infer", method: "POST", path: "/api/v1/infer", body: `{"payload": "{}"}`, status: 404, code: "not_found"},
+		{name: "no version", method: "GET", path: "/api/v1/version", status: 404, code: "not_found"},
+		{name: "outside /api/v1/", method: "GET", path: "/api/v2/schemas", status: 404, code: "not_found"},
 		// The test endpoints exist only in ./build.sh test's own build of the Worker.
 		{name: "no test exit", method: "POST", path: "/api/v1/test/exit", body: `{}`, status: 404, code: "not_found"},
 		{name: "no test memory", method: "GET", path: "/api/v1/test/memory", status: 404, code: "not_found"},

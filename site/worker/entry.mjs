@@ -89,19 +89,39 @@ function start(env, ctx) {
   return e;
 }
 
-// readBody reads a request body, but no more than maxBody + 1 bytes of it.
+// A body past maxBody is refused, but still read to its end, and dropped,
+// after the answer: wrangler dev's proxy pipes the client's body into the
+// Worker, and one the Worker left unread fails that pipe once the answer
+// is out ("Can't read from request stream after response has been sent"),
+// which broke the proxy's next request, whoever sent it (its plain-text 503
+// "Your worker restarted mid-request"). The answer is complete at once (it
+// has a Content-Length), but its stream is closed only when the drain ends;
+// workerd refuses reads of a request body after its response has ended.
+// The drain stops at drainBytes or drainMs (a body that big or that slow is
+// cut off: under wrangler dev, the request after it may fail as before).
+const drainBytes = 128 << 20;
+const drainMs = 30_000;
+
+// readBody reads a request body, but no more than maxBody + 1 bytes of it,
+// and none of a body whose Content-Length is over maxBody (the Go side
+// answers 413 from that header). rest is the reader of what was left
+// unread, or null.
 async function readBody(req) {
-  if (req.body === null) return null;
+  if (req.body === null) return { body: null, rest: null };
   const reader = req.body.getReader();
+  if (Number(req.headers.get('Content-Length')) > maxBody) return { body: null, rest: reader };
   const chunks = [];
   let size = 0;
+  let done = false;
   while (size <= maxBody) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+    const r = await reader.read();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    chunks.push(r.value);
+    size += r.value.byteLength;
   }
-  if (size > maxBody) reader.cancel().catch(() => {});
   const body = new Uint8Array(Math.min(size, maxBody + 1));
   let at = 0;
   for (const c of chunks) {
@@ -109,7 +129,42 @@ async function readBody(req) {
     body.set(c.subarray(0, body.length - at), at);
     at += c.byteLength;
   }
-  return body;
+  return { body, rest: done ? null : reader };
+}
+
+// drain reads what is left of a request body and drops it, within
+// drainBytes and drainMs; a client that goes away ends it too.
+async function drain(reader) {
+  const timer = setTimeout(() => reader.cancel().catch(() => {}), drainMs);
+  try {
+    for (let left = drainBytes; left > 0;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // the client went away
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// answer makes the Response, and drains rest (the unread part of the
+// request body) after it, as above.
+async function answer(status, headers, body, rest, method, ctx) {
+  if (rest === null) return new Response(body, { status, headers });
+  if (body === null || method === 'HEAD') {
+    // No stream to hold open: drain first.
+    await drain(rest);
+    return new Response(body, { status, headers });
+  }
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const stream = new FixedLengthStream(bytes.byteLength);
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {});
+  ctx.waitUntil(drain(rest).then(() => writer.close()).catch(() => {}));
+  return new Response(stream.readable, { status, headers });
 }
 
 function errorResponse(status, code, message, extra = {}) {
@@ -117,18 +172,26 @@ function errorResponse(status, code, message, extra = {}) {
   headers.set('Content-Type', 'application/json');
   headers.set('Cache-Control', 'no-store');
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers });
+  return { status, headers, body: JSON.stringify({ error: { code, message } }) };
 }
 
 const nullBodyStatus = new Set([101, 204, 205, 304]);
 
 async function handle(req, env, ctx) {
-  let body;
+  let body, rest;
   try {
-    body = await readBody(req);
+    ({ body, rest } = await readBody(req));
   } catch (err) {
-    return errorResponse(400, 'bad_request', `the request body could not be read: ${err && err.message || err}`);
+    const a = errorResponse(400, 'bad_request', `the request body could not be read: ${err && err.message || err}`);
+    return new Response(a.body, a);
   }
+  const a = await run(req, body, env, ctx);
+  return answer(a.status, a.headers, nullBodyStatus.has(a.status) ? null : a.body, rest, req.method, ctx);
+}
+
+// run hands the request to the Go program and returns its answer,
+// {status, headers, body}.
+async function run(req, body, env, ctx) {
   let e;
   try {
     e = engine ??= start(env, ctx);
@@ -139,14 +202,10 @@ async function handle(req, env, ctx) {
   for (const [k, v] of req.headers) headers += `${k}: ${v}\n`;
   let fail;
   try {
-    const answer = await new Promise((resolve, reject) => {
+    return await new Promise((resolve, reject) => {
       fail = reject;
       e.onDeath.add(fail);
       e.binding.handle(req.method, req.url, headers, body, resolve, reject);
-    });
-    return new Response(nullBodyStatus.has(answer.status) ? null : answer.body, {
-      status: answer.status,
-      headers: answer.headers,
     });
   } catch (err) {
     if (e.dead) {
@@ -165,7 +224,8 @@ export default {
     try {
       return await handle(req, env, ctx);
     } catch (err) {
-      return errorResponse(500, 'internal', `the Worker failed: ${err && err.message || err}`);
+      const a = errorResponse(500, 'internal', `the Worker failed: ${err && err.message || err}`);
+      return new Response(a.body, a);
     }
   },
 };

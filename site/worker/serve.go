@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -18,7 +19,9 @@ import (
 //
 // runs h on one request and calls resolve({status, headers, body}) or, if h
 // panics, reject(Error). headers is "name: value\n" per header; body is a
-// Uint8Array (entry.mjs has read at most api.MaxBody+1 bytes of it) or null;
+// Uint8Array (entry.mjs has read at most api.MaxBody+1 bytes of it) or null,
+// as it is when there is none and when its Content-Length is over
+// api.MaxBody (entry.mjs reads none of it, and drains it after the answer);
 // the answer's headers are [name, value] pairs and its body a Uint8Array.
 // Also set: binding.headers, the headers of every API answer, which
 // entry.mjs puts on the answers it writes itself (when the program has
@@ -67,12 +70,18 @@ func respond(h http.Handler, method, url, headers string, body []byte) js.Value 
 	if err != nil {
 		panic(err) // url is the Request's own, already parsed by workerd
 	}
-	if body == nil {
-		r.Body = http.NoBody
-	}
 	for line := range strings.SplitSeq(headers, "\n") {
 		if k, v, ok := strings.Cut(line, ": "); ok {
 			r.Header.Add(k, v)
+		}
+	}
+	if body == nil {
+		r.Body = http.NoBody
+		// A body whose Content-Length is over api.MaxBody is left unread
+		// by entry.mjs: its length is all the handler gets, and all its
+		// 413 needs.
+		if n, err := strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64); err == nil && n > api.MaxBody {
+			r.ContentLength = n
 		}
 	}
 	r.RemoteAddr = r.Header.Get("Cf-Connecting-Ip")

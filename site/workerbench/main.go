@@ -8,10 +8,11 @@
 // wrangler dev runs two workerd processes (an entry proxy and the Worker);
 // -pids takes both, and their CPU is added up.
 //
-// With -soak N it sends N evaluates instead, every answer checked, and
-// follows the memory of the -pids processes (resident set, from
-// /proc/PID/status) and of the Go program (-go-memory) at checkpoints, and
-// the throughput; see soak.go:
+// With -soak N it sends N requests instead, a mixed load (evaluate, check,
+// validate, the schemas, 404s, a malformed and an oversized body), every
+// answer checked, and follows the memory of the -pids processes (resident
+// set, from /proc/PID/status) and of the Go program (-go-memory) at
+// checkpoints, and the throughput; see soak.go:
 //
 //	go run ./site/workerbench -url http://127.0.0.1:8798 -soak 3000 -warmup 300 -pids PID,PID \
 //	  -go-memory -max-heap-slope 1024 -max-rss-slope 20480
@@ -37,17 +38,18 @@ func main() {
 	n := flag.Int("n", 100, "requests to time")
 	warmup := flag.Int("warmup", 50, "requests sent first, untimed: the isolate starts, V8 tiers the module up")
 	pids := flag.String("pids", "", "the workerd processes, comma-separated, for their CPU time and memory (none: wall time only)")
-	soakN := flag.Int("soak", 0, "send this many evaluates instead, checking every answer and the workerd processes' memory (needs -pids)")
+	soakN := flag.Int("soak", 0, "send this many requests instead (a mixed load), checking every answer and the workerd processes' memory (needs -pids)")
 	checkpoints := flag.Int("checkpoints", 10, "with -soak, how many times to read the memory and the throughput")
 	concurrency := flag.Int("c", 1, "with -soak, requests in flight at once")
 	goMem := flag.Bool("go-memory", false, "with -soak, read the Go program's memory too, from /api/v1/test/memory (only in ./build.sh test's build of the Worker)")
+	jsHeap := flag.Bool("js-heap", false, "with -soak, read the Worker isolate's JavaScript heap too, from workerd's inspector")
 	maxRSS := flag.Float64("max-rss-slope", 0, "with -soak, the most the Worker's workerd may grow per request over the second half, in bytes (0: report only)")
 	maxHeap := flag.Float64("max-heap-slope", 0, "with -soak and -go-memory, the most the Go program's live heap may grow per request over the second half, in bytes (0: report only)")
 	flag.Parse()
 	if *soakN > 0 {
 		err := soak(soakOptions{
 			base: *url, n: *soakN, warmup: *warmup, checkpoints: *checkpoints, concurrency: *concurrency, pids: *pids,
-			goMemory: *goMem, maxRSSSlope: *maxRSS, maxHeapSlope: *maxHeap,
+			goMemory: *goMem, jsHeap: *jsHeap, maxRSSSlope: *maxRSS, maxHeapSlope: *maxHeap,
 		})
 		if err != nil {
 			fail(err)

@@ -30,13 +30,17 @@ type soakOptions struct {
 	// /api/v1/test/memory, which only ./build.sh test's build of the Worker
 	// has.
 	goMemory bool
+	// jsHeap reads the Worker isolate's JavaScript heap at each checkpoint,
+	// from workerd's inspector (inspector.go); reported, not judged.
+	jsHeap bool
 	// The bounds on growth per request over the second half of the run, in
 	// bytes; 0 for none.
 	maxRSSSlope, maxHeapSlope float64
 }
 
-// soak sends n evaluates to the Worker, c at a time, after warmup more, and
-// checks every answer. At each checkpoint it reads the resident set of the
+// soak sends n requests to the Worker (soakRequests: the API's calls, its
+// errors, an oversized body), c at a time, after warmup more, and checks
+// every answer. At each checkpoint it reads the resident set of the
 // workerd processes (from /proc/PID/status), the Go program's live heap and
 // memory if asked, and the throughput since the last checkpoint.
 //
@@ -65,15 +69,29 @@ func soak(o soakOptions) error {
 		return err
 	}
 	send := func(i int) error {
-		body, want := requests[(i%len(requests)+len(requests))%len(requests)](i)
-		resp, err := client.Post(o.base+"/api/v1/evaluate", "application/json", strings.NewReader(body))
+		r := requests[(i%len(requests)+len(requests))%len(requests)](i)
+		var body io.Reader
+		if r.body != nil {
+			body = bytes.NewReader(r.body)
+			if r.chunked {
+				body = io.MultiReader(body) // of unknown length: sent chunked
+			}
+		}
+		req, err := http.NewRequest(r.method, o.base+r.path, body)
 		if err != nil {
-			return fmt.Errorf("request %d: %w", i, err)
+			return err
+		}
+		if r.body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("request %d (%s): %w", i, r.name, err)
 		}
 		out, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || !bytes.Contains(out, []byte(want)) {
-			return fmt.Errorf("request %d: %d %.300s, want 200 and %s", i, resp.StatusCode, out, want)
+		if resp.StatusCode != r.status || !bytes.Contains(out, []byte(r.want)) {
+			return fmt.Errorf("request %d (%s): %d %.300s, want %d and %s", i, r.name, resp.StatusCode, out, r.status, r.want)
 		}
 		return nil
 	}
@@ -120,9 +138,23 @@ func soak(o soakOptions) error {
 	if err != nil {
 		return err
 	}
+	var inspector string
+	if o.jsHeap {
+		for _, p := range procs {
+			if p.role == roleWorker {
+				if inspector, err = findInspector(p.pid); err != nil {
+					return err
+				}
+			}
+		}
+		if inspector == "" {
+			return fmt.Errorf("-js-heap: none of -pids is the Worker's workerd")
+		}
+	}
 	type sample struct {
 		rss      []int64 // per process
 		heap     int64   // the Go program's live heap
+		js       int64   // the isolate's JavaScript heap, used
 		sys      int64   // the Go program's memory
 		requests int
 		rate     float64
@@ -135,6 +167,19 @@ func soak(o soakOptions) error {
 				return s, err
 			}
 			s.rss = append(s.rss, b)
+		}
+		if inspector != "" {
+			h, err := readJSHeap(inspector)
+			for try := 1; err != nil && try < 5; try++ {
+				// The inspector drops a session now and then (seen right
+				// after the Worker starts): ask again.
+				time.Sleep(time.Second)
+				h, err = readJSHeap(inspector)
+			}
+			if err != nil {
+				return s, fmt.Errorf("the isolate's JavaScript heap: %w", err)
+			}
+			s.js = h.Used
 		}
 		if o.goMemory {
 			m, err := goMemory(client, o.base)
@@ -149,12 +194,16 @@ func soak(o soakOptions) error {
 	if err := run(-o.warmup, 0); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
 	}
-	fmt.Printf("soak: %d evaluates, %d at a time, after %d to warm up\n", o.n, c, o.warmup)
+	fmt.Printf("soak: %d requests (a cycle of %d: evaluate, check, validate, schemas, 404s, a malformed and an oversized body), %d at a time, after %d to warm up\n",
+		o.n, len(requests), c, o.warmup)
 	var names []string
 	for _, p := range procs {
 		names = append(names, fmt.Sprintf("%s %d", p.role, p.pid))
 	}
 	header := fmt.Sprintf("%8s  %10s  RSS MiB (%s)", "requests", "requests/s", strings.Join(names, ", "))
+	if inspector != "" {
+		header += "  JS heap MiB"
+	}
 	if o.goMemory {
 		header += "  Go heap / memory MiB"
 	}
@@ -170,6 +219,9 @@ func soak(o soakOptions) error {
 				line += " "
 			}
 			line += fmt.Sprintf("%.1f", mib(b))
+		}
+		if inspector != "" {
+			line += fmt.Sprintf("  %11.2f", mib(s.js))
 		}
 		if o.goMemory {
 			line += fmt.Sprintf("  %.2f / %.1f", mib(s.heap), mib(s.sys))
@@ -222,6 +274,10 @@ func soak(o soakOptions) error {
 		failures = append(failures, fmt.Sprintf("the Worker's workerd grew %.0f bytes per request over the second half, more than %.0f (first half: %.1f MiB)",
 			slope, o.maxRSSSlope, workerFirst/(1<<20)))
 	}
+	if inspector != "" {
+		fmt.Printf("JS heap of the Worker's isolate, used (not collected first): %.2f -> %.2f -> %.2f MiB (start, middle, end)\n",
+			mib(samples[0].js), mib(mid.js), mib(end.js))
+	}
 	if o.goMemory {
 		first := float64(mid.heap - samples[0].heap)
 		second := float64(end.heap - mid.heap)
@@ -237,31 +293,88 @@ func soak(o soakOptions) error {
 	return nil
 }
 
-// soakRequests are the evaluates the soak sends in turn, each with the text
-// its answer must hold: a payload of its own through a one-operation
-// expression, and the typical filter over the Appointment example. The
-// expressions are cheap and do not change, so the engine's program cache
-// (256 programs) does not fill up along the way.
-func soakRequests() ([]func(i int) (body, want string), error) {
+// soakRequest is one request of the soak and what its answer must be.
+type soakRequest struct {
+	name         string
+	method, path string
+	body         []byte // sent as application/json; nil: none
+	chunked      bool   // sent without a Content-Length
+	status       int
+	want         string // what the answer's body holds
+}
+
+// Oversized bodies: past the API's 1 MiB by 64 KiB with a Content-Length
+// (the Worker reads none of it), by 512 KiB chunked (it reads 1 MiB + 1
+// byte). Both are refused with 413 and drained after the answer.
+const (
+	oversizedPlain   = 1<<20 + 64<<10
+	oversizedChunked = 1<<20 + 512<<10
+)
+
+// soakRequests are the requests the soak sends in turn, a cycle of 20: the
+// engine's calls (evaluate, check, validate, with answers that are ok and
+// that are not), the schemas, and the errors (an unknown endpoint and an
+// unknown schema, 404; a malformed body, 400; an oversized body, 413, one
+// a cycle, by turns with a Content-Length and chunked). Evaluates carry a
+// payload of their own through a one-operation expression, and the typical
+// filter over the Appointment example. The expressions do not change, so
+// the engine's program cache (256 programs) does not fill up along the way.
+func soakRequests() ([]func(i int) soakRequest, error) {
 	set, err := schemas.Load()
 	if err != nil {
 		return nil, err
 	}
 	s, _ := set.Get("elation/appointment")
-	payload, _ := json.Marshal(s.Example())
-	return []func(int) (string, string){
-		func(i int) (string, string) {
-			b, _ := json.Marshal(map[string]string{"schema": "", "payload": fmt.Sprintf(`{"n": %d}`, i), "expression": "n * 3 + 1"})
-			return string(b), fmt.Sprintf(`"value":%d`, i*3+1)
-		},
-		func(int) (string, string) {
-			b, _ := json.Marshal(map[string]string{
-				"schema": "elation/appointment", "payload": string(payload), "now": "2024-01-01T00:00:00Z",
-				"expression": `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`,
-			})
-			return string(b), `"value":true`
-		},
+	example, _ := json.Marshal(s.Example())
+	post := func(name, path string, status int, want string, fields map[string]string) func(int) soakRequest {
+		b, _ := json.Marshal(fields)
+		return func(int) soakRequest {
+			return soakRequest{name: name, method: "POST", path: "/api/v1/" + path, body: b, status: status, want: want}
+		}
+	}
+	get := func(name, path string, status int, want string) func(int) soakRequest {
+		return func(int) soakRequest {
+			return soakRequest{name: name, method: "GET", path: "/api/v1/" + path, status: status, want: want}
+		}
+	}
+	evaluateOwn := func(i int) soakRequest {
+		b, _ := json.Marshal(map[string]string{"schema": "", "payload": fmt.Sprintf(`{"n": %d}`, i), "expression": "n * 3 + 1"})
+		return soakRequest{name: "evaluate", method: "POST", path: "/api/v1/evaluate", body: b, status: 200, want: fmt.Sprintf(`"value":%d`, i*3+1)}
+	}
+	filter := post("evaluate the filter", "evaluate", 200, `"value":true`, map[string]string{
+		"schema": "elation/appointment", "payload": string(example), "now": "2024-01-01T00:00:00Z",
+		"expression": `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`,
+	})
+	check := post("check", "check", 200, `"type":"list(string)"`, map[string]string{"schema": "elation/message-thread", "expression": "members.map(x, x.id)"})
+	checkTypo := post("check a typo", "check", 200, `did you mean 'city'?`, map[string]string{"schema": "elation/appointment", "expression": "service_location.citty"})
+	validate := post("validate", "validate", 200, `"ok":true`, map[string]string{"schema": "elation/appointment", "payload": string(example)})
+	validateInvalid := post("validate an invalid payload", "validate", 200, `"pointer":"/mode"`, map[string]string{"schema": "elation/appointment", "payload": `{"mode": "PHONE"}`})
+	unknownSchema := post("unknown schema", "evaluate", 404, `"code":"unknown_schema"`, map[string]string{"schema": "elation/apointment", "payload": "{}", "expression": "1"})
+	malformed := func(int) soakRequest {
+		return soakRequest{name: "malformed body", method: "POST", path: "/api/v1/check", body: []byte("{\n  \"schema\": \"\",\n  \"expression\": }"),
+			status: 400, want: `"code":"invalid_json"`}
+	}
+	plain, chunked := oversizedBody(oversizedPlain), oversizedBody(oversizedChunked)
+	oversized := func(i int) soakRequest {
+		r := soakRequest{name: "oversized body", method: "POST", path: "/api/v1/evaluate", body: plain, status: 413, want: `"code":"payload_too_large"`}
+		if (i/20)%2 != 0 {
+			r.name, r.body, r.chunked = "oversized body, chunked", chunked, true
+		}
+		return r
+	}
+	return []func(int) soakRequest{
+		evaluateOwn, filter, check, validate, evaluateOwn,
+		get("schemas", "schemas", 200, `{"id":"elation/appointment"`), checkTypo, validateInvalid, evaluateOwn,
+		post("unknown endpoint", "launch", 404, `"code":"not_found"`, map[string]string{}),
+		malformed, get("one schema", "schemas/elation/message-thread", 200, `"$id": "https://fieldbook.dev/schemas/elation/message-thread.json"`),
+		evaluateOwn, unknownSchema, filter, check, evaluateOwn, validate, evaluateOwn, oversized,
 	}, nil
+}
+
+// oversizedBody is a JSON request of n bytes.
+func oversizedBody(n int) []byte {
+	head, tail := `{"schema": "", "payload": "`, `", "expression": "1"}`
+	return []byte(head + strings.Repeat("x", n-len(head)-len(tail)) + tail)
 }
 
 const (
