@@ -170,6 +170,10 @@ function start(root) {
   // run evaluates the expressions, then validates the payload: values come
   // first, as they are what the reader is waiting for.
   async function run() {
+    // A run scheduled by typing is covered by this one, which reads the
+    // same text: setting an editor's text (a share link, Try, Clear) types
+    // into it, and the second run would cross the engine's answer again.
+    clearTimeout(timer);
     const gen = ++generation;
     // A call of this run that the engine has not started by the time the
     // reader has typed on is dropped: nobody would see its answer.
