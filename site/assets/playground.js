@@ -188,7 +188,7 @@ function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale);
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale, RESULT_SHOWN_CHARS);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
       editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : briefly(result.diagnostics.filter((d) => d.source === 'expression')));
@@ -240,7 +240,7 @@ function start(root) {
   function showResult(out, r) {
     const parts = [];
     if (r.ok) {
-      parts.push(...shownIn(code('value', ''), r.display ?? '', RESULT_SHOWN_CHARS), ' ',
+      parts.push(...shownIn(code('value', ''), r.display ?? '', RESULT_SHOWN_CHARS, { total: r.displayChars }), ' ',
         span('result-meta', `${r.type} · cost ${r.cost} · ${r.dialect}`), span('fit', fitFor(r.type)));
     } else {
       for (const d of r.diagnostics) {
@@ -477,9 +477,12 @@ function loadEditors(url) {
 // the calls that were waiting run on the new engine. So too when the
 // engine's Go program ends or its worker fails after it was ready: the
 // call it was running (if any) answers with an error and a fresh engine
-// takes the rest. call(method, request, limitMs, stale) answers with the
-// engine's response; a call whose stale() is true when its turn comes is
-// not sent, and answers { ok: false, superseded: true }.
+// takes the rest. call(method, request, limitMs, stale, shown) answers
+// with the engine's response; a call whose stale() is true when its turn
+// comes is not sent, and answers { ok: false, superseded: true }. With
+// shown, an evaluate whose display is longer crosses from the worker in
+// part (engine-worker.js): its first shown UTF-16 units, the whole's length
+// in characters as displayChars, and no value.
 function createEngine(url, onRestart) {
   const queue = []; // calls not yet sent
   let current = null; // the call the engine runs
@@ -590,16 +593,16 @@ function createEngine(url, onRestart) {
     call.timer = setTimeout(() => {
       if (current === call) restart('The engine was restarted.', stopped(ms));
     }, ms);
-    worker.postMessage({ id: call.id, method: call.method, request: call.request });
+    worker.postMessage({ id: call.id, method: call.method, request: call.request, shown: call.shown });
   }
 
   boot();
   return {
     ready: () => ready,
-    call(method, request, limitMs, stale) {
+    call(method, request, limitMs, stale, shown) {
       if (failure) return Promise.reject(failure);
       return new Promise((resolve, reject) => {
-        queue.push({ method, request, limitMs, stale, resolve, reject });
+        queue.push({ method, request, limitMs, stale, shown, resolve, reject });
         pump();
       });
     },
