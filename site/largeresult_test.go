@@ -456,3 +456,18 @@ func TestALongResultIsNeverCutInsideASurrogatePair(t *testing.T) {
 		t.Errorf("the note says %q", note)
 	}
 }
+
+// A payload's key of 100,000 characters is offered by completion with its
+// first part shown in the list.
+func TestALongKeyShowsItsFirstPartInCompletion(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	jsEval[any](t, b, `(() => { const s = document.querySelector('[data-fb="schema"]'); s.value = ''; s.dispatchEvent(new Event('change')); })()`)
+	setValue(t, b, `[data-fb="payload"]`, `{"answers": {"email": "a@b.c", "First`+hugeString+`": "Jo"}}`)
+	typeInto(t, b, "answers.Fir")
+	list := in("cel", ".cm-tooltip-autocomplete")
+	waitFor(t, b, "the key in the completion list", list+` && `+list+`.textContent.includes('Firstaaa')`)
+	if n := jsEval[int](t, b, list+`.textContent.length`); n > 300 {
+		t.Errorf("the completion list holds %d characters", n)
+	}
+}
