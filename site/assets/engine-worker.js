@@ -9,6 +9,14 @@
 // program has ended (a fatal error in the runtime, or a call that threw),
 // after which the worker answers nothing: the page starts a fresh one.
 //
+// A call may say how much of a result the page shows (shown, in UTF-16
+// units): an evaluate whose display is longer crosses to the page in part,
+// its display cut there (never inside a surrogate pair), displayChars the
+// whole display's length in characters, and no value, which the page does
+// not show. A result of megabytes would otherwise be copied onto the
+// page's main thread whole (issue 17: 12.8 MB, display and value, for a
+// share link of 64 copies of a 100,000-character string).
+//
 // The site generator writes the hashed URLs in place of the placeholders.
 //
 // The module's request goes out first, so that it downloads while
@@ -50,7 +58,7 @@ ready.then(
 );
 
 onmessage = async ({ data }) => {
-  const { id, method, request } = data;
+  const { id, method, request, shown } = data;
   try {
     await ready;
   } catch {
@@ -77,5 +85,28 @@ onmessage = async ({ data }) => {
       return;
     }
   }
+  if (shown && method === 'evaluate') response = inPart(response, shown);
   postMessage({ type: 'response', id, response });
 };
+
+// inPart answers an evaluate response with its display cut at max UTF-16
+// units (one fewer where that would split a surrogate pair), its length in
+// characters (code points) as displayChars, and without its value; a
+// display no longer than max leaves it as it is. A display the engine sent
+// in part already (truncated) keeps its flag and gets no displayChars: its
+// whole length is not known here.
+function inPart(response, max) {
+  const display = response.display;
+  if (typeof display !== 'string' || display.length <= max) return response;
+  const last = display.charCodeAt(max - 1);
+  const rest = { ...response };
+  delete rest.value;
+  rest.display = display.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+  if (!response.truncated) {
+    let n = display.length;
+    const pairs = /[\ud800-\udbff][\udc00-\udfff]/g;
+    while (pairs.exec(display)) n--;
+    rest.displayChars = n;
+  }
+  return rest;
+}

@@ -80,6 +80,18 @@ const MAX_EXPRESSIONS = 20;
 const LINK_STATE_LIMIT_BYTES = PAYLOAD_LIMIT_BYTES + MiB;
 const LINK_LIMIT_CHARS = Math.ceil((LINK_STATE_LIMIT_BYTES * 1.01 + 1024) * 4 / 3);
 
+// What the page shows of a text that may be long: an expression's result,
+// a cell of the batch table, an error message, the inferred schema. Laying
+// out text costs about its length (a 6.4-million-character result held the
+// main thread for seconds, issue 17), so a longer text is shown cut at its
+// bound, with a note of how much there is: "the first 5,000 of 6,400,256
+// characters". Each bound, in UTF-16 units, keeps its rendering to a few
+// milliseconds; the batch table has up to 200 rows of 20 cells.
+const RESULT_SHOWN_CHARS = 5000;
+const CELL_SHOWN_CHARS = 200;
+const MESSAGE_SHOWN_CHARS = 1000;
+const INFERRED_SHOWN_CHARS = 50000;
+
 function start(root) {
   const $ = (hook) => root.querySelector(`[data-fb="${hook}"]`);
   const payloadEl = $('payload');
@@ -107,7 +119,7 @@ function start(root) {
   statusEl.textContent = 'Loading the engine…';
   performance.mark('fieldbook:engine-start');
   const engine = createEngine(root.dataset.worker, (why) => {
-    statusEl.textContent = why;
+    statusEl.textContent = brief(why);
   });
   // complete asks the engine what fits at an offset of an expression; the
   // editors use it for completion and hover.
@@ -138,7 +150,7 @@ function start(root) {
       performance.mark('fieldbook:engine-ready');
       run();
     },
-    (err) => { statusEl.textContent = `The engine could not start: ${err.message}`; },
+    (err) => { statusEl.textContent = brief(`The engine could not start: ${err.message}`); },
   );
 
   let timer;
@@ -158,13 +170,17 @@ function start(root) {
   // run evaluates the expressions, then validates the payload: values come
   // first, as they are what the reader is waiting for.
   async function run() {
+    // A run scheduled by typing is covered by this one, which reads the
+    // same text: setting an editor's text (a share link, Try, Clear) types
+    // into it, and the second run would cross the engine's answer again.
+    clearTimeout(timer);
     const gen = ++generation;
     // A call of this run that the engine has not started by the time the
     // reader has typed on is dropped: nobody would see its answer.
     const stale = () => gen !== generation;
     const payload = payloadEl.value;
     const clock = now();
-    clockShown.textContent = `now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`;
+    clockShown.textContent = brief(`now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`);
     for (const row of exprList.querySelectorAll('.expression')) {
       const expression = row.querySelector('[data-fb="expression"]').value;
       const out = row.querySelector('[data-fb="result"]');
@@ -172,10 +188,10 @@ function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale);
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale, RESULT_SHOWN_CHARS);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
-      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : result.diagnostics.filter((d) => d.source === 'expression'));
+      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : briefly(result.diagnostics.filter((d) => d.source === 'expression')));
     }
     if (firstResult) {
       firstResult = false;
@@ -185,7 +201,7 @@ function start(root) {
     const validation = await engine.call('validate', { schema, payload }, limit(), stale);
     if (gen !== generation) return;
     showValidation(validation);
-    editors?.setDiagnostics(payloadEl, validation.diagnostics);
+    editors?.setDiagnostics(payloadEl, briefly(validation.diagnostics));
     await showInferred(payload, gen, stale);
     root.dataset.ready = 'true';
   }
@@ -211,22 +227,28 @@ function start(root) {
       jump.addEventListener('click', () => {
         if (!editors?.reveal(payloadEl, d.line, d.column)) jumpTo(payloadEl, d.line, d.column);
       });
-      li.append(jump, ' ', span('severity', d.severity), ' ', span('message', d.message));
-      if (d.pointer) li.append(' ', code('pointer', d.pointer));
+      li.append(jump, ' ', span('severity', d.severity), ' ', message('message', d.message));
+      if (d.pointer) li.append(' ', ...shownIn(code('pointer', ''), d.pointer, MESSAGE_SHOWN_CHARS));
       return li;
     }));
   }
 
+  // showResult shows an evaluation: its value as CEL, or its errors. A
+  // long value shows its first RESULT_SHOWN_CHARS, and a note; so does a
+  // result the engine found too large to send whole (ok false, truncated,
+  // display its first part).
   function showResult(out, r) {
     const parts = [];
     if (r.ok) {
-      parts.push(code('value', r.display), ' ', span('result-meta', `${r.type} · cost ${r.cost} · ${r.dialect}`),
-        span('fit', fitFor(r.type)));
+      parts.push(...shownIn(code('value', ''), r.display ?? '', RESULT_SHOWN_CHARS, { total: r.displayChars }), ' ',
+        span('result-meta', `${r.type} · cost ${r.cost} · ${r.dialect}`), span('fit', fitFor(r.type)));
     } else {
       for (const d of r.diagnostics) {
         const where = d.line ? `${d.source === 'payload' ? 'payload ' : ''}${d.line}:${d.column} ` : '';
-        const err = span('error', where + d.message);
-        parts.push(err);
+        parts.push(message('error', where + d.message));
+      }
+      if (r.truncated && typeof r.display === 'string') {
+        parts.push(...shownIn(code('value', ''), r.display, RESULT_SHOWN_CHARS, { truncated: true }));
       }
     }
     out.classList.toggle('failed', !r.ok);
@@ -241,8 +263,10 @@ function start(root) {
     if (schema !== '') return;
     const r = await engine.call('infer', { payload }, limit(), stale);
     if (gen !== generation || !r.ok) return;
+    // The download holds the whole schema; the page shows its first part.
     const text = JSON.stringify(r.schema, null, 2);
-    $('inferred-schema').textContent = text;
+    const { shown, note } = part(text, INFERRED_SHOWN_CHARS);
+    $('inferred-schema').replaceChildren(shown, ...(note ? ['\n', note] : []));
     if (inferredURL) URL.revokeObjectURL(inferredURL);
     inferredURL = URL.createObjectURL(new Blob([text], { type: 'application/schema+json' }));
     $('inferred-download').href = inferredURL;
@@ -453,9 +477,12 @@ function loadEditors(url) {
 // the calls that were waiting run on the new engine. So too when the
 // engine's Go program ends or its worker fails after it was ready: the
 // call it was running (if any) answers with an error and a fresh engine
-// takes the rest. call(method, request, limitMs, stale) answers with the
-// engine's response; a call whose stale() is true when its turn comes is
-// not sent, and answers { ok: false, superseded: true }.
+// takes the rest. call(method, request, limitMs, stale, shown) answers
+// with the engine's response; a call whose stale() is true when its turn
+// comes is not sent, and answers { ok: false, superseded: true }. With
+// shown, an evaluate whose display is longer crosses from the worker in
+// part (engine-worker.js): its first shown UTF-16 units, the whole's length
+// in characters as displayChars, and no value.
 function createEngine(url, onRestart) {
   const queue = []; // calls not yet sent
   let current = null; // the call the engine runs
@@ -566,16 +593,16 @@ function createEngine(url, onRestart) {
     call.timer = setTimeout(() => {
       if (current === call) restart('The engine was restarted.', stopped(ms));
     }, ms);
-    worker.postMessage({ id: call.id, method: call.method, request: call.request });
+    worker.postMessage({ id: call.id, method: call.method, request: call.request, shown: call.shown });
   }
 
   boot();
   return {
     ready: () => ready,
-    call(method, request, limitMs, stale) {
+    call(method, request, limitMs, stale, shown) {
       if (failure) return Promise.reject(failure);
       return new Promise((resolve, reject) => {
-        queue.push({ method, request, limitMs, stale, resolve, reject });
+        queue.push({ method, request, limitMs, stale, shown, resolve, reject });
         pump();
       });
     },
@@ -809,7 +836,7 @@ function wireBatch($, engine, current) {
     }
     performance.measure('fieldbook:batch', 'fieldbook:batch-start');
     if (r.failed) {
-      statusEl.textContent = r.failed;
+      statusEl.textContent = brief(r.failed);
       return;
     }
     const what = `${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'payload' : 'payloads'}`;
@@ -825,7 +852,7 @@ function wireBatch($, engine, current) {
       for (const e of r.errors) {
         const li = document.createElement('li');
         const where = e.line ? `line ${e.line}` : `payload ${e.index + 1}`;
-        li.textContent = `${where}, ${e.expression < 0 ? 'payload' : `expression ${e.expression + 1}`}: ${e.message}`;
+        li.textContent = brief(`${where}, ${e.expression < 0 ? 'payload' : `expression ${e.expression + 1}`}: ${e.message}`);
         ul.append(li);
       }
       results.append(h, ul);
@@ -947,8 +974,8 @@ function merge(out, items, r, lines) {
       sent.push(index);
       row = { index, line: it.line || undefined, error: engineRow.error, values: engineRow.values };
     }
-    if (out.rows.length < BATCH_SHOWN_ROWS) out.rows.push(row);
     text.push(JSON.stringify(row));
+    if (out.rows.length < BATCH_SHOWN_ROWS) out.rows.push(shownRow(row));
   });
   for (const e of r.errors) {
     const index = sent[e.index];
@@ -959,6 +986,20 @@ function merge(out, items, r, lines) {
   out.total += items.length;
   text.push('');
   lines.push(new Blob([text.join('\n')]));
+}
+
+// shownRow is what a run keeps of a row it shows: each text cut at
+// CELL_SHOWN_CHARS, with its whole length in characters, so that the first
+// rows do not hold megabytes of results (the download has them whole). A
+// cell the engine sent in part is truncated.
+function shownRow(row) {
+  const keep = (text = '', truncated = false) => ({ text: cut(text, CELL_SHOWN_CHARS), total: chars(text), truncated });
+  return {
+    index: row.index,
+    line: row.line,
+    error: row.error === undefined ? undefined : keep(row.error),
+    values: row.values?.map((v) => ({ ok: v.ok, ...(v.ok ? keep(v.display, v.truncated === true) : keep(v.error)) })),
+  };
 }
 
 // NotUTF8 is a file that is not UTF-8, with the line of its first bytes
@@ -1169,18 +1210,21 @@ function lineOfInvalidUTF8(bytes) {
 function countsTable(r) {
   const t = table(['Expression', 'true', 'false', 'other value', 'error']);
   for (const c of r.counts) {
-    row(t, [c.expression, c.true, c.false, c.other, c.error]);
+    row(t, [brief(c.expression), c.true, c.false, c.other, c.error]);
   }
   t.dataset.fb = 'batch-counts';
   return t;
 }
 
+// rowsTable shows the first rows (as shownRow keeps them): a cell shows
+// at most CELL_SHOWN_CHARS of its text, and a note when that is not all.
 function rowsTable(r) {
   const t = table(['#', ...r.counts.map((_, i) => `Expression ${i + 1}`)]);
+  const shown = (c) => shownIn(document.createElement('span'), c.text, CELL_SHOWN_CHARS, { total: c.total, truncated: c.truncated });
   for (const rw of r.rows) {
     const cells = rw.error
-      ? [[rw.line ? `line ${rw.line}` : rw.index + 1], [rw.error, 'error']]
-      : [[rw.line ? `line ${rw.line}` : rw.index + 1], ...rw.values.map((v) => (v.ok ? [v.display] : [v.error, 'error']))];
+      ? [[rw.line ? `line ${rw.line}` : rw.index + 1], [shown(rw.error), 'error']]
+      : [[rw.line ? `line ${rw.line}` : rw.index + 1], ...rw.values.map((v) => [shown(v), v.ok ? '' : 'error'])];
     row(t, cells.map(([text]) => text), cells.map(([, cls]) => cls));
   }
   const caption = document.createElement('caption');
@@ -1202,11 +1246,13 @@ function table(headers) {
   return t;
 }
 
+// row adds a row of cells to t: each a text, or the nodes to show.
 function row(t, values, classes = []) {
   const tr = document.createElement('tr');
   values.forEach((v, i) => {
     const td = document.createElement('td');
-    td.textContent = String(v);
+    if (Array.isArray(v)) td.append(...v);
+    else td.textContent = String(v);
     if (classes[i]) td.className = classes[i];
     tr.append(td);
   });
@@ -1225,6 +1271,76 @@ function code(cls, text) {
   el.className = cls;
   el.textContent = text;
   return el;
+}
+
+// cut answers the first max UTF-16 units of text, one fewer where the cut
+// would fall inside a surrogate pair.
+function cut(text, max) {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+// chars counts text's characters (code points), as the engine counts
+// columns.
+function chars(text) {
+  let n = text.length;
+  const pairs = /[\ud800-\udbff][\udc00-\udfff]/g;
+  while (pairs.exec(text)) n--;
+  return n;
+}
+
+const count = (n) => n.toLocaleString('en-US');
+
+// part is what the page shows of a text that may be long: { shown, note }.
+// shown is at most max UTF-16 units of it; note, when shown is not the
+// whole, is an element that says how much it is: "the first 5,000 of
+// 6,400,256 characters". A text that is already a part has its whole
+// length given as total (in characters), or is truncated: the engine sent
+// only its first part, "the result is too large; its first 2,000
+// characters:" (the note goes before the text).
+function part(text, max, { total, truncated = false } = {}) {
+  const shown = cut(text, max);
+  if (!truncated && total === undefined && shown.length === text.length) return { shown, note: null };
+  const n = chars(shown);
+  if (truncated) return { shown, note: span('cut-note', `the result is too large; its first ${count(n)} characters:`) };
+  const whole = total ?? chars(text);
+  if (whole <= n) return { shown, note: null };
+  return { shown, note: span('cut-note', `the first ${count(n)} of ${count(whole)} characters`) };
+}
+
+// shownIn puts what the page shows of text in el (a code or a span) and
+// answers the nodes to show: el, and the note before or after it.
+function shownIn(el, text, max, options) {
+  const { shown, note } = part(text, max, options);
+  el.textContent = shown;
+  if (!note) return [el];
+  el.classList.add('cut');
+  return options?.truncated ? [note, el] : [el, note];
+}
+
+// message is an element of class cls holding a message, cut at max with
+// its note inside.
+function message(cls, text, max = MESSAGE_SHOWN_CHARS) {
+  const el = document.createElement('span');
+  el.className = cls;
+  const { shown, note } = part(text, max);
+  el.textContent = shown;
+  if (note) el.append(' ', note);
+  return el;
+}
+
+// brief is a text for a status line: whole, or cut with its note.
+function brief(text, max = MESSAGE_SHOWN_CHARS) {
+  const shown = cut(text, max);
+  if (shown.length === text.length) return text;
+  return `${shown}… (the first ${count(chars(shown))} of ${count(chars(text))} characters)`;
+}
+
+// briefly answers diagnostics with their messages brief, for the editors'
+// marks.
+function briefly(diagnostics) {
+  return diagnostics.map((d) => (d.message.length > MESSAGE_SHOWN_CHARS ? { ...d, message: brief(d.message) } : d));
 }
 
 // jumpTo puts the caret at a 1-based line and column (in characters).

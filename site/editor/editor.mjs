@@ -85,6 +85,19 @@ const kinds = {
   constant: 'constant', keyword: 'keyword', namespace: 'namespace',
 };
 
+// A completion's label longer than this (a payload's key may be of any
+// length) shows its first part in the list, with an ellipsis; accepting it
+// inserts it whole.
+const LABEL_SHOWN_CHARS = 200;
+
+// shortLabel is a long label's first part, never cut inside a surrogate
+// pair, or undefined for a label that shows whole.
+function shortLabel(label) {
+  if (label.length <= LABEL_SHOWN_CHARS) return undefined;
+  const last = label.charCodeAt(LABEL_SHOWN_CHARS - 1);
+  return `${label.slice(0, last >= 0xd800 && last <= 0xdbff ? LABEL_SHOWN_CHARS - 1 : LABEL_SHOWN_CHARS)}…`;
+}
+
 // completionSource asks the engine what fits at the cursor.
 function completionSource(complete) {
   return async (context) => {
@@ -98,6 +111,7 @@ function completionSource(complete) {
       from: toUTF16(text, r.from),
       options: r.items.map((it) => ({
         label: it.label,
+        displayLabel: shortLabel(it.label),
         type: kinds[it.kind] || it.kind,
         detail: it.type || undefined,
         info: it.detail || undefined,
