@@ -43,14 +43,21 @@ type linkState struct {
 
 // The two links of issue 17: 64 copies of a 100,000-character string from
 // the link's own payload (a display of 6.4 million characters), and 2^19
-// numbers.
+// numbers; both are past the engine's limit on an answer (1 MiB). And a
+// link to 30,000 numbers, a display of 168,889 characters, within it.
 var (
 	hugeString = strings.Repeat("a", 100_000)
 	copiesLink = linkState{V: 1, Schema: "", Dialect: "cel", Expressions: []string{"lists.range(64).map(i, s)"},
 		Payload: `{"s": "` + hugeString + `"}`}
 	numbersLink = linkState{V: 1, Schema: "", Dialect: "cel", Expressions: []string{"lists.range(n)"},
 		Payload: `{"n": 524288}`}
+	longLink = linkState{V: 1, Schema: "", Dialect: "cel", Expressions: []string{"lists.range(n)"},
+		Payload: `{"n": 30000}`}
 )
+
+// enginePreviewChars is what the engine keeps of the display of a result
+// too large to answer (resultPreviewChars in wasm/engine).
+const enginePreviewChars = 2000
 
 const (
 	playgroundReady = `document.querySelector('[data-fb="playground"]').dataset.ready === 'true' && !!document.querySelector('.fb-editor-json')`
@@ -191,15 +198,30 @@ func thousands(n int) string {
 	return s
 }
 
+// checkTooLarge checks that the first result shows the engine's error for
+// a result too large to answer, and the start of its display that the
+// engine sent, with a note.
+func checkTooLarge(t *testing.T, b *browser) {
+	t.Helper()
+	got := jsEval[[]string](t, b, `[...`+firstOutput+`.children].map((e) => e.className + ': ' + e.textContent.slice(0, 70))`)
+	if len(got) != 3 || !strings.HasPrefix(got[0], "error: 1:1 the result is too large to answer") ||
+		got[1] != fmt.Sprintf("cut-note: the result is too large; its first %s characters:", thousands(enginePreviewChars)) ||
+		!strings.HasPrefix(got[2], "value cut: [") {
+		t.Fatalf("the result shows %q", got)
+	}
+	if n := jsEval[int](t, b, `[...`+firstOutput+`.querySelector('.value').textContent].length`); n != enginePreviewChars {
+		t.Errorf("the value shows %d characters, want the %d the engine sent", n, enginePreviewChars)
+	}
+}
+
 // A 324-character link whose expression makes 64 copies of a
-// 100,000-character string from its own payload: the page shows the first
-// part of the display, says so, and goes on answering.
+// 100,000-character string from its own payload: the engine answers the
+// start of it, the page shows that and says so, and goes on answering.
 func TestALinkToAHugeResultShowsItsFirstPart(t *testing.T) {
 	b := newBrowser(t)
 	o := openLink(t, b, copiesLink)
 	t.Logf("opening the link: %s", o)
-	// ["aaa…", "aaa…", …]: 64 strings of 100,002 characters and 63 ", ".
-	checkShownInPart(t, b, 2+64*100_002+63*2)
+	checkTooLarge(t, b)
 	answersOnePlusOne(t, b)
 }
 
@@ -208,8 +230,18 @@ func TestALinkToHalfAMillionNumbersShowsItsFirstPart(t *testing.T) {
 	b := newBrowser(t)
 	o := openLink(t, b, numbersLink)
 	t.Logf("opening the link: %s", o)
-	total := 2 + 2*(524288-1) // [, ], and ", " between
-	for i := 0; i < 524288; i++ {
+	checkTooLarge(t, b)
+	answersOnePlusOne(t, b)
+}
+
+// A link whose result is within the engine's limit, and longer than the
+// page shows: the page shows its first part, and says so.
+func TestALinkToALongResultShowsItsFirstPart(t *testing.T) {
+	b := newBrowser(t)
+	o := openLink(t, b, longLink)
+	t.Logf("opening the link: %s", o)
+	total := 2 + 2*(30000-1) // [, ], and ", " between
+	for i := 0; i < 30000; i++ {
 		total += len(fmt.Sprint(i))
 	}
 	checkShownInPart(t, b, total)
@@ -347,12 +379,10 @@ func TestABatchRowWithAHugeCellShowsItsFirstPart(t *testing.T) {
 	if len(cells) != 2 {
 		t.Fatalf("%d rows, want 2", len(cells))
 	}
-	note := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"] .cut-note')?.textContent ?? ''`)
-	if want := fmt.Sprintf("the first %s of 6,400,256 characters", thousands(cellShownChars)); note != want {
-		t.Errorf("the note in the large cell says %q, want %q", note, want)
-	}
-	if !strings.HasPrefix(cells[0], `["aaa`) || len(cells[0]) > cellShownChars+len(note) {
-		t.Errorf("the large cell holds %d characters: %.60q", len(cells[0]), cells[0])
+	// The engine sends the first 200 characters of a display past its
+	// limit on one result (1 MiB).
+	if want := "the result is too large; its first 200 characters:" + `["aaa`; !strings.HasPrefix(cells[0], want) || len(cells[0]) != len(want)-5+200 {
+		t.Errorf("the large cell shows %d characters: %.80q", len(cells[0]), cells[0])
 	}
 	if cells[1] != `["b"]` {
 		t.Errorf("the short cell shows %q", cells[1])
@@ -361,76 +391,19 @@ func TestABatchRowWithAHugeCellShowsItsFirstPart(t *testing.T) {
 	answersOnePlusOne(t, b)
 }
 
-// The engine answers a result past its size limit with its first part
-// (ok false, truncated), and a batch cell past it with its first part (ok,
-// truncated). The engine of this build does not yet, so the test has the
-// engine's worker answer so, through DevTools: the page shows the error and
-// the part it was sent, with a note.
-func TestAResultTheEngineSendsInPartShowsItsFirstPart(t *testing.T) {
+// A result past the engine's limit on an answer, typed in the playground:
+// the engine answers the start of its display, which the page shows with
+// the error and a note.
+func TestAResultTooLargeToAnswerShowsItsFirstPart(t *testing.T) {
 	b := newBrowser(t)
 	openPlayground(t, b, "/playground/")
-	// A restart would start an engine without the change below: on a busy
-	// machine, give the calls time.
-	jsEval[any](t, b, `document.querySelector('[data-fb="playground"]').dataset.timeout = '30000'`)
-	worker, _ := engineWorker(t, b, "")
-	inWorker(t, worker, `(() => {
-		globalThis.__fbPart = 3000;
-		const { evaluate, batch } = globalThis.fieldbook;
-		globalThis.fieldbook.evaluate = (request) => {
-			const r = evaluate(request);
-			if (!r.ok || r.display.length <= globalThis.__fbPart) return r;
-			return { ok: false, type: r.type, value: null, display: r.display.slice(0, globalThis.__fbPart), truncated: true, cost: r.cost,
-				diagnostics: [{ severity: 'error', message: 'the result is too large: ' + r.display.length + ' characters', line: 1, column: 1, source: 'expression' }] };
-		};
-		globalThis.fieldbook.batch = (request) => {
-			const r = batch(request);
-			for (const row of r.rows) for (const v of row.values || []) {
-				if (v.ok && v.display.length > 150) Object.assign(v, { display: v.display.slice(0, 150), truncated: true });
-			}
-			return r;
-		};
-		return true;
-	})()`)
 	jsEval[any](t, b, `(() => { const s = document.querySelector('[data-fb="schema"]'); s.value = ''; s.dispatchEvent(new Event('change')); })()`)
 	setValue(t, b, `#expression-2`, ``)
 	setValue(t, b, `[data-fb="payload"]`, `{"s": "`+hugeString+`"}`)
 	setValue(t, b, `[data-fb="expression"]`, `lists.range(64).map(i, s)`)
 	waitFor(t, b, "the error", firstResult+`.includes('the result is too large')`)
-	check := func(total, shown int) {
-		t.Helper()
-		got := jsEval[[]string](t, b, `[...`+firstOutput+`.children].map((e) => e.className + ': ' + e.textContent)`)
-		clip := func(s string) string { return s[:min(len(s), 70)] }
-		for i := range got {
-			got[i] = clip(got[i])
-		}
-		want := []string{
-			fmt.Sprintf("error: 1:1 the result is too large: %d characters", total),
-			fmt.Sprintf("cut-note: the result is too large; its first %s characters:", thousands(shown)),
-			clip(`value cut: ["` + hugeString),
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("the result shows\n%q, want\n%q", got, want)
-		}
-		if n := jsEval[int](t, b, firstOutput+`.querySelector('.value').textContent.length`); n != shown {
-			t.Errorf("the value shows %d characters, want %d", n, shown)
-		}
-	}
-	check(6_400_256, 3000)
-	// A part longer than the page shows is cut again.
-	inWorker(t, worker, `globalThis.__fbPart = 8000; true`)
-	setValue(t, b, `[data-fb="expression"]`, `lists.range(63).map(i, s)`)
-	waitFor(t, b, "the second error", firstResult+`.includes('6300252 characters')`)
-	check(6_300_252, resultShownChars)
+	checkTooLarge(t, b)
 	runAxe(t, b, "a result the engine sent in part")
-
-	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch"] summary`)))
-	setValue(t, b, `[data-fb="batch-input"]`, `{"s": "`+hugeString+`"}`+"\n")
-	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
-	waitFor(t, b, "the rows", `!!document.querySelector('[data-fb="batch-results"] table:nth-of-type(2)')`)
-	cell := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"] table:nth-of-type(2) tr:nth-child(3) td:nth-child(2)').textContent`)
-	if want := "the result is too large; its first 150 characters:" + `["aaa`; !strings.HasPrefix(cell, want) || len(cell) != len(want)-5+150 {
-		t.Errorf("the cell sent in part shows %d characters: %.80q", len(cell), cell)
-	}
 	answersOnePlusOne(t, b)
 }
 
