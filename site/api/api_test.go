@@ -176,13 +176,7 @@ func checkHeaders(t *testing.T, resp *http.Response) {
 }
 
 func TestAPI(t *testing.T) {
-	set, err := schemas.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(Handler(engine.New(set, engine.DefaultLimits), set))
-	defer srv.Close()
-	runAPICases(t, srv.URL)
+	runAPICases(t, localAPI(t))
 }
 
 func TestAPanicIsA500NotACrash(t *testing.T) {

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"fieldbook/schemas"
 	"fieldbook/wasm/boundscases"
 	"fieldbook/wasm/engine"
 )
@@ -85,11 +83,5 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func TestBoundsHoldInTheAPI(t *testing.T) {
-	set, err := schemas.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(Handler(engine.New(set, engine.DefaultLimits), set))
-	defer srv.Close()
-	runBoundsCases(t, srv.URL)
+	runBoundsCases(t, localAPI(t))
 }

@@ -4,13 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"fieldbook/schemas"
-	"fieldbook/wasm/engine"
 )
 
 // runCostlyExpressions sends the expressions that ran for tens of seconds
@@ -49,11 +45,5 @@ func runCostlyExpressions(t *testing.T, base string) {
 }
 
 func TestCostlyExpressionsAnswerAtOnce(t *testing.T) {
-	set, err := schemas.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(Handler(engine.New(set, engine.DefaultLimits), set))
-	defer srv.Close()
-	runCostlyExpressions(t, srv.URL)
+	runCostlyExpressions(t, localAPI(t))
 }

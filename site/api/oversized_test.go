@@ -197,6 +197,7 @@ func runMixedLoad(t *testing.T, base string, n, c int) {
 	}
 }
 
+// localAPI serves the API natively, for the test's length.
 func localAPI(t *testing.T) string {
 	set, err := schemas.Load()
 	if err != nil {

@@ -8,6 +8,11 @@
 // wrangler dev runs two workerd processes (an entry proxy and the Worker);
 // -pids takes both, and their CPU is added up.
 //
+// With -bounds FILE it times the cases of wasm/testdata/bounds.json
+// instead (bounds.go):
+//
+//	go run ./site/workerbench -url http://127.0.0.1:8787 -bounds wasm/testdata/bounds.json -n 5
+//
 // With -soak N it sends N requests instead, a mixed load (evaluate, check,
 // validate, the schemas, 404s, a malformed and an oversized body), every
 // answer checked, and follows the memory of the -pids processes (resident
@@ -45,7 +50,14 @@ func main() {
 	jsHeap := flag.Bool("js-heap", false, "with -soak, read the Worker isolate's JavaScript heap too, from workerd's inspector")
 	maxRSS := flag.Float64("max-rss-slope", 0, "with -soak, the most the Worker's workerd may grow per request over the second half, in bytes (0: report only)")
 	maxHeap := flag.Float64("max-heap-slope", 0, "with -soak and -go-memory, the most the Go program's live heap may grow per request over the second half, in bytes (0: report only)")
+	boundsFile := flag.String("bounds", "", "time the cases of this bounds file (wasm/testdata/bounds.json) instead, -n times each")
 	flag.Parse()
+	if *boundsFile != "" {
+		if err := bounds(*url, *boundsFile, *n); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if *soakN > 0 {
 		err := soak(soakOptions{
 			base: *url, n: *soakN, warmup: *warmup, checkpoints: *checkpoints, concurrency: *concurrency, pids: *pids,
