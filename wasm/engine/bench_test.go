@@ -105,16 +105,6 @@ func BenchmarkCall(b *testing.B) {
 	}
 }
 
-// BenchmarkZoneDatabase unpacks the embedded zone database, which the
-// first expression naming a time zone pays for once.
-func BenchmarkZoneDatabase(b *testing.B) {
-	for b.Loop() {
-		if _, err := readZoneFiles(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkNamedZone evaluates a timestamp in a named zone, the zone
 // already loaded.
 func BenchmarkNamedZone(b *testing.B) {

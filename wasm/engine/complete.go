@@ -2,8 +2,10 @@ package engine
 
 import (
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -12,6 +14,7 @@ import (
 	"cel.dev/cel-go/common/types/traits"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/names"
 )
 
 // Complete lists what may be typed at an offset of an expression: after a
@@ -554,9 +557,10 @@ func sortItems(items []CompletionItem) {
 	})
 }
 
+// The check errors that name a field or a variable, compiled on first use.
 var (
-	undefinedField = &lazyRegexp{pattern: `undefined field '([^']+)'`}
-	undeclaredRef  = &lazyRegexp{pattern: `undeclared reference to '([^']+)'`}
+	undefinedField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`undefined field '([^']+)'`) })
+	undeclaredRef  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`undeclared reference to '([^']+)'`) })
 )
 
 // suggest finds the name a check error most likely meant: the closest
@@ -569,14 +573,14 @@ func (e *Engine) suggest(env *celEnv, expr, msg string, line, col int) string {
 	if strings.Contains(msg, "did you mean") {
 		return "" // cel-go suggested one already
 	}
-	if m := undefinedField.get().FindStringSubmatch(msg); m != nil {
+	if m := undefinedField().FindStringSubmatch(msg); m != nil {
 		wrong = m[1]
 		dot := nearestMember(runes, wrong, at)
 		if dot < 0 {
 			return ""
 		}
 		items = e.candidates(env, runes, dot+1)
-	} else if m := undeclaredRef.get().FindStringSubmatch(msg); m != nil {
+	} else if m := undeclaredRef().FindStringSubmatch(msg); m != nil {
 		wrong = m[1]
 		items = e.candidates(env, runes, min(at, len(runes)))
 	} else {
@@ -587,7 +591,7 @@ func (e *Engine) suggest(env *celEnv, expr, msg string, line, col int) string {
 		if it.Kind == "function" || it.Kind == "macro" && wrong == "" {
 			continue
 		}
-		if d := editDistance(strings.ToLower(wrong), strings.ToLower(it.Label)); d < bestDist {
+		if d := names.Distance(strings.ToLower(wrong), strings.ToLower(it.Label)); d < bestDist {
 			best, bestDist = it.Label, d
 		}
 	}
@@ -635,28 +639,6 @@ func abs(n int) int {
 		return -n
 	}
 	return n
-}
-
-// editDistance is the Levenshtein distance between two names.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // describe is a field's description, written beside its $ref or at its target.

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/rfc3339"
 )
 
 // celValue turns a decoded JSON value into what CEL reads, guided by its
@@ -54,7 +54,7 @@ func celValue(v any, n *schemas.Node, nullIsAbsent bool) any {
 		return jsonNumber(v)
 	case string:
 		if n != nil && n.Type() == "string" && n.Format == "date-time" {
-			if t, ok := parseTimestamp(v); ok {
+			if t, ok := rfc3339.Parse(v); ok {
 				return t
 			}
 		}
@@ -83,22 +83,4 @@ func jsonInt(v json.Number) (int64, bool) {
 	}
 	i, err := strconv.ParseInt(s, 10, 64)
 	return i, err == nil
-}
-
-// rfc3339 is RFC 3339's date-time production, which Go's time.Parse is
-// laxer than (it takes a one-digit hour, and an offset of +00:60).
-var rfc3339 = &lazyRegexp{pattern: `^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`}
-
-// parseTimestamp reads an RFC 3339 date-time within CEL's range of
-// timestamps, years 1 to 9999.
-func parseTimestamp(s string) (time.Time, bool) {
-	if !rfc3339.get().MatchString(s) {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, false
-	}
-	y := t.UTC().Year()
-	return t, y >= 1 && y <= 9999
 }

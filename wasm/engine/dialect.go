@@ -7,6 +7,8 @@ import (
 	"cel.dev/cel-go/cel"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/dialect/morf"
+	"fieldbook/wasm/dialect/zones"
 )
 
 // The dialects: the CEL a reader writes depends on the platform that runs
@@ -77,18 +79,18 @@ func (e *Engine) isModelSource(source string) bool {
 
 // dialectOptions configure a dialect's base environment.
 func dialectOptions(dialect string, lim Limits) []cel.EnvOption {
-	opts := []cel.EnvOption{cel.Lib(zoneLibrary{})}
+	opts := []cel.EnvOption{zones.Library()}
 	if dialect == DialectMorf {
 		// Morf's library goes before the optional types: its decorator of
 		// orValue must see the calls before theirs does.
-		opts = append(opts, cel.Lib(morfLibrary{}))
+		opts = append(opts, morf.Library())
 	}
 	opts = append(opts, baseOptions(lim)...)
 	if dialect == DialectMorf {
 		// Declared again, the same overloads, so that the descriptions
 		// of orValue and hasValue are Morf's rather than the optional
 		// types' alone.
-		opts = append(opts, absentFunctions()...)
+		opts = append(opts, morf.AbsentFunctions()...)
 	}
 	return opts
 }

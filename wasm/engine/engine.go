@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -499,20 +498,3 @@ func (c *lru) keys() []string {
 	}
 	return out
 }
-
-// lazyRegexp is a pattern compiled on its first use instead of at package
-// init: every init runs before the module answers its first call, and no
-// pattern of the engine's is needed by a first check (together they were
-// 512 of the engine's 543 allocations at init).
-type lazyRegexp struct {
-	pattern string
-	once    sync.Once
-	re      *regexp.Regexp
-}
-
-func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(l.compile)
-	return l.re
-}
-
-func (l *lazyRegexp) compile() { l.re = regexp.MustCompile(l.pattern) }

@@ -13,6 +13,7 @@ import (
 	"cel.dev/cel-go/ext"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/dialect/morf"
 )
 
 // celEnv is a typed CEL environment for one schema (or, without one, for
@@ -57,8 +58,8 @@ func baseOptions(lim Limits) []cel.EnvOption {
 // over the dialect's base environment.
 func newSchemaEnv(base *dialectEnv, s *schemas.Schema, dialect string) (*celEnv, error) {
 	e := &celEnv{vars: map[string]*schemas.Node{}, schema: s, dialect: dialect, guards: base.guards}
-	morf := dialect == DialectMorf
-	objs := &objectTypes{byName: map[string]*objectType{}, loose: looseNodes(s, morf), nullIsAbsent: morf}
+	isMorf := dialect == DialectMorf
+	objs := &objectTypes{byName: map[string]*objectType{}, loose: looseNodes(s, isMorf), nullIsAbsent: isMorf}
 	e.objects = objs
 	var opts []cel.EnvOption
 	for _, p := range s.Root.Properties {
@@ -89,12 +90,12 @@ func newSchemaEnv(base *dialectEnv, s *schemas.Schema, dialect string) (*celEnv,
 		}
 	}
 	sort.Strings(e.constants)
-	if morf {
+	if isMorf {
 		var types []*cel.Type
 		for _, name := range slices.Sorted(maps.Keys(objs.byName)) {
 			types = append(types, objs.byName[name].t)
 		}
-		opts = append(opts, objectOverloads(types)...)
+		opts = append(opts, morf.ObjectOverloads(types)...)
 	}
 	opts = append([]cel.EnvOption{objs.option()}, opts...)
 	env, err := base.env.Extend(opts...)

@@ -14,6 +14,7 @@ import (
 	"cel.dev/cel-go/interpreter"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/jsonpos"
 )
 
@@ -237,7 +238,7 @@ func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *ce
 	for round := 0; round < 16 && iss != nil && iss.Err() != nil; round++ {
 		var names []string
 		for _, err := range iss.Errors() {
-			m := undeclaredRef.get().FindStringSubmatch(err.Message)
+			m := undeclaredRef().FindStringSubmatch(err.Message)
 			if m == nil {
 				return checker, ast, iss, warnings // another error: report what the checker says
 			}
@@ -332,7 +333,7 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 	var celErr *types.Err
 	if errors.As(err, &celErr) {
 		if env.dialect == DialectMorf {
-			if msg := absentMessage(ast, celErr); msg != "" {
+			if msg := morf.AbsentMessage(ast, celErr); msg != "" {
 				d.Message = msg
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/rfc3339"
 )
 
 // InferRequest asks for a JSON Schema that describes a payload.
@@ -161,7 +162,7 @@ func (in *inferrer) add(s *shape, v any) {
 			in.add(s.items, x)
 		}
 	case string:
-		_, ok := parseTimestamp(v)
+		_, ok := rfc3339.Parse(v)
 		switch {
 		case s.types&tString == 0 && ok:
 			s.format = "date-time"

@@ -2,10 +2,10 @@ package engine
 
 import (
 	"encoding/json"
+	"fieldbook/wasm/dialect/morf"
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // morfCase is one case of wasm/testdata/morf-docs.json, which the Node test
@@ -135,27 +135,6 @@ func TestMapsAreTypedAsMaps(t *testing.T) {
 	validatesItsPayload(t, payload, inf.Schema)
 }
 
-// TestEveryZoneLoads reads the whole embedded zone database: every name
-// the archive holds is a zone Go can load.
-func TestEveryZoneLoads(t *testing.T) {
-	files, err := zoneFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 500 {
-		t.Fatalf("%d zones", len(files))
-	}
-	for name := range files {
-		if _, err := loadZone(name); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	la, _ := loadZone("America/Los_Angeles")
-	if _, off := time.Date(2024, 7, 1, 0, 0, 0, 0, la).Zone(); off != -7*3600 {
-		t.Errorf("Los Angeles in July is %d s from UTC", off)
-	}
-}
-
 func TestCompletionOffersMorfsFunctions(t *testing.T) {
 	e := newEngine(t)
 	find := func(r CompleteResponse, label string) *CompletionItem {
@@ -168,7 +147,7 @@ func TestCompletionOffersMorfsFunctions(t *testing.T) {
 	}
 	r := e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "appointment_datetime.is", Offset: 23})
 	it := find(r, "isAfter")
-	if it == nil || !strings.Contains(it.Detail, "google.protobuf.Timestamp.isAfter(google.protobuf.Timestamp) -> bool") || !strings.Contains(it.Detail, morfSignatureNote) {
+	if it == nil || !strings.Contains(it.Detail, "google.protobuf.Timestamp.isAfter(google.protobuf.Timestamp) -> bool") || !strings.Contains(it.Detail, morf.SignatureNote) {
 		t.Errorf("isAfter after a timestamp: %+v", r.Items)
 	}
 	r = e.Complete(CompleteRequest{Schema: "elation/appointment", Expression: "morf.", Offset: 5})

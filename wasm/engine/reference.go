@@ -11,6 +11,8 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common"
 	"cel.dev/cel-go/common/decls"
+
+	"fieldbook/wasm/dialect/morf"
 )
 
 // The reference lists what a dialect's environment offers, for the site's
@@ -166,7 +168,7 @@ func (e *Engine) functionOrigins(dialect string, env *cel.Env) (map[string]strin
 	if err != nil {
 		return nil, err
 	}
-	absent, err := cel.NewEnv(absentFunctions()...)
+	absent, err := cel.NewEnv(morf.AbsentFunctions()...)
 	if err != nil {
 		return nil, err
 	}
@@ -382,8 +384,8 @@ func (e *Engine) document(dialect string, entry *ReferenceEntry, description str
 
 // splitNote separates from a description the note that ends Morf's.
 func splitNote(description string) (string, string) {
-	if d, ok := strings.CutSuffix(description, morfSignatureNote); ok {
-		return strings.TrimSpace(d), morfSignatureNote
+	if d, ok := strings.CutSuffix(description, morf.SignatureNote); ok {
+		return strings.TrimSpace(d), morf.SignatureNote
 	}
 	return description, ""
 }

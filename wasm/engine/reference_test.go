@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/cel"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/dialect/morf"
 )
 
 // references builds both dialects' references, once for all the tests:
@@ -196,17 +197,17 @@ var morfFunctions = []string{"morf.now", "isAfter", "isBefore", "add", "sub", "p
 // hasValue; the cel page has none of Morf's, and its orValue is cel-go's.
 func TestMorfFunctionsAreOnlyOnTheMorfPage(t *testing.T) {
 	_, refs := references(t)
-	morf, celRef := refs[DialectMorf], refs[DialectCEL]
-	if ids := sectionIDs(morf); !slices.Equal(ids, []string{"morf", "absent", "standard", "fieldbook", "extensions", "macros", "operators"}) {
+	morfRef, celRef := refs[DialectMorf], refs[DialectCEL]
+	if ids := sectionIDs(morfRef); !slices.Equal(ids, []string{"morf", "absent", "standard", "fieldbook", "extensions", "macros", "operators"}) {
 		t.Errorf("morf sections %v", ids)
 	}
 	if ids := sectionIDs(celRef); !slices.Equal(ids, []string{"standard", "fieldbook", "extensions", "macros", "operators"}) {
 		t.Errorf("cel sections %v", ids)
 	}
 	var names []string
-	for _, en := range morf.Sections[0].Entries {
+	for _, en := range morfRef.Sections[0].Entries {
 		names = append(names, en.Name)
-		if en.Note != morfSignatureNote || strings.Contains(en.Description, morfSignatureNote) {
+		if en.Note != morf.SignatureNote || strings.Contains(en.Description, morf.SignatureNote) {
 			t.Errorf("%s: the note on Morf's signatures is not set apart: %+v", en.Name, en)
 		}
 	}
@@ -219,13 +220,13 @@ func TestMorfFunctionsAreOnlyOnTheMorfPage(t *testing.T) {
 		}
 	}
 	var absent []string
-	for _, en := range morf.Sections[1].Entries {
+	for _, en := range morfRef.Sections[1].Entries {
 		absent = append(absent, en.Name)
 	}
 	if !slices.Equal(absent, []string{"hasValue", "orValue"}) {
 		t.Errorf("absent-field functions %v", absent)
 	}
-	if en := entry(t, morf, KindFunction, "orValue"); !strings.HasPrefix(en.Description, "x.orValue(default) is x") || en.ExampleValue != `"none"` || !slices.Contains(en.Signatures, "string.orValue(string) -> string") {
+	if en := entry(t, morfRef, KindFunction, "orValue"); !strings.HasPrefix(en.Description, "x.orValue(default) is x") || en.ExampleValue != `"none"` || !slices.Contains(en.Signatures, "string.orValue(string) -> string") {
 		t.Errorf("morf's orValue: %+v", en)
 	}
 	if en := entry(t, celRef, KindFunction, "orValue"); slices.Contains(en.Signatures, "string.orValue(string) -> string") || en.Note != "" {

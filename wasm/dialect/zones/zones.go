@@ -1,4 +1,8 @@
-package engine
+// Package zones is the IANA time zone database, read without a
+// filesystem, and CEL's timestamp accessors that take a zone
+// (getHours("America/Los_Angeles") and the like) over it, as a cel-go
+// library: zones work the same natively, in the browser and in the Worker.
+package zones
 
 import (
 	"bytes"
@@ -7,10 +11,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
+
+	"fieldbook/wasm/names"
 )
 
 // zoneinfoZipGz is the IANA time zone database as the Go toolchain ships
@@ -77,15 +84,15 @@ func storedZipFiles(z []byte) (map[string][]byte, error) {
 
 // utcOffset is a zone written as an offset from UTC: -07:00, +05:30, and
 // as cel-go also reads them, 02:00 or -7:00.
-var utcOffset = &lazyRegexp{pattern: `^([+-]?)(\d{1,2}):(\d{2})$`}
+var utcOffset = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([+-]?)(\d{1,2}):(\d{2})$`) })
 
-// loadZone finds a time zone by IANA name (America/Los_Angeles) or as an
+// Load finds a time zone by IANA name (America/Los_Angeles) or as an
 // offset from UTC (-07:00), as CEL's timestamp functions take them.
-func loadZone(name string) (*time.Location, error) {
+func Load(name string) (*time.Location, error) {
 	if name == "UTC" || name == "Z" {
 		return time.UTC, nil
 	}
-	if m := utcOffset.get().FindStringSubmatch(name); m != nil {
+	if m := utcOffset().FindStringSubmatch(name); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mins, _ := strconv.Atoi(m[3])
 		if h > 23 || mins > 59 {
@@ -122,14 +129,14 @@ func loadZone(name string) (*time.Location, error) {
 
 // nearestZone is the zone name closest to a misspelt one, if any is close.
 func nearestZone(files map[string][]byte, name string) string {
-	names := make([]string, 0, len(files))
+	known := make([]string, 0, len(files))
 	for n := range files {
-		names = append(names, n)
+		known = append(known, n)
 	}
-	sort.Strings(names)
+	sort.Strings(known)
 	best, bestDist := "", len(name)/4+2
-	for _, n := range names {
-		if d := editDistance(name, n); d < bestDist {
+	for _, n := range known {
+		if d := names.Distance(name, n); d < bestDist {
 			best, bestDist = n, d
 		}
 	}

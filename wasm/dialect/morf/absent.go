@@ -1,8 +1,10 @@
-package engine
+package morf
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -26,7 +28,7 @@ import (
 // an optional; decorateAbsent takes those calls first.
 
 // absentTypes are the types the overloads are declared on; object types
-// of a schema get theirs in objectOverloads. A type parameter cannot stand
+// of a schema get theirs in ObjectOverloads. A type parameter cannot stand
 // for them all: it would collide with optional_type(T).
 var absentTypes = []*cel.Type{
 	cel.BoolType, cel.IntType, cel.UintType, cel.DoubleType, cel.StringType, cel.BytesType,
@@ -36,20 +38,20 @@ var absentTypes = []*cel.Type{
 }
 
 const (
-	orValueDoc  = "x.orValue(default) is x, or default when x is absent: a field missing from the payload or sent as null (on an optional: its value, or default when it has none). " + morfSignatureNote
-	hasValueDoc = "x.hasValue() tells whether x is there: false for a field missing from the payload or sent as null (on an optional: whether it has a value). " + morfSignatureNote
+	orValueDoc  = "x.orValue(default) is x, or default when x is absent: a field missing from the payload or sent as null (on an optional: its value, or default when it has none). " + SignatureNote
+	hasValueDoc = "x.hasValue() tells whether x is there: false for a field missing from the payload or sent as null (on an optional: whether it has a value). " + SignatureNote
 )
 
-// absentFunctions declares orValue and hasValue on the plain types.
-func absentFunctions() []cel.EnvOption {
+// AbsentFunctions declares orValue and hasValue on the plain types.
+func AbsentFunctions() []cel.EnvOption {
 	return []cel.EnvOption{
 		cel.Function("orValue", append([]cel.FunctionOpt{cel.FunctionDocs(orValueDoc)}, absentOverloads(absentTypes, true)...)...),
 		cel.Function("hasValue", append([]cel.FunctionOpt{cel.FunctionDocs(hasValueDoc)}, absentOverloads(absentTypes, false)...)...),
 	}
 }
 
-// objectOverloads declares hasValue and orValue on a schema's object types.
-func objectOverloads(objs []*cel.Type) []cel.EnvOption {
+// ObjectOverloads declares hasValue and orValue on a schema's object types.
+func ObjectOverloads(objs []*cel.Type) []cel.EnvOption {
 	if len(objs) == 0 {
 		return nil
 	}
@@ -76,7 +78,7 @@ func absentOverloads(ts []*cel.Type, orValue bool) []cel.FunctionOpt {
 
 // overloadName is a type's name as an overload id takes it.
 func overloadName(t *cel.Type) string {
-	return strings.NewReplacer("(", "_", ")", "", ", ", "_", ".", "_").Replace(typeName(t))
+	return strings.NewReplacer("(", "_", ")", "", ", ", "_", ".", "_").Replace(t.String())
 }
 
 // isAbsent tells a value that is not there: null, or the error of a
@@ -91,11 +93,13 @@ func isAbsent(v ref.Val) bool {
 	return false
 }
 
-var absentError = &lazyRegexp{pattern: `^no such (?:key|attribute\(s\)): (.+)$`}
+var absentError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^no such (?:key|attribute\(s\)): (.+)$`)
+})
 
 // absentField is the field a "no such key" error names, or "".
 func absentField(msg string) string {
-	if m := absentError.get().FindStringSubmatch(msg); m != nil {
+	if m := absentError().FindStringSubmatch(msg); m != nil {
 		return m[1]
 	}
 	return ""
@@ -181,9 +185,9 @@ func (a *evalAbsent) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 	return a.def.Exec(frame)
 }
 
-// absentMessage explains plain use of an absent field in the morf
-// dialect, naming the field as the expression writes it.
-func absentMessage(ast *cel.Ast, err *types.Err) string {
+// AbsentMessage explains plain use of an absent field, naming the field as
+// the expression writes it; "" when the error is another.
+func AbsentMessage(ast *cel.Ast, err *types.Err) string {
 	key := absentField(err.Error())
 	if key == "" {
 		return ""

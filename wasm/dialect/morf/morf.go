@@ -1,75 +1,108 @@
-package engine
+// Package morf is Morf's workflow CEL as a cel-go library: its functions
+// (morf.now, isAfter, isBefore, add, sub, parseDuration, parseTimestamp,
+// customFormatInTimezone, getAge) and its reading of absent fields (a
+// field missing from the payload and one sent as null are the same;
+// orValue and hasValue work on any field). Each declaration carries its
+// description and examples, which the engine's completion and hover and
+// the site's dialect page read: this is the one place they are written.
+package morf
 
 import (
 	"fmt"
+	"regexp"
+	"sync"
 	"time"
 
 	"cel.dev/cel-go/cel"
-	"cel.dev/cel-go/common/overloads"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+
+	"fieldbook/wasm/dialect/zones"
+	"fieldbook/wasm/rfc3339"
 )
 
-// morfSignatureNote says where the Morf functions' signatures come from.
-const morfSignatureNote = "Morf's documentation shows this function in use but states no signature; Fieldbook reads it from Morf's examples."
+// SignatureNote says where the Morf functions' signatures come from; it
+// ends each of their descriptions.
+const SignatureNote = "Morf's documentation shows this function in use but states no signature; Fieldbook reads it from Morf's examples."
 
-// morfLibrary is Morf's workflow functions and its reading of absent
-// fields. Each declaration carries its description and examples, which
-// completion, hover and the site's dialect page read.
-type morfLibrary struct{}
+// Library is Morf's functions and absent fields. It goes before cel-go's
+// optional types in an environment: its decorator of orValue must see the
+// calls before theirs does (declare AbsentFunctions again after them, for
+// the descriptions). Options: Version.
+func Library(opts ...Option) cel.EnvOption {
+	lib := &library{version: LatestVersion}
+	for _, o := range opts {
+		o(lib)
+	}
+	return cel.Lib(lib)
+}
 
-func (morfLibrary) LibraryName() string { return "fieldbook.morf" }
+// LatestVersion is the library's latest version: 1, the functions Morf's
+// documentation shows in use and the reading of absent fields.
+const LatestVersion uint32 = 1
 
-func (morfLibrary) CompileOptions() []cel.EnvOption {
+// Option configures the library.
+type Option func(*library)
+
+// Version pins the library to a version, as cel-go's extension libraries
+// are pinned, so that a later version's additions do not change what an
+// environment built for an earlier one accepts.
+func Version(v uint32) Option { return func(l *library) { l.version = v } }
+
+type library struct{ version uint32 }
+
+func (*library) LibraryName() string { return "fieldbook.morf" }
+
+func (*library) CompileOptions() []cel.EnvOption {
 	ts, dur, str := cel.TimestampType, cel.DurationType, cel.StringType
-	return append(absentFunctions(),
+	return append(AbsentFunctions(),
 		cel.Function("morf.now",
-			cel.FunctionDocs("The time the workflow runs: in Fieldbook, the playground's clock, as now() is. "+morfSignatureNote),
+			cel.FunctionDocs("The time the workflow runs: in Fieldbook, the playground's clock, as now() is. "+SignatureNote),
 			cel.Overload("morf_now", nil, ts, cel.LateFunctionBinding(),
 				cel.OverloadExamples(`appointment_datetime.isAfter(morf.now())`))),
 		cel.Function("isAfter",
-			cel.FunctionDocs("Whether the timestamp is later than the other. "+morfSignatureNote),
+			cel.FunctionDocs("Whether the timestamp is later than the other. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_isAfter_timestamp", []*cel.Type{ts, ts}, cel.BoolType,
 				cel.OverloadExamples(`timestamp("2024-06-12T09:00:00Z").isAfter(timestamp("2024-06-11T09:00:00Z")) // true`),
 				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
 					return types.Bool(a.(types.Timestamp).Time.After(b.(types.Timestamp).Time))
 				}))),
 		cel.Function("isBefore",
-			cel.FunctionDocs("Whether the timestamp is earlier than the other. "+morfSignatureNote),
+			cel.FunctionDocs("Whether the timestamp is earlier than the other. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_isBefore_timestamp", []*cel.Type{ts, ts}, cel.BoolType,
 				cel.OverloadExamples(`timestamp("2024-06-10T09:00:00Z").isBefore(timestamp("2024-06-11T09:00:00Z")) // true`),
 				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
 					return types.Bool(a.(types.Timestamp).Time.Before(b.(types.Timestamp).Time))
 				}))),
 		cel.Function("add",
-			cel.FunctionDocs("The timestamp plus a duration. "+morfSignatureNote),
+			cel.FunctionDocs("The timestamp plus a duration. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_add_duration", []*cel.Type{ts, dur}, ts,
 				cel.OverloadExamples(`timestamp("2024-06-11T09:00:00Z").add(parseDuration("167h")) // timestamp("2024-06-18T08:00:00Z")`),
 				cel.BinaryBinding(func(t, d ref.Val) ref.Val { return t.(types.Timestamp).Add(d) }))),
 		cel.Function("sub",
-			cel.FunctionDocs("The timestamp minus a duration. "+morfSignatureNote),
+			cel.FunctionDocs("The timestamp minus a duration. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_sub_duration", []*cel.Type{ts, dur}, ts,
 				cel.OverloadExamples(`timestamp("2024-06-11T09:00:00Z").sub(parseDuration("24h")) // timestamp("2024-06-10T09:00:00Z")`),
 				cel.BinaryBinding(func(t, d ref.Val) ref.Val { return t.(types.Timestamp).Subtract(d) }))),
 		cel.Function("parseDuration",
-			cel.FunctionDocs(`A duration written in Go's syntax: a number and a unit, repeated ("10m", "1h30m", "167h"; units ns, us, ms, s, m, h). `+morfSignatureNote),
+			cel.FunctionDocs(`A duration written in Go's syntax: a number and a unit, repeated ("10m", "1h30m", "167h"; units ns, us, ms, s, m, h). `+SignatureNote),
 			cel.Overload("morf_parseDuration_string", []*cel.Type{str}, dur,
 				cel.OverloadExamples(`parseDuration("1h30m") // duration("5400s")`),
 				cel.UnaryBinding(func(s ref.Val) ref.Val { return parseDuration(string(s.(types.String))) }))),
 		cel.Function("parseTimestamp",
-			cel.FunctionDocs(`A timestamp written in RFC 3339, with Z or an offset ("2024-06-11T09:00:00Z", "2024-06-11T09:00:00-07:00"). `+morfSignatureNote),
+			cel.FunctionDocs(`A timestamp written in RFC 3339, with Z or an offset ("2024-06-11T09:00:00Z", "2024-06-11T09:00:00-07:00"). `+SignatureNote),
 			cel.Overload("morf_parseTimestamp_string", []*cel.Type{str}, ts,
 				cel.OverloadExamples(`parseTimestamp("2024-06-11T09:00:00-07:00") // timestamp("2024-06-11T16:00:00Z")`),
 				cel.UnaryBinding(func(s ref.Val) ref.Val { return parseTimestampValue(string(s.(types.String))) }))),
 		cel.Function("customFormatInTimezone",
-			cel.FunctionDocs(`The timestamp written in a time zone (an IANA name such as "America/Phoenix", or an offset such as "-07:00") with a layout in Go's reference time, Mon Jan 2 15:04:05 MST 2006 ("2006-01-02", "Mon Jan 2 3:04 PM"). `+morfSignatureNote),
+			cel.FunctionDocs(`The timestamp written in a time zone (an IANA name such as "America/Phoenix", or an offset such as "-07:00") with a layout in Go's reference time, Mon Jan 2 15:04:05 MST 2006 ("2006-01-02", "Mon Jan 2 3:04 PM"). `+SignatureNote),
 			cel.MemberOverload("morf_timestamp_customFormatInTimezone_string_string", []*cel.Type{ts, str, str}, str,
 				cel.OverloadExamples(`timestamp("2024-06-11T16:00:00Z").customFormatInTimezone("2006-01-02 3:04 PM", "America/Phoenix") // "2024-06-11 9:00 AM"`),
 				cel.FunctionBinding(func(args ...ref.Val) ref.Val {
 					return formatInZone(args[0].(types.Timestamp).Time, string(args[1].(types.String)), string(args[2].(types.String)))
 				}))),
 		cel.Function("getAge",
-			cel.FunctionDocs(`Whole years from a date of birth (a date such as "2000-03-15", an RFC 3339 time or a timestamp) to the given time, counted on the calendar in UTC. `+morfSignatureNote),
+			cel.FunctionDocs(`Whole years from a date of birth (a date such as "2000-03-15", an RFC 3339 time or a timestamp) to the given time, counted on the calendar in UTC. `+SignatureNote),
 			cel.MemberOverload("morf_string_getAge_timestamp", []*cel.Type{str, ts}, cel.IntType,
 				cel.OverloadExamples(`"2000-03-15".getAge(timestamp("2024-06-11T00:00:00Z")) // 24`),
 				cel.BinaryBinding(func(dob, at ref.Val) ref.Val {
@@ -87,7 +120,7 @@ func (morfLibrary) CompileOptions() []cel.EnvOption {
 	)
 }
 
-func (morfLibrary) ProgramOptions() []cel.ProgramOption {
+func (*library) ProgramOptions() []cel.ProgramOption {
 	return []cel.ProgramOption{cel.CustomDecoratorV2(decorateAbsent)}
 }
 
@@ -102,7 +135,7 @@ func parseDuration(s string) ref.Val {
 
 // parseTimestampValue reads an RFC 3339 time.
 func parseTimestampValue(s string) ref.Val {
-	t, ok := parseTimestamp(s)
+	t, ok := rfc3339.Parse(s)
 	if !ok {
 		return types.NewErr(`parseTimestamp: %q is not an RFC 3339 time such as "2024-06-11T09:00:00Z" or "2024-06-11T09:00:00-07:00" (a date, a T, a time, and Z or an offset)`, s)
 	}
@@ -111,11 +144,13 @@ func parseTimestampValue(s string) ref.Val {
 
 // foreignLayout finds the date patterns of other languages (YYYY-MM-DD),
 // which Go's layouts would copy out as literal text.
-var foreignLayout = &lazyRegexp{pattern: `(^|[^A-Za-z])(YYYY|yyyy|YY|yy|MM|DD|dd|HH|hh|mm|SS|ss)([^A-Za-z]|$)`}
+var foreignLayout = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^A-Za-z])(YYYY|yyyy|YY|yy|MM|DD|dd|HH|hh|mm|SS|ss)([^A-Za-z]|$)`)
+})
 
 // formatInZone writes t in a zone with a Go layout.
 func formatInZone(t time.Time, layout, zone string) ref.Val {
-	if m := foreignLayout.get().FindStringSubmatch(layout); m != nil {
+	if m := foreignLayout().FindStringSubmatch(layout); m != nil {
 		return types.NewErr(`customFormatInTimezone: the layout %q has %q, which Go's layouts do not know: write the layout as Go's reference time, Mon Jan 2 15:04:05 MST 2006, would look, such as "2006-01-02" for a date or "3:04 PM" for a time`, layout, m[2])
 	}
 	// A layout with no element of the reference time writes itself
@@ -124,7 +159,7 @@ func formatInZone(t time.Time, layout, zone string) ref.Val {
 	if a.Format(layout) == layout && a.AddDate(1, 1, 1).Add(61*time.Minute).Format(layout) == layout {
 		return types.NewErr(`customFormatInTimezone: the layout %q has no element of Go's reference time, Mon Jan 2 15:04:05 MST 2006: write it as that time would look, such as "2006-01-02" or "Mon Jan 2 3:04 PM"`, layout)
 	}
-	loc, err := loadZone(zone)
+	loc, err := zones.Load(zone)
 	if err != nil {
 		return types.NewErr("customFormatInTimezone: %v", err)
 	}
@@ -137,7 +172,7 @@ func parseBirthDate(s string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", s); err == nil {
 		return t, nil
 	}
-	if t, ok := parseTimestamp(s); ok {
+	if t, ok := rfc3339.Parse(s); ok {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf(`getAge: the date of birth %q is neither a date such as "2000-03-15" nor an RFC 3339 time`, s)
@@ -155,46 +190,4 @@ func age(born, at time.Time) ref.Val {
 		years--
 	}
 	return types.Int(years)
-}
-
-// zoneLibrary redefines CEL's timestamp accessors that take a time zone
-// (getHours("America/Los_Angeles") and the like) over the engine's own
-// zone database, so that zones work the same natively, in the browser and
-// in the Worker.
-type zoneLibrary struct{}
-
-func (zoneLibrary) LibraryName() string { return "fieldbook.zones" }
-
-func (zoneLibrary) ProgramOptions() []cel.ProgramOption { return nil }
-
-func (zoneLibrary) CompileOptions() []cel.EnvOption {
-	accessors := []struct {
-		function, overload string
-		get                func(time.Time) int
-	}{
-		{overloads.TimeGetFullYear, overloads.TimestampToYearWithTz, func(t time.Time) int { return t.Year() }},
-		{overloads.TimeGetMonth, overloads.TimestampToMonthWithTz, func(t time.Time) int { return int(t.Month()) - 1 }},
-		{overloads.TimeGetDayOfYear, overloads.TimestampToDayOfYearWithTz, func(t time.Time) int { return t.YearDay() - 1 }},
-		{overloads.TimeGetDayOfMonth, overloads.TimestampToDayOfMonthZeroBasedWithTz, func(t time.Time) int { return t.Day() - 1 }},
-		{overloads.TimeGetDate, overloads.TimestampToDayOfMonthOneBasedWithTz, func(t time.Time) int { return t.Day() }},
-		{overloads.TimeGetDayOfWeek, overloads.TimestampToDayOfWeekWithTz, func(t time.Time) int { return int(t.Weekday()) }},
-		{overloads.TimeGetHours, overloads.TimestampToHoursWithTz, func(t time.Time) int { return t.Hour() }},
-		{overloads.TimeGetMinutes, overloads.TimestampToMinutesWithTz, func(t time.Time) int { return t.Minute() }},
-		{overloads.TimeGetSeconds, overloads.TimestampToSecondsWithTz, func(t time.Time) int { return t.Second() }},
-		{overloads.TimeGetMilliseconds, overloads.TimestampToMillisecondsWithTz, func(t time.Time) int { return t.Nanosecond() / 1e6 }},
-	}
-	var opts []cel.EnvOption
-	for _, a := range accessors {
-		get := a.get
-		opts = append(opts, cel.Function(a.function,
-			cel.MemberOverload(a.overload, []*cel.Type{cel.TimestampType, cel.StringType}, cel.IntType,
-				cel.BinaryBinding(func(t, zone ref.Val) ref.Val {
-					loc, err := loadZone(string(zone.(types.String)))
-					if err != nil {
-						return types.WrapErr(err)
-					}
-					return types.Int(get(t.(types.Timestamp).Time.In(loc)))
-				}))))
-	}
-	return opts
 }
