@@ -94,23 +94,16 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	fail := func(d Diagnostic) BatchResponse {
 		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
 	}
-	s, bad := e.schema(req.Schema)
+	p, bad := e.prepare(preparation{schema: req.Schema, dialect: req.Dialect, now: req.Now, clock: true})
 	if bad != nil {
 		return fail(*bad)
 	}
-	dialect, bad := e.dialectFor(req.Dialect, s)
-	if bad != nil {
-		return fail(*bad)
-	}
+	s, dialect, now := p.schema, p.dialect, p.now
 	switch n := len(req.Expressions); {
 	case n == 0:
 		return fail(requestError("a batch needs at least one expression"))
 	case n > maxBatchExpressions:
 		return fail(requestError(fmt.Sprintf("a batch takes at most %d expressions, not %d", maxBatchExpressions, n)))
-	}
-	now, bad := parseClock(req.Now)
-	if bad != nil {
-		return fail(*bad)
 	}
 	items, d := e.splitBatch(req.Payloads)
 	if d != nil {
@@ -142,7 +135,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	progs := make([]*compiled, len(req.Expressions))
 	var diags []Diagnostic
 	for i, expr := range req.Expressions {
-		progs[i] = e.compile(env, expr, e.limits.CostLimit)
+		progs[i] = e.compile(env, expr, e.limits.CostLimit, modePlain)
 		for _, d := range progs[i].diags {
 			d.Message = fmt.Sprintf("expression %d: %s", i+1, d.Message)
 			diags = append(diags, d)

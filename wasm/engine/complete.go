@@ -23,7 +23,7 @@ import (
 // comprehension variables in scope, functions, macros, enum constants and
 // literals.
 func (e *Engine) Complete(req CompleteRequest) CompleteResponse {
-	env, diag := e.envForRequest(req.Schema, req.Dialect, req.Payload)
+	p, diag := e.prepare(preparation{schema: req.Schema, dialect: req.Dialect, payload: req.Payload, env: true})
 	runes := []rune(req.Expression)
 	offset := min(max(req.Offset, 0), len(runes))
 	start := offset
@@ -34,6 +34,7 @@ func (e *Engine) Complete(req CompleteRequest) CompleteResponse {
 	if diag != nil || len(runes) > e.limits.MaxExpressionLength {
 		return resp
 	}
+	env := p.env
 	word := strings.ToLower(string(runes[start:offset]))
 	items := e.candidates(env, runes, start)
 	if req.Schema == "" && start > 0 && runes[start-1] == '.' {
@@ -61,7 +62,7 @@ func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload strin
 	if operand == "" || strings.TrimSpace(payload) == "" || len(scopeAt(runes[:start])) > 0 {
 		return nil
 	}
-	c := e.compile(env, operand, e.limits.CostLimit)
+	c := e.compile(env, operand, e.limits.CostLimit, modePlain)
 	if c.diags != nil {
 		return nil
 	}

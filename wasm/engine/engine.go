@@ -5,7 +5,6 @@
 package engine
 
 import (
-	"container/list"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/functions"
@@ -55,10 +53,6 @@ var DefaultLimits = Limits{
 	MaxResultBytes:      1 << 20,
 }
 
-// programCacheSize bounds the compiled programs kept: enough for a page of
-// expressions being edited, small enough for a browser tab.
-const programCacheSize = 256
-
 // Engine serves calls over one set of schemas. It is safe for concurrent use.
 type Engine struct {
 	set    *schemas.Set
@@ -67,16 +61,16 @@ type Engine struct {
 	mu        sync.Mutex
 	base      map[string]*dialectEnv // by dialect
 	envs      map[string]*celEnv     // by dialect and schema id
-	inferred  *lru                   // by dialect and inferred schema: the environments of schema-less payloads
+	inferred  *lru[string, *celEnv]  // by dialect and inferred schema: the environments of schema-less payloads
 	lastEnvID uint64
-	programs  *lru
+	programs  *lru[programKey, *compiled]
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
 }
 
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
-	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newLRU(programCacheSize, nil)}
-	e.inferred = newLRU(inferredEnvBudget, e.dropPrograms)
+	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newLRU[programKey, *compiled](programCacheSize, nil)}
+	e.inferred = newLRU[string, *celEnv](inferredEnvBudget, e.dropPrograms)
 	return e
 }
 
@@ -349,7 +343,7 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 		return env, nil
 	}
 	if env, ok := e.inferred.get(key); ok {
-		return env.(*celEnv), nil
+		return env, nil
 	}
 	base, err := e.baseEnv(dialect)
 	if err != nil {
@@ -385,17 +379,6 @@ func inferredEnvCost(s *schemas.Schema) int {
 	return 64<<10 + 21*len(s.Raw)
 }
 
-// dropPrograms forgets the programs compiled in an evicted environment,
-// which would otherwise keep it alive.
-func (e *Engine) dropPrograms(env any) {
-	prefix := fmt.Sprintf("%d\x00", env.(*celEnv).id)
-	for _, key := range e.programs.keys() {
-		if strings.HasPrefix(key, prefix) {
-			e.programs.remove(key)
-		}
-	}
-}
-
 // dialectEnv is a dialect's base environment, with the implementations of
 // its guarded functions (guards.go), which every environment built on it
 // shares.
@@ -421,80 +404,4 @@ func (e *Engine) baseEnv(dialect string) (*dialectEnv, error) {
 	d := &dialectEnv{env: env, guards: impls}
 	e.base[dialect] = d
 	return d, nil
-}
-
-// checkExpressionText applies the bounds that come before parsing.
-func (e *Engine) checkExpressionText(expr string) *Diagnostic {
-	if strings.TrimSpace(expr) == "" {
-		d := Diagnostic{Severity: SeverityError, Message: "the expression is empty", Line: 1, Column: 1, Source: "expression"}
-		return &d
-	}
-	if n := utf8.RuneCountInString(expr); n > e.limits.MaxExpressionLength {
-		d := Diagnostic{Severity: SeverityError, Message: fmt.Sprintf("the expression is %d characters long; the limit is %d", n, e.limits.MaxExpressionLength), Line: 1, Column: 1, Source: "expression"}
-		return &d
-	}
-	return nil
-}
-
-// lru is a small least-recently-used cache, bounded by the total cost of
-// its entries (their count, where each costs 1).
-type lru struct {
-	max     int
-	total   int
-	order   *list.List
-	items   map[string]*list.Element
-	onEvict func(val any) // called under the engine's lock, or nil
-}
-
-type lruEntry struct {
-	key  string
-	val  any
-	cost int
-}
-
-func newLRU(max int, onEvict func(val any)) *lru {
-	return &lru{max: max, order: list.New(), items: map[string]*list.Element{}, onEvict: onEvict}
-}
-
-func (c *lru) get(key string) (any, bool) {
-	if el, ok := c.items[key]; ok {
-		c.order.MoveToFront(el)
-		return el.Value.(*lruEntry).val, true
-	}
-	return nil, false
-}
-
-// put adds an entry of cost 1 unless a cost is given, and evicts the least
-// recently used past the bound (never the entry just added).
-func (c *lru) put(key string, val any, cost ...int) {
-	n := 1
-	if len(cost) == 1 {
-		n = cost[0]
-	}
-	c.remove(key)
-	c.items[key] = c.order.PushFront(&lruEntry{key, val, n})
-	c.total += n
-	for c.total > c.max && c.order.Len() > 1 {
-		old := c.order.Back().Value.(*lruEntry)
-		c.remove(old.key)
-		if c.onEvict != nil {
-			c.onEvict(old.val)
-		}
-	}
-}
-
-func (c *lru) remove(key string) {
-	if el, ok := c.items[key]; ok {
-		c.total -= el.Value.(*lruEntry).cost
-		c.order.Remove(el)
-		delete(c.items, key)
-	}
-}
-
-func (c *lru) keys() []string {
-	out := make([]string, 0, len(c.items))
-	for k := range c.items {
-		out = append(out, k)
-	}
-	return out
 }

@@ -34,11 +34,11 @@ const inferredID = "inferred/payload"
 // arrays of objects (whose elements are merged into one type), objects
 // whose keys are data (maps) and RFC 3339 strings as date-times.
 func (e *Engine) Infer(req InferRequest) InferResponse {
-	p := e.readPayload(nil, req.Payload)
-	if p.err != nil {
-		return InferResponse{OK: false, Diagnostics: []Diagnostic{*p.err}}
+	p, bad := e.prepare(preparation{payload: req.Payload, payloadIn: true})
+	if bad != nil {
+		return InferResponse{OK: false, Diagnostics: []Diagnostic{*bad}}
 	}
-	return InferResponse{OK: true, Schema: inferDocument(p.value), Diagnostics: []Diagnostic{}}
+	return InferResponse{OK: true, Schema: inferDocument(p.payload.value), Diagnostics: []Diagnostic{}}
 }
 
 // inferDocument writes the schema of a decoded payload.

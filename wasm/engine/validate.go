@@ -25,14 +25,11 @@ var printer = message.NewPrinter(language.English)
 // warning carrying the quirk's note; any other is an error. Without a schema
 // only the JSON itself is checked.
 func (e *Engine) Validate(req ValidateRequest) ValidateResponse {
-	s, bad := e.schema(req.Schema)
+	prep, bad := e.prepare(preparation{schema: req.Schema, payload: req.Payload, payloadIn: true})
 	if bad != nil {
 		return ValidateResponse{OK: false, Diagnostics: []Diagnostic{*bad}}
 	}
-	p := e.readPayload(s, req.Payload)
-	if p.err != nil {
-		return ValidateResponse{OK: false, Diagnostics: []Diagnostic{*p.err}}
-	}
+	s, p := prep.schema, prep.payload
 	var found []problem
 	for _, w := range p.warnings {
 		found = append(found, problem{severity: SeverityWarning, message: w.Message, pointer: w.Pointer})

@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"fieldbook/schemas"
+)
+
+// Every method that reads a schema, a dialect, a clock, a payload or an
+// environment starts from prepare, which reads them in that order and
+// stops at the first that is wrong: the one prologue of the engine's calls.
+
+// preparation says what a call brings and needs.
+type preparation struct {
+	schema, dialect string
+	// now is the clock's RFC 3339 time ("" for the real time), read when
+	// clock is set.
+	now   string
+	clock bool
+	// payload is the payload's text: the call's input where payloadIn is
+	// set, read against the schema; else, without a schema, what the
+	// environment is inferred from (an empty object when there is none).
+	payload   string
+	payloadIn bool
+	// env builds the dialect's environment for the schema (or, without
+	// one, for the payload's inferred schema).
+	env bool
+}
+
+// prepared is what a call starts from.
+type prepared struct {
+	schema  *schemas.Schema // nil without one
+	dialect string
+	now     time.Time
+	payload *parsedPayload // nil where the call reads none
+	env     *celEnv
+}
+
+// prepare reads what p asks for, in order; a diagnostic says what was
+// wrong first.
+func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
+	s, bad := e.schema(p.schema)
+	if bad != nil {
+		return nil, bad
+	}
+	out := &prepared{schema: s}
+	if out.dialect, bad = e.dialectFor(p.dialect, s); bad != nil {
+		return nil, bad
+	}
+	if p.clock {
+		if out.now, bad = parseClock(p.now); bad != nil {
+			return out, bad
+		}
+	}
+	switch {
+	case p.payloadIn:
+		out.payload = e.readPayload(s, p.payload)
+	case p.env && s == nil:
+		text := p.payload
+		if strings.TrimSpace(text) == "" {
+			text = "{}"
+		}
+		out.payload = e.readPayload(nil, text)
+	}
+	if out.payload != nil && out.payload.err != nil {
+		return out, out.payload.err
+	}
+	if p.env {
+		env, err := e.envFor(s, out.payload, out.dialect)
+		if err != nil {
+			d := requestError("the CEL environment could not be built: " + err.Error())
+			return out, &d
+		}
+		out.env = env
+	}
+	return out, nil
+}
+
+// parseClock reads the time now() returns: an RFC 3339 time, or "" for
+// the real time.
+func parseClock(s string) (time.Time, *Diagnostic) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		d := requestError(fmt.Sprintf("now %q is not an RFC 3339 time such as 2024-06-11T09:30:00Z", s))
+		return time.Time{}, &d
+	}
+	return t, nil
+}
+
+// clockFunctions binds now() and Morf's morf.now() to a time, for an
+// activation.
+func clockFunctions(now time.Time) map[string]cel.LateBoundFunction {
+	clock := func(string, ...ref.Val) ref.Val { return types.Timestamp{Time: now} }
+	return map[string]cel.LateBoundFunction{"now": clock, "morf.now": clock}
+}
