@@ -6,6 +6,7 @@
 //	go run ./site serve [-dir dist] [-addr 127.0.0.1:8080]
 //	go run ./site validate -schema elation/appointment [--json] payload.json
 //	go run ./site eval -schema elation/appointment -payload p.json [-dialect morf|cel] [-now T] [--json] 'expr'
+//	go run ./site call METHOD [REQUEST_FILE|-]
 //	go run ./site import -page page.txt [-source elation] [-payload appointment] [-url URL] [-o FILE|-]
 //
 // Exit status: 0 ok, 1 invalid payload or failed expression, 2 bad usage.
@@ -38,13 +39,17 @@ const usage = `usage:
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
+  site call METHOD [REQUEST_FILE|-]
   site import [-page FILE|-] [-example FILE] [-descriptions FILE] [-source ID] [-payload ID]
               [-title T] [-description D] [-events 'A,B'] [-url URL] [-partial TEXT] [-o FILE|-]
 A schema ID looks like elation/appointment; -schema "" means none. The
 dialect is Morf's workflow CEL (morf) or cel-go with its extensions (cel);
 by default the schema's source decides (morf without a schema). import
 drafts schemas/SOURCE/PAYLOAD.json from a vendor's payload page, keeping
-what was edited by hand (schemas/README.md, "Importing a payload").`
+what was edited by hand (schemas/README.md, "Importing a payload"). call
+sends one request object (JSON; none for {}) to a call of the engine
+(version, schemas, validate, check, evaluate, complete, infer, batch) and
+prints its response object, as the browser and the Worker API answer it.`
 
 // exit statuses
 const (
@@ -72,6 +77,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return validate(args, stdin, stdout, stderr)
 	case "eval":
 		return eval(args, stdin, stdout, stderr)
+	case "call":
+		return call(args, stdin, stdout, stderr)
 	case "import":
 		return importPage(args, stdin, stdout, stderr)
 	case "help", "-h", "--help":
@@ -289,6 +296,56 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return statusOf(resp.OK, resp.Diagnostics)
+}
+
+// maxRequestBytes bounds a request read by call: a batch's payloads
+// (64 MiB at most) and the rest of its request.
+const maxRequestBytes = 65 << 20
+
+// call sends one request to a call of the engine's method table and
+// prints the response as the other front ends give it.
+func call(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || len(args) > 2 {
+		fmt.Fprintln(stderr, "call takes a method and, optionally, a request file (or - for standard input)")
+		return exitUsage
+	}
+	request := []byte("{}")
+	if len(args) == 2 {
+		r := stdin
+		if args[1] != "-" {
+			f, err := os.Open(args[1])
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitUsage
+			}
+			defer f.Close()
+			r = f
+		}
+		b, err := io.ReadAll(io.LimitReader(r, maxRequestBytes+1))
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		if len(b) > maxRequestBytes {
+			fmt.Fprintf(stderr, "error: the request is over %s\n", jsonpos.FormatBytes(maxRequestBytes))
+			return exitUsage
+		}
+		request = b
+	}
+	resp := newEngine(stderr).Call(args[0], request)
+	var answer struct {
+		OK          *bool               `json:"ok"`
+		Diagnostics []engine.Diagnostic `json:"diagnostics"`
+	}
+	_ = json.Unmarshal(resp, &answer)
+	printJSON(stdout, json.RawMessage(resp))
+	if code := requestProblem(answer.Diagnostics, stderr); code != exitOK {
+		return code
+	}
+	if answer.OK != nil && !*answer.OK {
+		return exitInvalid
+	}
+	return exitOK
 }
 
 // requestProblem reports a request the engine could not take (an unknown

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/engine"
 )
 
 // cli runs the command line as a user would, returning its status and
@@ -211,5 +212,43 @@ func TestImportCommand(t *testing.T) {
 	}
 	if code, _, _ := cli(t, "", "import", "-page", "/no/such/page.txt"); code != 2 {
 		t.Errorf("missing page: %d", code)
+	}
+}
+
+// Every call of the engine's method table runs from the command line and
+// prints the engine's own answer: a call added to the table is there
+// without another edit.
+func TestCallRunsEveryMethodOfTheTable(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(set, engine.DefaultLimits)
+	request := `{"schema": "", "payload": "{\"n\": 2}", "expression": "n * 21"}`
+	for _, m := range engine.Methods() {
+		code, out, _ := cli(t, request, "call", m.Name, "-")
+		want := eng.Call(m.Name, []byte(request))
+		var got, wantV any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("call %s printed %q: %v", m.Name, out, err)
+		}
+		_ = json.Unmarshal(want, &wantV)
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(wantV)
+		if string(g) != string(w) {
+			t.Errorf("call %s printed\n%s\nthe engine answers\n%s", m.Name, g, w)
+		}
+		if code == exitUsage && !strings.Contains(string(want), `"source":"request"`) {
+			t.Errorf("call %s exited %d (bad usage) for an answer that is not a request error", m.Name, code)
+		}
+	}
+	if code, _, errOut := cli(t, "", "call", "launch"); code != exitUsage || !strings.Contains(errOut, `unknown method "launch": use version, schemas`) {
+		t.Errorf("call launch: %d %q", code, errOut)
+	}
+	if code, out, _ := cli(t, "", "call", "evaluate", "-"); code != exitInvalid || !strings.Contains(out, `"ok": false`) {
+		t.Errorf("an empty evaluate request: %d %q", code, out)
+	}
+	if code, out, _ := cli(t, request, "call", "evaluate", "-"); code != exitOK || !strings.Contains(out, `"value": 42`) {
+		t.Errorf("call evaluate: %d %q", code, out)
 	}
 }

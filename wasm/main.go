@@ -1,8 +1,9 @@
 //go:build js && wasm
 
 // Command wasm is the payload engine compiled to WebAssembly. Once started
-// it defines globalThis.fieldbook: version, schemas, validate, check,
-// evaluate, complete, infer and batch, each taking one plain object and returning one,
+// it defines globalThis.fieldbook, with a function for every call of the
+// engine's method table (version, schemas, validate, check, evaluate,
+// complete, infer, batch), each taking one plain object and returning one,
 // the same objects the Worker API and the command line speak. None of them
 // throws: a Go panic would end the module for good, so every call recovers
 // and answers with an error instead.
@@ -17,17 +18,23 @@ import (
 	"fieldbook/wasm/engine"
 )
 
-var methods = []string{"version", "schemas", "validate", "check", "evaluate", "complete", "infer", "batch"}
-
 func main() {
 	var eng *engine.Engine
 	set, loadErr := schemas.Load()
 	if loadErr == nil {
 		eng = engine.New(set, engine.DefaultLimits)
 	}
-	api := js.Global().Get("Object").New()
-	for _, method := range methods {
-		api.Set(method, js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
+	js.Global().Set("fieldbook", api(eng, loadErr))
+	select {} // serve calls until the page goes away
+}
+
+// api is globalThis.fieldbook: a function for every call of the table,
+// answering every call with loadErr when the schemas did not load.
+func api(eng *engine.Engine, loadErr error) js.Value {
+	obj := js.Global().Get("Object").New()
+	for _, m := range engine.Methods() {
+		method := m.Name
+		obj.Set(method, js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
 			defer func() {
 				if r := recover(); r != nil {
 					result = fromJSON(failure(fmt.Sprintf("internal error in %s: %v", method, r)))
@@ -43,8 +50,7 @@ func main() {
 			return fromJSON(eng.Call(method, req))
 		}))
 	}
-	js.Global().Set("fieldbook", api)
-	select {} // serve calls until the page goes away
+	return obj
 }
 
 // toJSON reads the one argument, a plain object (or nothing), as JSON.

@@ -2,9 +2,13 @@
 // Cloudflare Worker runs it: the request and response objects are the ones
 // globalThis.fieldbook takes and returns.
 //
-//	GET  /api/v1/schemas                      the schemas, as schemas() lists them
+//	GET  /api/v1/<call>                       a call that takes no request (version, schemas)
+//	POST /api/v1/<call>                       a call that takes one (validate, check, evaluate, ...)
 //	GET  /api/v1/schemas/<source>/<payload>   one schema document
-//	POST /api/v1/validate, /check, /evaluate  the engine's calls
+//
+// The calls and their verbs are the engine's method table's
+// (engine.Methods); a call the table keeps out of the API is a 404 that
+// says why.
 //
 // Bad input is never a 500: a body over 1 MiB is 413, malformed JSON 400
 // (with its line and column), an unknown schema 404, a wrong method 405 with
@@ -82,14 +86,19 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) *apiError {
 	if !ok {
 		return &apiError{http.StatusNotFound, "not_found", "the API is under " + Prefix}
 	}
+	method, isCall := engine.MethodNamed(route)
 	var methods string
 	switch {
-	case route == "schemas", strings.HasPrefix(route, "schemas/"):
+	case strings.HasPrefix(route, "schemas/"):
 		methods = "GET, HEAD, OPTIONS"
-	case route == "validate", route == "check", route == "evaluate":
+	case isCall && method.HTTP == http.MethodGet:
+		methods = "GET, HEAD, OPTIONS"
+	case isCall && method.HTTP == http.MethodPost:
 		methods = "POST, OPTIONS"
+	case isCall:
+		return &apiError{http.StatusNotFound, "not_found", fmt.Sprintf("%s is not served over HTTP: %s", route, method.NotServed)}
 	default:
-		return &apiError{http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s%s: use schemas, validate, check or evaluate", Prefix, route)}
+		return &apiError{http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s%s: use %s", Prefix, route, servedNames())}
 	}
 	if r.Method == http.MethodOptions { // CORS preflight
 		w.Header().Set("Access-Control-Allow-Methods", methods)
@@ -102,16 +111,16 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) *apiError {
 		w.Header().Set("Allow", methods)
 		return &apiError{http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s %s%s is not allowed: use %s", r.Method, Prefix, route, methods)}
 	}
-	if route == "schemas" {
-		writeJSON(w, http.StatusOK, mustMarshal(h.eng.Schemas()))
-		return nil
-	}
 	if id, ok := strings.CutPrefix(route, "schemas/"); ok {
 		s, found := h.set.Get(id)
 		if !found {
 			return unknownSchema(id)
 		}
 		writeJSON(w, http.StatusOK, s.Raw)
+		return nil
+	}
+	if method.HTTP == http.MethodGet {
+		writeJSON(w, http.StatusOK, h.eng.Call(route, nil))
 		return nil
 	}
 	body, e := readBody(r)
@@ -131,6 +140,17 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) *apiError {
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// servedNames lists the calls the API serves, for the 404 that names them.
+func servedNames() string {
+	var names []string
+	for _, m := range engine.Methods() {
+		if m.HTTP != "" {
+			names = append(names, m.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // utf8BOM is the byte-order mark some editors write at the start of a file.
@@ -200,9 +220,4 @@ func writeError(w http.ResponseWriter, e apiError) {
 	var body bytes.Buffer
 	_ = json.NewEncoder(&body).Encode(map[string]any{"error": map[string]string{"code": e.code, "message": e.message}})
 	writeJSON(w, e.status, body.Bytes())
-}
-
-func mustMarshal(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
 }

@@ -88,11 +88,16 @@ func apiCases(t testing.TB) []apiCase {
 		{name: "wrong content type", method: "POST", path: "/api/v1/evaluate", contentType: "text/plain", body: `{}`, status: 415, code: "unsupported_media_type"},
 		{name: "no content type", method: "POST", path: "/api/v1/evaluate", contentType: "-", body: `{}`, status: 415, code: "unsupported_media_type"},
 		{name: "unknown endpoint", method: "POST", path: "/api/v1/launch", body: `{}`, status: 404, code: "not_found"},
-		// The browser API's other calls are not the Worker's (README, "The Cloudflare Worker").
-		{name: "no batch", method: "POST", path: "/api/v1/batch", body: `{"schema": "", "payloads": [], "expressions": []}`, status: 404, code: "not_found"},
-		{name: "no complete", method: "POST", path: "/api/v1/complete", body: `{"schema": "", "expression": "", "offset": 0}`, status: 404, code: "not_found"},
-		{name: "no infer", method: "POST", path: "/api/v1/infer", body: `{"payload": "{}"}`, status: 404, code: "not_found"},
-		{name: "no version", method: "GET", path: "/api/v1/version", status: 404, code: "not_found"},
+		// Calls beyond the four the API first served: the table serves them all but batch.
+		{name: "version", method: "GET", path: "/api/v1/version", status: 200, contains: []string{`"fieldbook":"` + engine.Version + `"`, `"celGo":"` + engine.CelGoVersion + `"`}},
+		{name: "complete", method: "POST", path: "/api/v1/complete", body: `{"schema": "elation/appointment", "expression": "appointment_d", "offset": 13}`, status: 200,
+			contains: []string{`"label":"appointment_datetime"`, `"from":0`}},
+		{name: "infer", method: "POST", path: "/api/v1/infer", body: `{"payload": "{\"n\": 2}"}`, status: 200,
+			contains: []string{`"ok":true`, `"n":{"type":"integer"`}},
+		{name: "no batch, and why", method: "POST", path: "/api/v1/batch", body: `{"schema": "", "payloads": "", "expressions": []}`, status: 404, code: "not_found",
+			contains: []string{"batch is not served over HTTP: a batch runs up to 20 expressions over up to 100,000 payloads"}},
+		{name: "unknown endpoint names the served ones", method: "GET", path: "/api/v1/validates", status: 404, code: "not_found",
+			contains: []string{"use version, schemas, validate, check, evaluate, complete, infer"}},
 		{name: "outside /api/v1/", method: "GET", path: "/api/v2/schemas", status: 404, code: "not_found"},
 		// The test endpoints exist only in ./build.sh test's own build of the Worker.
 		{name: "no test exit", method: "POST", path: "/api/v1/test/exit", body: `{}`, status: 404, code: "not_found"},
@@ -100,6 +105,79 @@ func apiCases(t testing.TB) []apiCase {
 		{name: "preflight", method: "OPTIONS", path: "/api/v1/evaluate", status: 204,
 			header: map[string]string{"Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Allow-Origin": "*"}},
 	}
+}
+
+// runMethodTable sends a request to every call of the engine's method
+// table as the table says it is served, and compares the answer with the
+// engine's own: a call added to the table is served without another edit.
+func runMethodTable(t *testing.T, base string) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(set, engine.DefaultLimits)
+	for _, m := range engine.Methods() {
+		t.Run(m.Name, func(t *testing.T) {
+			verb := m.HTTP
+			if verb == "" {
+				verb = "POST"
+			}
+			r, _ := http.NewRequest(verb, base+Prefix+m.Name, strings.NewReader(`{}`))
+			r.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if m.HTTP == "" {
+				var e struct {
+					Error struct{ Code, Message string }
+				}
+				_ = json.Unmarshal(body, &e)
+				if resp.StatusCode != 404 || !strings.Contains(e.Error.Message, m.NotServed) {
+					t.Fatalf("%s, not served, answered %d %s; want 404 saying %q", m.Name, resp.StatusCode, body, m.NotServed)
+				}
+				return
+			}
+			want := eng.Call(m.Name, []byte(`{}`))
+			if m.HTTP == "GET" {
+				want = eng.Call(m.Name, nil)
+			}
+			if msg := requestError(want); msg != "" {
+				if resp.StatusCode != 400 || !strings.Contains(string(body), jsonText(t, msg)) {
+					t.Fatalf("%s %s answered %d %s; want 400 saying %q", verb, m.Name, resp.StatusCode, body, msg)
+				}
+				return
+			}
+			if resp.StatusCode != 200 || string(body) != string(want) {
+				t.Fatalf("%s %s answered %d\n%s\nthe engine answers\n%s", verb, m.Name, resp.StatusCode, body, want)
+			}
+			// The preflight names the verb.
+			r, _ = http.NewRequest("OPTIONS", base+Prefix+m.Name, nil)
+			resp, err = http.DefaultClient.Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if allow := resp.Header.Get("Access-Control-Allow-Methods"); !strings.HasPrefix(allow, m.HTTP+", ") {
+				t.Errorf("the preflight of %s allows %q, want %s first", m.Name, allow, m.HTTP)
+			}
+		})
+	}
+}
+
+// jsonText is s as it appears inside a JSON string.
+func jsonText(t *testing.T, s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Trim(string(b), `"`)
+}
+
+func TestEveryMethodOfTheTableIsServed(t *testing.T) {
+	runMethodTable(t, localAPI(t))
 }
 
 // runAPICases sends every case to base and checks the answers.

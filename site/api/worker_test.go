@@ -32,6 +32,10 @@ func TestWorkerAPI(t *testing.T) {
 	runAPICases(t, workerURL(t))
 }
 
+func TestWorkerServesTheMethodTable(t *testing.T) {
+	runMethodTable(t, workerURL(t))
+}
+
 // TestWorkerStaysUpAndCorrect sends 200 requests, each with its own answer,
 // to the one Go instance the isolate keeps.
 func TestWorkerStaysUpAndCorrect(t *testing.T) {

@@ -401,6 +401,43 @@ func TestCallSpeaksJSON(t *testing.T) {
 	}
 }
 
+// The method table is the contract: every call has a name Call answers to,
+// a verb or a reason the HTTP API does not serve it, and a call that takes
+// a request reads it strictly.
+func TestTheMethodTable(t *testing.T) {
+	e := newEngine(t)
+	seen := map[string]bool{}
+	for _, m := range Methods() {
+		if seen[m.Name] {
+			t.Errorf("%s is in the table twice", m.Name)
+		}
+		seen[m.Name] = true
+		switch {
+		case m.HTTP == "" && m.NotServed == "":
+			t.Errorf("%s is not served over HTTP, and the table does not say why", m.Name)
+		case m.HTTP != "" && m.NotServed != "":
+			t.Errorf("%s is served with %s and has a reason not to be", m.Name, m.HTTP)
+		case m.HTTP != "" && m.HTTP != "GET" && m.HTTP != "POST":
+			t.Errorf("%s is served with %q", m.Name, m.HTTP)
+		}
+		got := string(e.Call(m.Name, []byte(`{"surprise": 1}`)))
+		if strings.Contains(got, "unknown method") {
+			t.Errorf("Call does not answer %s: %s", m.Name, got)
+		}
+		if strings.Contains(got, `unknown field \"surprise\"`) != (m.HTTP != "GET") {
+			t.Errorf("%s (%s) answered a request with an unknown member: %s", m.Name, m.HTTP, got)
+		}
+		if found, ok := MethodNamed(m.Name); !ok || found.Name != m.Name {
+			t.Errorf("MethodNamed(%q) = %v, %v", m.Name, found.Name, ok)
+		}
+	}
+	for _, name := range []string{"version", "schemas", "validate", "check", "evaluate", "complete", "infer", "batch"} {
+		if !seen[name] {
+			t.Errorf("the table lacks %s", name)
+		}
+	}
+}
+
 func TestVersionNamesTheCelGoOfGoMod(t *testing.T) {
 	mod, err := os.ReadFile("../../go.mod")
 	if err != nil {
