@@ -146,3 +146,19 @@ type ErrorResponse struct {
 	OK          bool         `json:"ok"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
 }
+
+// failure is the answer to a request the engine could not take.
+func failure(msg string) ErrorResponse {
+	return ErrorResponse{OK: false, Diagnostics: []Diagnostic{requestError(msg)}}
+}
+
+func requestError(msg string) Diagnostic {
+	return Diagnostic{Severity: SeverityError, Message: msg, Source: "request"}
+}
+
+// Dialect describes a dialect for the site and the API.
+type Dialect struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+}

@@ -7,6 +7,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
+	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/infer"
 	"fieldbook/wasm/jsonpos"
 )
 
@@ -116,7 +118,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	if schema == nil {
 		for _, it := range items {
 			if it.err == "" {
-				inferred, err := inferredSchema(it.value)
+				inferred, err := infer.Schema(it.value)
 				if err != nil {
 					return fail(requestError(err.Error()))
 				}
@@ -125,17 +127,17 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 		}
 		if schema == nil {
-			schema, _ = inferredSchema(map[string]any{})
+			schema, _ = infer.Schema(map[string]any{})
 		}
 	}
-	env, err := e.envFor(schema, nil, dialect)
+	env, err := e.envFor(schema, dialect)
 	if err != nil {
 		return fail(requestError("the CEL environment could not be built: " + err.Error()))
 	}
 	progs := make([]*compiled, len(req.Expressions))
 	var diags []Diagnostic
 	for i, expr := range req.Expressions {
-		progs[i] = e.compile(env, expr, e.limits.CostLimit, modePlain)
+		progs[i] = e.compile(env, expr, e.limits.CostLimit)
 		for _, d := range progs[i].diags {
 			d.Message = fmt.Sprintf("expression %d: %s", i+1, d.Message)
 			diags = append(diags, d)
@@ -149,7 +151,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 		rowsWanted = defaultBatchRows
 	}
 	clock := clockFunctions(now)
-	displays := &writeBudget{left: maxBatchResultBytes}
+	displays := &celjson.Budget{Left: maxBatchResultBytes}
 	resp := BatchResponse{OK: true, Total: len(items), Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	for _, expr := range req.Expressions {
 		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
@@ -198,16 +200,16 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 
 // batchDisplay writes a cell's result within what is left of the batch's
 // budget and the limit of one result.
-func (e *Engine) batchDisplay(v ref.Val, left *writeBudget) (string, bool) {
-	if left.left <= 0 {
+func (e *Engine) batchDisplay(v ref.Val, left *celjson.Budget) (string, bool) {
+	if left.Left <= 0 {
 		return "", true
 	}
-	b := &writeBudget{left: min(left.left, e.limits.MaxResultBytes)}
-	d, cut := displayWithin(v, b), b.over()
+	b := &celjson.Budget{Left: min(left.Left, e.limits.MaxResultBytes)}
+	d, cut := celjson.DisplayWithin(v, b), b.Over()
 	if cut {
-		d = preview(d, batchPreviewChars)
+		d = celjson.Preview(d, batchPreviewChars)
 	}
-	left.spend(len(d)) // what the answer holds of it
+	left.Spend(len(d)) // what the answer holds of it
 	return d, cut
 }
 

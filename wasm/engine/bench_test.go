@@ -42,7 +42,7 @@ func BenchmarkEnvBuild(b *testing.B) {
 func BenchmarkCheck(b *testing.B) {
 	e := newEngine(b)
 	s := schemaByID(b, e, "elation/appointment")
-	env, err := e.envFor(s, nil, DialectCEL)
+	env, err := e.envFor(s, DialectCEL)
 	if err != nil {
 		b.Fatal(err)
 	}

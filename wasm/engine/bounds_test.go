@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fieldbook/wasm/boundscases"
+	"fieldbook/wasm/celjson"
 )
 
 // TestBoundsHoldOnValuesGrownByBinding runs the cases of
@@ -24,7 +25,7 @@ func TestBoundsHoldOnValuesGrownByBinding(t *testing.T) {
 		}
 		resp, alloc := callBounded(t, e, "evaluate", EvaluateRequest{Payload: c.Payload(), Dialect: c.Dialect, Expression: expr})
 		raw, _ := json.Marshal(resp)
-		if problem := c.Check(resp, len(raw), resultPreviewChars); problem != "" {
+		if problem := c.Check(resp, len(raw), celjson.PreviewChars); problem != "" {
 			t.Errorf("%s: %s", c.Name, problem)
 		}
 		if alloc > 64<<20+uint64(20*c.PayloadString) {

@@ -1,6 +1,9 @@
 package engine
 
-import "container/list"
+import (
+	"container/list"
+	"sync"
+)
 
 // The programs compiled are kept, the least recently used let go first: a
 // reader typing re-runs the same expressions on every key stroke. A
@@ -30,24 +33,36 @@ type programKey struct {
 	expr  string
 }
 
-func (e *Engine) cachedProgram(key programKey) (*compiled, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.programs.get(key)
+// programCache holds the compiled programs, with a lock of its own.
+type programCache struct {
+	mu       sync.Mutex
+	programs *lru[programKey, *compiled]
 }
 
-func (e *Engine) keepProgram(key programKey, c *compiled) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.programs.put(key, c)
+func newProgramCache() *programCache {
+	return &programCache{programs: newLRU[programKey, *compiled](programCacheSize, nil)}
 }
 
-// dropPrograms forgets the programs compiled in an evicted environment,
-// which would otherwise keep it alive.
-func (e *Engine) dropPrograms(env *celEnv) {
-	for _, key := range e.programs.keys() {
-		if key.env == env.id {
-			e.programs.remove(key)
+func (c *programCache) get(key programKey) (*compiled, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.programs.get(key)
+}
+
+func (c *programCache) keep(key programKey, p *compiled) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.programs.put(key, p)
+}
+
+// dropEnv forgets the programs compiled in an evicted environment, which
+// would otherwise keep it alive.
+func (c *programCache) dropEnv(env uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, key := range c.programs.keys() {
+		if key.env == env {
+			c.programs.remove(key)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package engine
 
-import "cel.dev/cel-go/common/cost"
+import (
+	"fieldbook/wasm/celjson"
+
+	"cel.dev/cel-go/common/cost"
+)
 
 // Check types an expression and estimates its cost.
 func (e *Engine) Check(req CheckRequest) CheckResponse {
@@ -9,11 +13,11 @@ func (e *Engine) Check(req CheckRequest) CheckResponse {
 		return CheckResponse{OK: false, Diagnostics: []Diagnostic{*bad}}
 	}
 	env := p.env
-	c := e.compile(env, req.Expression, e.limits.CostLimit, modePlain)
+	c := e.compile(env, req.Expression, e.limits.CostLimit)
 	if c.diags != nil {
 		return CheckResponse{OK: false, Dialect: env.dialect, Diagnostics: c.diags}
 	}
-	resp := CheckResponse{OK: true, Dialect: env.dialect, Type: typeName(c.ast.OutputType()), Diagnostics: append([]Diagnostic{}, c.warnings...)}
+	resp := CheckResponse{OK: true, Dialect: env.dialect, Type: celjson.TypeName(c.ast.OutputType()), Diagnostics: append([]Diagnostic{}, c.warnings...)}
 	if est, err := c.env.EstimateCost(c.ast, sizeEstimator{max: uint64(e.limits.MaxPayloadBytes)}); err == nil {
 		resp.Cost = &Cost{Min: est.Min, Max: est.Max}
 	}

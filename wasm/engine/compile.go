@@ -1,12 +1,22 @@
 package engine
 
 import (
-	"fieldbook/schemas"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+
+	"fieldbook/schemas"
+	"fieldbook/wasm/costguard"
+	"fieldbook/wasm/dialect/morf"
+	"fieldbook/wasm/infer"
+	"fieldbook/wasm/jsonpos"
 )
 
 // compiled is a checked expression and its program, cached by environment,
@@ -19,26 +29,32 @@ type compiled struct {
 	warnings []Diagnostic // said of an expression that checks
 }
 
-// compile parses, checks and plans an expression once per environment,
-// cost limit and mode (cache.go).
-func (e *Engine) compile(env *celEnv, expr string, limit uint64, mode programMode) *compiled {
+// compile parses, checks and plans an expression once per environment and
+// cost limit, as a plain program.
+func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
+	return e.compileAs(modePlain, env, expr, limit)
+}
+
+// compileAs compiles an expression once per environment, cost limit and
+// mode (cache.go).
+func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uint64) *compiled {
 	if d := e.checkExpressionText(expr); d != nil {
 		return &compiled{diags: []Diagnostic{*d}}
 	}
 	key := programKey{env: env.id, limit: limit, mode: mode, expr: expr}
-	if c, ok := e.cachedProgram(key); ok {
+	if c, ok := e.programs.get(key); ok {
 		return c
 	}
 	c := &compiled{}
 	checker := env.env
 	ast, iss := checker.Compile(expr)
-	if iss != nil && iss.Err() != nil && (env.dialect == DialectMorf && env.schema.ID == inferredID || openRoot(env.schema)) {
+	if iss != nil && iss.Err() != nil && (env.dialect == DialectMorf && env.schema.ID == infer.ID || openRoot(env.schema)) {
 		checker, ast, iss, c.warnings = e.absentVariables(env, expr, ast, iss)
 	}
 	if iss != nil && iss.Err() != nil {
 		c.diags = e.checkErrors(env, expr, iss)
 	} else {
-		prg, err := checker.Program(ast, append(guardOptions(env.guards, limit),
+		prg, err := checker.Program(ast, append(costguard.ProgramOptions(env.guards, limit),
 			cel.CostLimit(limit),
 			cel.InterruptCheckFrequency(interruptCheckFrequency),
 			cel.EvalOptions(cel.OptOptimize),
@@ -49,9 +65,13 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64, mode programMod
 			c.env, c.ast, c.prg = checker, ast, prg
 		}
 	}
-	e.keepProgram(key, c)
+	e.programs.keep(key, c)
 	return c
 }
+
+// interruptCheckFrequency is how many comprehension steps pass between
+// two looks at the time limit.
+const interruptCheckFrequency = 64
 
 // checkExpressionText applies the bounds that come before parsing.
 func (e *Engine) checkExpressionText(expr string) *Diagnostic {
@@ -101,7 +121,7 @@ func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *ce
 			names = append(names, name)
 			msg := fmt.Sprintf("%s is not a field of this payload: it is read as absent (missing), so only %s.orValue(default) and %s.hasValue() give a value", name, name, name)
 			if openRoot(env.schema) {
-				msg = fmt.Sprintf("%s is not among the fields Fieldbook typed for this payload (it types at most %d): it is read as dyn, and is absent if the payload does not have it", name, maxInferredFields)
+				msg = fmt.Sprintf("%s is not among the fields Fieldbook typed for this payload (it types at most %d): it is read as dyn, and is absent if the payload does not have it", name, infer.MaxFields)
 			}
 			if hint := e.suggest(env, expr, "undeclared reference to '"+name+"'", err.Location.Line(), err.Location.Column()+1); hint != "" && !openRoot(env.schema) {
 				msg += " (did you mean " + hint + "?)"
@@ -156,4 +176,64 @@ func (e *Engine) checkErrors(env *celEnv, expr string, iss *cel.Issues) []Diagno
 		out = append(out, Diagnostic{Severity: SeverityError, Message: msg, Line: line, Column: col, Source: "expression"})
 	}
 	return out
+}
+
+// run evaluates a program within the engine's time limit.
+func (e *Engine) run(prg cel.Program, act cel.Activation) (ref.Val, *cel.EvalDetails, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), e.limits.TimeLimit)
+	defer cancel()
+	return prg.ContextEval(ctx, act)
+}
+
+// activation gives an expression the payload's top-level fields and the
+// clock. All of them: a field the checker did not know cannot be named,
+// except one a schema-less morf expression declared as absent, which a
+// later payload of a batch may have.
+func activation(top *payloadFields, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
+	act, err := cel.FunctionVars(top, clock)
+	if err != nil {
+		panic(err) // top is an Activation: FunctionVars cannot refuse it
+	}
+	return act
+}
+
+// runtimeError explains an evaluation that failed, at the subexpression
+// that failed where CEL says which one.
+func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64) Diagnostic {
+	d := Diagnostic{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}
+	var cancelled interpreter.EvalCancelledError
+	if errors.As(err, &cancelled) {
+		switch cancelled.Cause {
+		case interpreter.CostLimitExceeded:
+			if strings.HasPrefix(cancelled.Message, costguard.RefusalPrefix) { // a guard's, which says more
+				d.Message = cancelled.Message
+				return d
+			}
+			d.Message = fmt.Sprintf("the expression was stopped: it went past the cost limit of %s units (CEL counts roughly one unit per operation and per element visited)", jsonpos.GroupDigits(limit))
+			return d
+		case interpreter.ContextCancelled:
+			d.Message = e.timeLimitMessage()
+			return d
+		}
+	}
+	if errors.Is(err, interpreter.InterruptError{}) || errors.Is(err, context.DeadlineExceeded) {
+		d.Message = e.timeLimitMessage()
+		return d
+	}
+	var celErr *types.Err
+	if errors.As(err, &celErr) {
+		if env.dialect == DialectMorf {
+			if msg := morf.AbsentMessage(ast, celErr); msg != "" {
+				d.Message = msg
+			}
+		}
+		if loc := ast.NativeRep().SourceInfo().GetStartLocation(celErr.NodeID()); loc.Line() > 0 {
+			d.Line, d.Column = loc.Line(), loc.Column()+1
+		}
+	}
+	return d
+}
+
+func (e *Engine) timeLimitMessage() string {
+	return fmt.Sprintf("the expression was stopped: it went past the time limit of %s", e.limits.TimeLimit)
 }

@@ -14,6 +14,7 @@ import (
 	"cel.dev/cel-go/common/types/traits"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/celjson"
 	"fieldbook/wasm/names"
 )
 
@@ -62,7 +63,7 @@ func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload strin
 	if operand == "" || strings.TrimSpace(payload) == "" || len(scopeAt(runes[:start])) > 0 {
 		return nil
 	}
-	c := e.compile(env, operand, e.limits.CostLimit, modePlain)
+	c := e.compile(env, operand, e.limits.CostLimit)
 	if c.diags != nil {
 		return nil
 	}
@@ -86,7 +87,7 @@ func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload strin
 		}
 	}
 	sort.Strings(keys)
-	valueType := typeName(t.Parameters()[1])
+	valueType := celjson.TypeName(t.Parameters()[1])
 	var items []CompletionItem
 	for _, k := range keys[:min(len(keys), maxKeyItems)] {
 		it := CompletionItem{Label: k, Kind: "field", Type: valueType, Detail: "a key of " + operand + " in this payload"}
@@ -117,7 +118,7 @@ func (e *Engine) candidates(env *celEnv, runes []rune, start int) []CompletionIt
 	var items []CompletionItem
 	for _, b := range scope {
 		if t := e.bindingType(env, scope, b); t != nil {
-			items = append(items, CompletionItem{Label: b.name, Kind: "variable", Type: typeName(t), Detail: "bound by " + b.macro + "()"})
+			items = append(items, CompletionItem{Label: b.name, Kind: "variable", Type: celjson.TypeName(t), Detail: "bound by " + b.macro + "()"})
 		}
 	}
 	items = append(items, variableItems(env)...)
@@ -133,7 +134,7 @@ func variableItems(env *celEnv) []CompletionItem {
 	var items []CompletionItem
 	for _, p := range env.schema.Root.Properties {
 		if n, ok := env.vars[p.Name]; ok {
-			items = append(items, CompletionItem{Label: p.Name, Kind: "variable", Type: typeName(env.objects.celType(n)), Detail: describe(n)})
+			items = append(items, CompletionItem{Label: p.Name, Kind: "variable", Type: celjson.TypeName(env.objects.celType(n)), Detail: describe(n)})
 		}
 	}
 	return items
@@ -159,7 +160,7 @@ func globalItems(env *celEnv) []CompletionItem {
 				continue
 			}
 			sigs = append(sigs, signature(name, o.ArgTypes(), o.ResultType(), false))
-			result = typeName(o.ResultType())
+			result = celjson.TypeName(o.ResultType())
 		}
 		if len(sigs) > 0 {
 			items = append(items, CompletionItem{Label: name, Kind: "function", Type: result, Detail: functionDetail(sigs, fn.Description())})
@@ -182,7 +183,7 @@ func (e *Engine) memberItems(env *celEnv, t *types.Type) []CompletionItem {
 	if ot, ok := env.objects.byName[t.TypeName()]; ok && t.Kind() == types.StructKind {
 		for _, p := range ot.node.Properties {
 			ft := ot.fields[p.Name]
-			items = append(items, CompletionItem{Label: p.Name, Kind: "field", Type: typeName(ft.Type), Detail: describe(p.Node)})
+			items = append(items, CompletionItem{Label: p.Name, Kind: "field", Type: celjson.TypeName(ft.Type), Detail: describe(p.Node)})
 		}
 	}
 	var calls []CompletionItem
@@ -203,7 +204,7 @@ func (e *Engine) memberItems(env *celEnv, t *types.Type) []CompletionItem {
 				continue
 			}
 			sigs = append(sigs, signature(name, args, o.ResultType(), true))
-			result = typeName(o.ResultType())
+			result = celjson.TypeName(o.ResultType())
 		}
 		if len(sigs) > 0 {
 			calls = append(calls, CompletionItem{Label: name, Kind: "function", Type: result, Detail: functionDetail(sigs, fn.Description())})
@@ -476,12 +477,6 @@ func isIdentRune(r rune) bool {
 	return r == '_' || r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// isCallableName leaves out operators and internal overloads (_+_, @in,
-// !_), which are not written as calls.
-func isCallableName(name string) bool {
-	return name != "" && unicode.IsLetter(rune(name[0]))
-}
-
 // functionDetail is what completion and hover say of a function: its
 // signatures, then its description, from its declaration.
 func functionDetail(sigs []string, description string) string {
@@ -490,23 +485,6 @@ func functionDetail(sigs []string, description string) string {
 		d += "\n" + description
 	}
 	return d
-}
-
-func signature(name string, args []*types.Type, result *types.Type, member bool) string {
-	var b strings.Builder
-	if member {
-		b.WriteString(typeName(args[0]) + ".")
-		args = args[1:]
-	}
-	b.WriteString(name + "(")
-	for i, a := range args {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(typeName(a))
-	}
-	b.WriteString(") -> " + typeName(result))
-	return b.String()
 }
 
 // macroDetails say how the common macros are written.

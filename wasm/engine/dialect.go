@@ -3,10 +3,15 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/celjson"
 	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/dialect/zones"
 )
@@ -21,13 +26,6 @@ const (
 	// DialectCEL is cel-go with the extensions Fieldbook has always had.
 	DialectCEL = "cel"
 )
-
-// Dialect describes a dialect for the site and the API.
-type Dialect struct {
-	Name    string `json:"name"`
-	Title   string `json:"title"`
-	Summary string `json:"summary"`
-}
 
 // Dialects lists the dialects, the default first.
 var Dialects = []Dialect{
@@ -93,4 +91,49 @@ func dialectOptions(dialect string, lim Limits) []cel.EnvOption {
 		opts = append(opts, morf.AbsentFunctions()...)
 	}
 	return opts
+}
+
+// isCallableName leaves out operators and internal overloads (_+_, @in,
+// !_), which are not written as calls.
+func isCallableName(name string) bool {
+	return name != "" && unicode.IsLetter(rune(name[0]))
+}
+
+// signature writes a function overload as completion, hover and the
+// dialect reference show it: name(list(string), int) -> string.
+func signature(name string, args []*types.Type, result *types.Type, member bool) string {
+	var b strings.Builder
+	if member {
+		b.WriteString(celjson.TypeName(args[0]) + ".")
+		args = args[1:]
+	}
+	b.WriteString(name + "(")
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(celjson.TypeName(a))
+	}
+	b.WriteString(") -> " + celjson.TypeName(result))
+	return b.String()
+}
+
+// baseOptions configure every environment: CEL's standard library and
+// cel-go's extensions, and now(), whose clock each evaluation sets.
+func baseOptions(lim Limits) []cel.EnvOption {
+	return []cel.EnvOption{
+		ext.Strings(),
+		ext.Math(),
+		ext.Lists(),
+		ext.Sets(),
+		ext.Encoders(),
+		ext.Bindings(),
+		ext.TwoVarComprehensions(),
+		cel.OptionalTypes(),
+		cel.CrossTypeNumericComparisons(true),
+		cel.ParserExpressionSizeLimit(lim.MaxExpressionLength),
+		cel.Function("now",
+			cel.Overload("now_timestamp", nil, cel.TimestampType, cel.LateFunctionBinding()),
+		),
+	}
 }

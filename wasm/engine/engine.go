@@ -53,13 +53,13 @@ type Engine struct {
 	envs      map[string]*celEnv     // by dialect and schema id
 	inferred  *lru[string, *celEnv]  // by dialect and inferred schema: the environments of schema-less payloads
 	lastEnvID uint64
-	programs  *lru[programKey, *compiled]
+	programs  *programCache
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
 }
 
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
-	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newLRU[programKey, *compiled](programCacheSize, nil)}
-	e.inferred = newLRU[string, *celEnv](inferredEnvBudget, e.dropPrograms)
+	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newProgramCache()}
+	e.inferred = newLRU[string, *celEnv](inferredEnvBudget, func(env *celEnv) { e.programs.dropEnv(env.id) })
 	return e
 }

@@ -617,8 +617,8 @@ func TestEnvironmentsAreBuiltOnce(t *testing.T) {
 	if len(e.envs) != 1 {
 		t.Errorf("%d environments for one schema", len(e.envs))
 	}
-	if e.programs.order.Len() != 6 {
-		t.Errorf("%d programs cached for 6 expressions", e.programs.order.Len())
+	if e.programs.programs.order.Len() != 6 {
+		t.Errorf("%d programs cached for 6 expressions", e.programs.programs.order.Len())
 	}
 }
 

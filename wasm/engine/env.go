@@ -10,10 +10,11 @@ import (
 	"cel.dev/cel-go/common/functions"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
-	"cel.dev/cel-go/ext"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/costguard"
 	"fieldbook/wasm/dialect/morf"
+	"fieldbook/wasm/infer"
 )
 
 // celEnv is a typed CEL environment for one schema (or, without one, for
@@ -29,28 +30,8 @@ type celEnv struct {
 	// constants are the enum constants' qualified names.
 	constants []string
 	schema    *schemas.Schema // the payload's schema, or the one inferred from it
-	// guards are the implementations of the guarded functions (guards.go).
+	// guards are the implementations of the guarded functions (costguard).
 	guards map[string]*functions.Overload
-}
-
-// baseOptions configure every environment: CEL's standard library and
-// cel-go's extensions, and now(), whose clock each evaluation sets.
-func baseOptions(lim Limits) []cel.EnvOption {
-	return []cel.EnvOption{
-		ext.Strings(),
-		ext.Math(),
-		ext.Lists(),
-		ext.Sets(),
-		ext.Encoders(),
-		ext.Bindings(),
-		ext.TwoVarComprehensions(),
-		cel.OptionalTypes(),
-		cel.CrossTypeNumericComparisons(true),
-		cel.ParserExpressionSizeLimit(lim.MaxExpressionLength),
-		cel.Function("now",
-			cel.Overload("now_timestamp", nil, cel.TimestampType, cel.LateFunctionBinding()),
-		),
-	}
 }
 
 // newSchemaEnv declares the schema's top-level fields as variables, its
@@ -279,35 +260,11 @@ func (o *objectTypes) NewValue(name string, fields map[string]ref.Val) ref.Val {
 	return o.base.NewValue(name, fields)
 }
 
-// typeName writes a CEL type as CEL names it: bool, list(string),
-// google.protobuf.Timestamp, elation.Appointment.ServiceLocation.
-func typeName(t *types.Type) string {
-	params := t.Parameters()
-	switch {
-	case t.Kind() == types.ListKind && len(params) == 1:
-		return "list(" + typeName(params[0]) + ")"
-	case t.Kind() == types.MapKind && len(params) == 2:
-		return "map(" + typeName(params[0]) + ", " + typeName(params[1]) + ")"
-	case t.Kind() == types.TypeKind && len(params) == 1:
-		return "type(" + typeName(params[0]) + ")"
-	case len(params) > 0:
-		names := make([]string, len(params))
-		for i, p := range params {
-			names[i] = typeName(p)
-		}
-		return t.TypeName() + "(" + strings.Join(names, ", ") + ")"
-	}
-	return t.TypeName()
-}
-
-// envFor returns the dialect's environment for schema s or, without a
-// schema, for the schema inferred from the payload; each is built once.
-func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*celEnv, error) {
-	if s == nil {
-		s = p.inferred
-	}
+// envFor returns the dialect's environment for schema s (a payload's own,
+// or the one inferred from a payload that has none), built once.
+func (e *Engine) envFor(s *schemas.Schema, dialect string) (*celEnv, error) {
 	key := s.ID
-	if s.ID == inferredID {
+	if s.ID == infer.ID {
 		// Inferred schemas differ by content, not by name: their text is
 		// the key (a hash would link crypto into the module, 0.1 MB, and
 		// the schema's text is kept with its environment anyway).
@@ -334,7 +291,7 @@ func (e *Engine) envFor(s *schemas.Schema, p *parsedPayload, dialect string) (*c
 	// address may be reused by a new one, which must not get its programs.
 	e.lastEnvID++
 	env.id = e.lastEnvID
-	if s.ID == inferredID {
+	if s.ID == infer.ID {
 		// Inferred environments come and go with payloads: they are kept
 		// within a memory budget, the least recently used dropped first.
 		e.inferred.put(key, env, inferredEnvCost(s))
@@ -357,7 +314,7 @@ func inferredEnvCost(s *schemas.Schema) int {
 }
 
 // dialectEnv is a dialect's base environment, with the implementations of
-// its guarded functions (guards.go), which every environment built on it
+// its guarded functions (costguard), which every environment built on it
 // shares.
 type dialectEnv struct {
 	env    *cel.Env
@@ -374,7 +331,7 @@ func (e *Engine) baseEnv(dialect string) (*dialectEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	impls, err := guardImpls(env)
+	impls, err := costguard.Implementations(env)
 	if err != nil {
 		return nil, err
 	}

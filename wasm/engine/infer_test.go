@@ -8,13 +8,14 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/infer"
 )
 
 // validatesItsPayload holds an inferred schema to the payload it came from,
 // with the real JSON Schema library.
 func validatesItsPayload(t testing.TB, payload string, doc []byte) {
 	t.Helper()
-	if _, err := schemas.Standalone(inferredID, doc); err != nil {
+	if _, err := schemas.Standalone(infer.ID, doc); err != nil {
 		t.Fatalf("the inferred schema does not load: %v\n%s", err, doc)
 	}
 	c := jsonschema.NewCompiler()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fieldbook/wasm/infer"
 )
 
 // hangAfter is how long a call may run before a test calls it hung: far
@@ -137,7 +139,7 @@ func widePayload(prefix string, n int) string {
 }
 
 // TestLargePayloadsOfAnyShapeAreBounded: inference types at most
-// maxInferredFields fields, so a payload of 100,000 keys (5 MiB) is read
+// infer.MaxFields fields, so a payload of 100,000 keys (5 MiB) is read
 // in one call; the fields past the bound are dyn, and still read.
 func TestLargePayloadsOfAnyShapeAreBounded(t *testing.T) {
 	e := newEngine(t)
@@ -162,7 +164,7 @@ func TestLargePayloadsOfAnyShapeAreBounded(t *testing.T) {
 		}
 		inf, _ := callBounded(t, e, "infer", InferRequest{Payload: c.payload})
 		doc, _ := json.Marshal(inf["schema"])
-		if n := strings.Count(string(doc), `"type"`); n > 3*maxInferredFields {
+		if n := strings.Count(string(doc), `"type"`); n > 3*infer.MaxFields {
 			t.Errorf("%s: the inferred schema types %d values", c.name, n)
 		}
 	}
@@ -208,5 +210,5 @@ func TestInferredEnvironmentsStayWithinMemory(t *testing.T) {
 	if peak > 64<<20 {
 		t.Errorf("the heap grew by %d MiB over 1,000 payloads", peak>>20)
 	}
-	t.Logf("heap growth at most %d MiB; %d inferred environments kept, %d programs", peak>>20, e.inferred.order.Len(), e.programs.order.Len())
+	t.Logf("heap growth at most %d MiB; %d inferred environments kept, %d programs", peak>>20, e.inferred.order.Len(), e.programs.programs.order.Len())
 }

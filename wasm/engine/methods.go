@@ -128,14 +128,6 @@ func decodeRequest(raw []byte, v any) *Diagnostic {
 	return nil
 }
 
-func failure(msg string) ErrorResponse {
-	return ErrorResponse{OK: false, Diagnostics: []Diagnostic{requestError(msg)}}
-}
-
-func requestError(msg string) Diagnostic {
-	return Diagnostic{Severity: SeverityError, Message: msg, Source: "request"}
-}
-
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -2,10 +2,11 @@ package engine
 
 import (
 	"encoding/json"
-	"fieldbook/wasm/dialect/morf"
 	"os"
 	"strings"
 	"testing"
+
+	"fieldbook/wasm/dialect/morf"
 )
 
 // morfCase is one case of wasm/testdata/morf-docs.json, which the Node test

@@ -3,30 +3,15 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 
 	"cel.dev/cel-go/interpreter"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/infer"
 	"fieldbook/wasm/jsonpos"
 )
-
-// schema finds a schema by id; "" is the schema-less mode (nil, nil).
-func (e *Engine) schema(id string) (*schemas.Schema, *Diagnostic) {
-	if id == "" {
-		return nil, nil
-	}
-	if s, ok := e.set.Get(id); ok {
-		return s, nil
-	}
-	var ids []string
-	for _, s := range e.set.All() {
-		ids = append(ids, s.ID)
-	}
-	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, or \"\" for none", id, strings.Join(ids, ", ")))
-	return nil, &d
-}
 
 // parsedPayload is a payload read once: its JSON value and what CEL reads.
 type parsedPayload struct {
@@ -88,7 +73,7 @@ func (f *payloadFields) ResolveName(name string) (any, bool) {
 	if !ok || raw == nil && f.nullIsAbsent {
 		return nil, false
 	}
-	v := celValue(raw, f.root.Property(name), f.nullIsAbsent)
+	v := celjson.FromJSON(raw, f.root.Property(name), f.nullIsAbsent)
 	f.read[name] = v
 	return v, true
 }
@@ -124,7 +109,7 @@ func (e *Engine) readPayload(s *schemas.Schema, text string) *parsedPayload {
 		if s != nil {
 			p.root = s.Root
 		} else {
-			inferred, err := inferredSchema(v)
+			inferred, err := infer.Schema(v)
 			if err != nil {
 				p.err = &Diagnostic{Severity: SeverityError, Message: "the payload's schema could not be inferred: " + err.Error(), Source: "payload"}
 				break

@@ -72,7 +72,11 @@ func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
 		return out, out.payload.err
 	}
 	if p.env {
-		env, err := e.envFor(s, out.payload, out.dialect)
+		typed := s
+		if typed == nil {
+			typed = out.payload.inferred
+		}
+		env, err := e.envFor(typed, out.dialect)
 		if err != nil {
 			d := requestError("the CEL environment could not be built: " + err.Error())
 			return out, &d
@@ -80,6 +84,22 @@ func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
 		out.env = env
 	}
 	return out, nil
+}
+
+// schema finds a schema by id; "" is the schema-less mode (nil, nil).
+func (e *Engine) schema(id string) (*schemas.Schema, *Diagnostic) {
+	if id == "" {
+		return nil, nil
+	}
+	if s, ok := e.set.Get(id); ok {
+		return s, nil
+	}
+	var ids []string
+	for _, s := range e.set.All() {
+		ids = append(ids, s.ID)
+	}
+	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, or \"\" for none", id, strings.Join(ids, ", ")))
+	return nil, &d
 }
 
 // parseClock reads the time now() returns: an RFC 3339 time, or "" for

@@ -12,6 +12,7 @@ import (
 	"cel.dev/cel-go/common"
 	"cel.dev/cel-go/common/decls"
 
+	"fieldbook/wasm/celjson"
 	"fieldbook/wasm/dialect/morf"
 )
 
@@ -292,9 +293,9 @@ func (e *Engine) operatorEntries(dialect string, env *cel.Env) ([]ReferenceEntry
 		for _, o := range fn.OverloadDecls() {
 			types := make([]string, len(o.ArgTypes()))
 			for i, t := range o.ArgTypes() {
-				types[i] = typeName(t)
+				types[i] = celjson.TypeName(t)
 			}
-			sig := op.written(types...) + " -> " + typeName(o.ResultType())
+			sig := op.written(types...) + " -> " + celjson.TypeName(o.ResultType())
 			if !slices.Contains(entry.Signatures, sig) {
 				entry.Signatures = append(entry.Signatures, sig)
 			}

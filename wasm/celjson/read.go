@@ -1,4 +1,9 @@
-package engine
+// Package celjson carries values between the payload's JSON and CEL:
+// read.go makes what CEL reads of a decoded JSON value, guided by its
+// schema; write.go writes a CEL result back as JSON and as CEL's own
+// display, within a budget of bytes; TypeName names CEL types as CEL writes
+// them.
+package celjson
 
 import (
 	"encoding/json"
@@ -9,14 +14,14 @@ import (
 	"fieldbook/wasm/rfc3339"
 )
 
-// celValue turns a decoded JSON value into what CEL reads, guided by its
+// FromJSON turns a decoded JSON value into what CEL reads, guided by its
 // schema node (nil where the schema says nothing): integers become ints,
 // RFC 3339 strings of date-time fields become timestamps. A value that does
 // not fit its declared type (a quirk such as "" for a timestamp) is kept as
 // the payload has it, so an expression sees what was sent, never a guess.
 // Where null is absent (the morf dialect), an object's null members are
 // left out: such a field is not there.
-func celValue(v any, n *schemas.Node, nullIsAbsent bool) any {
+func FromJSON(v any, n *schemas.Node, nullIsAbsent bool) any {
 	if n != nil {
 		n = n.Resolved()
 	}
@@ -33,7 +38,7 @@ func celValue(v any, n *schemas.Node, nullIsAbsent bool) any {
 					cn = n.MapValues()
 				}
 			}
-			out[k] = celValue(child, cn, nullIsAbsent)
+			out[k] = FromJSON(child, cn, nullIsAbsent)
 		}
 		return out
 	case []any:
@@ -43,7 +48,7 @@ func celValue(v any, n *schemas.Node, nullIsAbsent bool) any {
 		}
 		out := make([]any, len(v))
 		for i, child := range v {
-			out[i] = celValue(child, items, nullIsAbsent)
+			out[i] = FromJSON(child, items, nullIsAbsent)
 		}
 		return out
 	case json.Number:
@@ -65,7 +70,7 @@ func celValue(v any, n *schemas.Node, nullIsAbsent bool) any {
 
 // jsonNumber is an integer when the number is one that fits, else a double.
 func jsonNumber(v json.Number) any {
-	if i, ok := jsonInt(v); ok {
+	if i, ok := Int(v); ok {
 		return i
 	}
 	if u, err := strconv.ParseUint(string(v), 10, 64); err == nil {
@@ -75,8 +80,8 @@ func jsonNumber(v json.Number) any {
 	return f
 }
 
-// jsonInt reads an integer literal (no fraction, no exponent) within int64.
-func jsonInt(v json.Number) (int64, bool) {
+// Int reads an integer literal (no fraction, no exponent) within int64.
+func Int(v json.Number) (int64, bool) {
 	s := string(v)
 	if strings.ContainsAny(s, ".eE") {
 		return 0, false

@@ -1,4 +1,4 @@
-package engine
+package celjson
 
 import (
 	"encoding/base64"
@@ -26,45 +26,45 @@ const maxSafeInt = 1 << 53
 // at each step), and writing all of them took seconds and hundreds of
 // megabytes. Writing stops as soon as the budget is spent.
 
-// resultPreviewChars is how much of the display of a result too large to
+// PreviewChars is how much of the display of a result too large to
 // answer is kept, so that a reader sees how it starts.
-const resultPreviewChars = 2000
+const PreviewChars = 2000
 
-// writeBudget is what is left of the bytes a result may take; it goes
+// Budget is what is left of the bytes a result may take; it goes
 // below zero once the result is too large, and every writer stops there.
-type writeBudget struct{ left int }
+type Budget struct{ Left int }
 
-// spend takes n bytes; false once past the budget.
-func (b *writeBudget) spend(n int) bool {
-	b.left -= n
-	return b.left >= 0
+// Spend takes n bytes; false once past the budget.
+func (b *Budget) Spend(n int) bool {
+	b.Left -= n
+	return b.Left >= 0
 }
 
-func (b *writeBudget) over() bool { return b.left < 0 }
+func (b *Budget) Over() bool { return b.Left < 0 }
 
-// writeResult writes a value as JSON and as CEL within limit bytes for the
+// Write writes a value as JSON and as CEL within limit bytes for the
 // two together. A result past the limit is answered by the first
-// resultPreviewChars characters of its display, and tooLarge.
-func writeResult(v ref.Val, limit int) (value any, display string, tooLarge bool) {
-	b := &writeBudget{left: limit}
-	display = displayWithin(v, b)
-	if !b.over() {
+// PreviewChars characters of its display, and tooLarge.
+func Write(v ref.Val, limit int) (value any, display string, tooLarge bool) {
+	b := &Budget{Left: limit}
+	display = DisplayWithin(v, b)
+	if !b.Over() {
 		value = jsonValue(v, b)
 	}
-	if b.over() {
-		return nil, preview(display, resultPreviewChars), true
+	if b.Over() {
+		return nil, Preview(display, PreviewChars), true
 	}
 	return value, display, false
 }
 
-// tooLargeMessage says why a result was not answered.
-func tooLargeMessage(limit int) string {
+// TooLargeMessage says why a result was not answered.
+func TooLargeMessage(limit int) string {
 	return fmt.Sprintf("the result is too large to answer: its value and its display passed %s bytes, the limit of one answer, "+
-		"and writing them stopped there; the first %s characters of its display are shown", jsonpos.GroupDigits(uint64(limit)), jsonpos.GroupDigits(resultPreviewChars))
+		"and writing them stopped there; the first %s characters of its display are shown", jsonpos.GroupDigits(uint64(limit)), jsonpos.GroupDigits(PreviewChars))
 }
 
-// preview is the first n characters of s.
-func preview(s string, n int) string {
+// Preview is the first n characters of s.
+func Preview(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]
@@ -78,25 +78,25 @@ func preview(s string, n int) string {
 // "3600s", bytes in base64, integers beyond ±2^53 as strings (a JavaScript
 // number would round them), NaN and infinities as strings. It spends what
 // encoding/json will write of it, and stops (nil) once b is spent.
-func jsonValue(v ref.Val, b *writeBudget) any {
+func jsonValue(v ref.Val, b *Budget) any {
 	out := jsonScalar(v)
 	switch x := out.(type) {
 	case nil:
-		b.spend(4)
+		b.Spend(4)
 	case bool:
-		b.spend(5)
+		b.Spend(5)
 	case int64:
-		b.spend(20)
+		b.Spend(20)
 	case uint64:
-		b.spend(20)
+		b.Spend(20)
 	case float64:
-		b.spend(24)
+		b.Spend(24)
 	case string:
-		b.spend(jsonStringLength(x))
+		b.Spend(jsonStringLength(x))
 	case jsonContainer:
 		return x.write(b)
 	}
-	if b.over() {
+	if b.Over() {
 		return nil
 	}
 	return out
@@ -106,39 +106,39 @@ func jsonValue(v ref.Val, b *writeBudget) any {
 // element by element.
 type jsonContainer struct{ v ref.Val }
 
-func (c jsonContainer) write(b *writeBudget) any {
+func (c jsonContainer) write(b *Budget) any {
 	switch v := c.v.(type) {
 	case *types.Optional:
 		if v.HasValue() {
 			return jsonValue(v.GetValue(), b)
 		}
-		b.spend(4)
+		b.Spend(4)
 		return nil
 	case traits.Lister:
 		n := int(v.Size().(types.Int))
-		if !b.spend(2 + n) { // [], and at least a comma or a digit an element
+		if !b.Spend(2 + n) { // [], and at least a comma or a digit an element
 			return nil
 		}
 		out := make([]any, n)
 		for i := 0; i < n; i++ {
-			if out[i] = jsonValue(v.Get(types.Int(i)), b); b.over() {
+			if out[i] = jsonValue(v.Get(types.Int(i)), b); b.Over() {
 				return nil
 			}
 		}
 		return out
 	case traits.Mapper:
 		n := int(v.Size().(types.Int))
-		if !b.spend(2 + 6*n) { // {}, and "":0, at the least an entry
+		if !b.Spend(2 + 6*n) { // {}, and "":0, at the least an entry
 			return nil
 		}
 		out := make(map[string]any, n)
 		for it := v.Iterator(); it.HasNext() == types.True; {
 			k := it.Next()
 			key := mapKey(k)
-			if !b.spend(jsonStringLength(key)) {
+			if !b.Spend(jsonStringLength(key)) {
 				return nil
 			}
-			if out[key] = jsonValue(v.Get(k), b); b.over() {
+			if out[key] = jsonValue(v.Get(k), b); b.Over() {
 				return nil
 			}
 		}
@@ -212,7 +212,7 @@ func mapKey(k ref.Val) string {
 	if s, ok := k.(types.String); ok {
 		return string(s)
 	}
-	return display(k)
+	return Display(k)
 }
 
 // durationString writes a duration as protobuf's JSON does: "3600s", "1.5s".
@@ -230,17 +230,17 @@ func durationString(d time.Duration) string {
 	return fmt.Sprintf("%s%d.%ss", sign, secs, frac)
 }
 
-// display writes a CEL value as a CEL expression that makes it:
+// Display writes a CEL value as a CEL expression that makes it:
 // timestamp("2016-10-13T11:15:00Z"), 15u, b"...", optional.of(1). It is
 // for values known to be small (map keys, the values of the site's
-// examples); a result is written by displayWithin.
-func display(v ref.Val) string {
-	return displayWithin(v, &writeBudget{left: math.MaxInt / 2})
+// examples); a result is written by DisplayWithin.
+func Display(v ref.Val) string {
+	return DisplayWithin(v, &Budget{Left: math.MaxInt / 2})
 }
 
-// displayWithin writes v as display does, stopping once b is spent; what
+// DisplayWithin writes v as display does, stopping once b is spent; what
 // was written is kept, a prefix of the whole.
-func displayWithin(v ref.Val, b *writeBudget) string {
+func DisplayWithin(v ref.Val, b *Budget) string {
 	w := displayWriter{budget: b}
 	w.write(v)
 	return w.String()
@@ -248,19 +248,19 @@ func displayWithin(v ref.Val, b *writeBudget) string {
 
 type displayWriter struct {
 	strings.Builder
-	budget *writeBudget
+	budget *Budget
 }
 
 // put writes s; false once the budget is spent.
 func (w *displayWriter) put(s string) bool {
-	if w.budget.over() {
+	if w.budget.Over() {
 		return false
 	}
-	if len(s) > w.budget.left+1 {
-		s = s[:w.budget.left+1] // enough to know it is over, and to show the start
+	if len(s) > w.budget.Left+1 {
+		s = s[:w.budget.Left+1] // enough to know it is over, and to show the start
 	}
 	w.WriteString(s)
-	return w.budget.spend(len(s))
+	return w.budget.Spend(len(s))
 }
 
 func (w *displayWriter) write(v ref.Val) bool {
@@ -276,13 +276,13 @@ func (w *displayWriter) write(v ref.Val) bool {
 	case types.Double:
 		return w.put(doubleLiteral(float64(v)))
 	case types.String:
-		if len(v) > w.budget.left {
-			return w.put(strconv.Quote(string(v[:w.budget.left])))
+		if len(v) > w.budget.Left {
+			return w.put(strconv.Quote(string(v[:w.budget.Left])))
 		}
 		return w.put(strconv.Quote(string(v)))
 	case types.Bytes:
-		if len(v) > w.budget.left {
-			return w.put("b" + strconv.Quote(string(v[:w.budget.left])))
+		if len(v) > w.budget.Left {
+			return w.put("b" + strconv.Quote(string(v[:w.budget.Left])))
 		}
 		return w.put("b" + strconv.Quote(string(v)))
 	case types.Timestamp:
@@ -309,9 +309,9 @@ func (w *displayWriter) write(v ref.Val) bool {
 		return w.put("]")
 	case traits.Mapper:
 		n := int(v.Size().(types.Int))
-		if n > w.budget.left/4 { // at least "": 0, an entry: too large to sort
+		if n > w.budget.Left/4 { // at least "": 0, an entry: too large to sort
 			w.put("{")
-			w.budget.left = -1
+			w.budget.Left = -1
 			return false
 		}
 		type entry struct {
@@ -321,7 +321,7 @@ func (w *displayWriter) write(v ref.Val) bool {
 		entries := make([]entry, 0, n)
 		for it := v.Iterator(); it.HasNext() == types.True; {
 			k := it.Next()
-			entries = append(entries, entry{display(k), v.Get(k)})
+			entries = append(entries, entry{Display(k), v.Get(k)})
 		}
 		sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
 		if !w.put("{") {
@@ -354,16 +354,37 @@ func doubleLiteral(f float64) string {
 	return s
 }
 
-// resultType names a result's type: the checked type where it says more
+// ResultType names a result's type: the checked type where it says more
 // than dyn and the value agrees with it, else the value's own type (a quirk
 // value, such as "" where a timestamp was declared, is a string).
-func resultType(checked *cel.Type, v ref.Val) string {
+func ResultType(checked *cel.Type, v ref.Val) string {
 	rt, ok := v.Type().(*types.Type)
 	if checked != nil && checked.Kind() != types.DynKind && ok {
 		ck, vk := checked.Kind(), rt.Kind()
 		if ck == vk || (ck == types.StructKind && vk == types.MapKind) {
-			return typeName(checked)
+			return TypeName(checked)
 		}
 	}
 	return v.Type().TypeName()
+}
+
+// TypeName writes a CEL type as CEL names it: bool, list(string),
+// google.protobuf.Timestamp, elation.Appointment.ServiceLocation.
+func TypeName(t *types.Type) string {
+	params := t.Parameters()
+	switch {
+	case t.Kind() == types.ListKind && len(params) == 1:
+		return "list(" + TypeName(params[0]) + ")"
+	case t.Kind() == types.MapKind && len(params) == 2:
+		return "map(" + TypeName(params[0]) + ", " + TypeName(params[1]) + ")"
+	case t.Kind() == types.TypeKind && len(params) == 1:
+		return "type(" + TypeName(params[0]) + ")"
+	case len(params) > 0:
+		names := make([]string, len(params))
+		for i, p := range params {
+			names[i] = TypeName(p)
+		}
+		return t.TypeName() + "(" + strings.Join(names, ", ") + ")"
+	}
+	return t.TypeName()
 }

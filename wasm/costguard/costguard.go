@@ -1,4 +1,9 @@
-package engine
+// Package costguard bounds the work of CEL calls before they run: a
+// cel-go program option that charges each costly call (==, in, +, sort,
+// replace, ...) a bound of its work, computed from its arguments, and stops
+// the evaluation at once when that bound is past what the cost limit has
+// left.
+package costguard
 
 import (
 	"fmt"
@@ -301,10 +306,10 @@ func satMul(a, b uint64) uint64 {
 	return lo
 }
 
-// guardImpls are the implementations of an environment's guarded
+// Implementations are the implementations of an environment's guarded
 // functions, by overload id and by function name, as cel-go's planner
 // finds them.
-func guardImpls(env *cel.Env) (map[string]*functions.Overload, error) {
+func Implementations(env *cel.Env) (map[string]*functions.Overload, error) {
 	impls := map[string]*functions.Overload{}
 	for name, fn := range env.Functions() {
 		if guards[name] == nil {
@@ -330,10 +335,10 @@ type visitCall struct{}
 func (visitCall) Function() string   { return visitOverload }
 func (visitCall) OverloadID() string { return visitOverload }
 
-// guardOptions plan the guarded calls of a program as evalGuarded, with
-// impls, the environment's guardImpls, and a cost limit of limit (the
+// ProgramOptions plan the guarded calls of a program as evalGuarded, with
+// impls, the environment's Implementations, and a cost limit of limit (the
 // cost tracker's, where there is one).
-func guardOptions(impls map[string]*functions.Overload, limit uint64) []cel.ProgramOption {
+func ProgramOptions(impls map[string]*functions.Overload, limit uint64) []cel.ProgramOption {
 	return []cel.ProgramOption{
 		cel.CustomDecoratorV2(func(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
 			call, ok := i.(interpreter.InterpretableCall)
@@ -485,8 +490,8 @@ func mergeUnknowns(before, v ref.Val) ref.Val {
 // operatorNames are the operators as an expression writes them.
 var operatorNames = map[string]string{celops.Equals: "==", celops.NotEquals: "!=", celops.In: "in", celops.Add: "+"}
 
-// refusalPrefix starts every message of a bound that ended an evaluation.
-const refusalPrefix = "the expression was stopped: "
+// RefusalPrefix starts every message of a bound that ended an evaluation.
+const RefusalPrefix = "the expression was stopped: "
 
 // costRefusal is the message of a call refused before it ran.
 func costRefusal(name string, limit uint64) string {
@@ -495,5 +500,5 @@ func costRefusal(name string, limit uint64) string {
 	}
 	// The bound may be a count that stopped at the limit: "more than".
 	return fmt.Sprintf("%s%s would go past the cost limit of %s units on its own, so it was not run (CEL counts roughly one unit per operation and per element visited, inside lists and maps too)",
-		refusalPrefix, name, jsonpos.GroupDigits(limit))
+		RefusalPrefix, name, jsonpos.GroupDigits(limit))
 }

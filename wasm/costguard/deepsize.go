@@ -1,4 +1,4 @@
-package engine
+package costguard
 
 import (
 	"math"
@@ -33,7 +33,7 @@ var sizes = types.NewSizeCalculator(
 
 const (
 	// maxCountedSize is where counting stops: past any cost limit a
-	// request may have (DefaultLimits.CostLimit), so that a value past it
+	// request may have (the engine's DefaultLimits.CostLimit), so that a value past it
 	// is refused, whatever its exact size.
 	maxCountedSize  = 1_000_001
 	maxCountedDepth = 10_000
