@@ -2,6 +2,8 @@ package engine
 
 import (
 	"container/list"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -23,33 +25,36 @@ const (
 	modePlain programMode = iota
 )
 
-// programKey names a compiled program. The environment is named by an id,
-// not a pointer: an evicted environment's address may be reused by a new
-// one, which must not get its programs.
-type programKey struct {
-	env   uint64
-	limit uint64
-	mode  programMode
-	expr  string
+// programKey names a compiled program: its environment, cost limit and
+// mode, then its expression. The environment is named by an id, not a
+// pointer: an evicted environment's address may be reused by a new one,
+// which must not get its programs. (A string, not a struct: the one other
+// cache is keyed by strings, and a second key type would add a second copy
+// of the cache's code to the module.)
+func programKey(env, limit uint64, mode programMode, expr string) string {
+	return envPrefix(env) + strconv.FormatUint(limit, 10) + "/" + strconv.Itoa(int(mode)) + "/" + expr
 }
+
+// envPrefix starts the keys of an environment's programs.
+func envPrefix(env uint64) string { return strconv.FormatUint(env, 10) + "/" }
 
 // programCache holds the compiled programs, with a lock of its own.
 type programCache struct {
 	mu       sync.Mutex
-	programs *lru[programKey, *compiled]
+	programs *lru[string, *compiled]
 }
 
 func newProgramCache() *programCache {
-	return &programCache{programs: newLRU[programKey, *compiled](programCacheSize, nil)}
+	return &programCache{programs: newLRU[string, *compiled](programCacheSize, nil)}
 }
 
-func (c *programCache) get(key programKey) (*compiled, bool) {
+func (c *programCache) get(key string) (*compiled, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.programs.get(key)
 }
 
-func (c *programCache) keep(key programKey, p *compiled) {
+func (c *programCache) keep(key string, p *compiled) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.programs.put(key, p)
@@ -60,8 +65,9 @@ func (c *programCache) keep(key programKey, p *compiled) {
 func (c *programCache) dropEnv(env uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	prefix := envPrefix(env)
 	for _, key := range c.programs.keys() {
-		if key.env == env {
+		if strings.HasPrefix(key, prefix) {
 			c.programs.remove(key)
 		}
 	}

@@ -41,7 +41,7 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 	if d := e.checkExpressionText(expr); d != nil {
 		return &compiled{diags: []Diagnostic{*d}}
 	}
-	key := programKey{env: env.id, limit: limit, mode: mode, expr: expr}
+	key := programKey(env.id, limit, mode, expr)
 	if c, ok := e.programs.get(key); ok {
 		return c
 	}
@@ -109,7 +109,7 @@ func (e *Engine) absentVariables(env *celEnv, expr string, ast *cel.Ast, iss *ce
 	for round := 0; round < 16 && iss != nil && iss.Err() != nil; round++ {
 		var names []string
 		for _, err := range iss.Errors() {
-			m := undeclaredRef().FindStringSubmatch(err.Message)
+			m := undeclaredRef.FindStringSubmatch(err.Message)
 			if m == nil {
 				return checker, ast, iss, warnings // another error: report what the checker says
 			}

@@ -2,10 +2,8 @@ package engine
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -15,6 +13,7 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/lazyregexp"
 	"fieldbook/wasm/names"
 )
 
@@ -538,8 +537,8 @@ func sortItems(items []CompletionItem) {
 
 // The check errors that name a field or a variable, compiled on first use.
 var (
-	undefinedField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`undefined field '([^']+)'`) })
-	undeclaredRef  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`undeclared reference to '([^']+)'`) })
+	undefinedField = lazyregexp.New(`undefined field '([^']+)'`)
+	undeclaredRef  = lazyregexp.New(`undeclared reference to '([^']+)'`)
 )
 
 // suggest finds the name a check error most likely meant: the closest
@@ -552,14 +551,14 @@ func (e *Engine) suggest(env *celEnv, expr, msg string, line, col int) string {
 	if strings.Contains(msg, "did you mean") {
 		return "" // cel-go suggested one already
 	}
-	if m := undefinedField().FindStringSubmatch(msg); m != nil {
+	if m := undefinedField.FindStringSubmatch(msg); m != nil {
 		wrong = m[1]
 		dot := nearestMember(runes, wrong, at)
 		if dot < 0 {
 			return ""
 		}
 		items = e.candidates(env, runes, dot+1)
-	} else if m := undeclaredRef().FindStringSubmatch(msg); m != nil {
+	} else if m := undeclaredRef.FindStringSubmatch(msg); m != nil {
 		wrong = m[1]
 		items = e.candidates(env, runes, min(at, len(runes)))
 	} else {

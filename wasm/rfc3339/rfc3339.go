@@ -4,8 +4,7 @@
 package rfc3339
 
 import (
-	"regexp"
-	"sync"
+	"fieldbook/wasm/lazyregexp"
 	"time"
 )
 
@@ -13,14 +12,12 @@ import (
 // laxer than (it takes a one-digit hour, and an offset of +00:60). It is
 // compiled on first use, not at package init, which every call of a fresh
 // module waits for.
-var dateTime = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
-})
+var dateTime = lazyregexp.New(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
 
 // Parse reads an RFC 3339 date-time within CEL's range of timestamps,
 // years 1 to 9999.
 func Parse(s string) (time.Time, bool) {
-	if !dateTime().MatchString(s) {
+	if !dateTime.MatchString(s) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)

@@ -1,10 +1,9 @@
 package morf
 
 import (
+	"fieldbook/wasm/lazyregexp"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
@@ -67,10 +66,10 @@ func absentOverloads(ts []*cel.Type, orValue bool) []cel.FunctionOpt {
 		id := "morf_" + overloadName(t)
 		if orValue {
 			out = append(out, cel.MemberOverload(id+"_orValue", []*cel.Type{t, t}, t, cel.OverloadIsNonStrict(),
-				cel.BinaryBinding(orValueOf)))
+				binaryBinding(orValueOf)))
 		} else {
 			out = append(out, cel.MemberOverload(id+"_hasValue", []*cel.Type{t}, cel.BoolType, cel.OverloadIsNonStrict(),
-				cel.UnaryBinding(hasValueOf)))
+				unaryBinding(hasValueOf)))
 		}
 	}
 	return out
@@ -93,13 +92,11 @@ func isAbsent(v ref.Val) bool {
 	return false
 }
 
-var absentError = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^no such (?:key|attribute\(s\)): (.+)$`)
-})
+var absentError = lazyregexp.New(`^no such (?:key|attribute\(s\)): (.+)$`)
 
 // absentField is the field a "no such key" error names, or "".
 func absentField(msg string) string {
-	if m := absentError().FindStringSubmatch(msg); m != nil {
+	if m := absentError.FindStringSubmatch(msg); m != nil {
 		return m[1]
 	}
 	return ""

@@ -9,8 +9,6 @@ package morf
 
 import (
 	"fmt"
-	"regexp"
-	"sync"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -18,6 +16,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"fieldbook/wasm/dialect/zones"
+	"fieldbook/wasm/lazyregexp"
 	"fieldbook/wasm/rfc3339"
 )
 
@@ -64,48 +63,48 @@ func (*library) CompileOptions() []cel.EnvOption {
 			cel.FunctionDocs("Whether the timestamp is later than the other. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_isAfter_timestamp", []*cel.Type{ts, ts}, cel.BoolType,
 				cel.OverloadExamples(`timestamp("2024-06-12T09:00:00Z").isAfter(timestamp("2024-06-11T09:00:00Z")) // true`),
-				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				binaryBinding(func(a, b ref.Val) ref.Val {
 					return types.Bool(a.(types.Timestamp).Time.After(b.(types.Timestamp).Time))
 				}))),
 		cel.Function("isBefore",
 			cel.FunctionDocs("Whether the timestamp is earlier than the other. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_isBefore_timestamp", []*cel.Type{ts, ts}, cel.BoolType,
 				cel.OverloadExamples(`timestamp("2024-06-10T09:00:00Z").isBefore(timestamp("2024-06-11T09:00:00Z")) // true`),
-				cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				binaryBinding(func(a, b ref.Val) ref.Val {
 					return types.Bool(a.(types.Timestamp).Time.Before(b.(types.Timestamp).Time))
 				}))),
 		cel.Function("add",
 			cel.FunctionDocs("The timestamp plus a duration. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_add_duration", []*cel.Type{ts, dur}, ts,
 				cel.OverloadExamples(`timestamp("2024-06-11T09:00:00Z").add(parseDuration("167h")) // timestamp("2024-06-18T08:00:00Z")`),
-				cel.BinaryBinding(func(t, d ref.Val) ref.Val { return t.(types.Timestamp).Add(d) }))),
+				binaryBinding(func(t, d ref.Val) ref.Val { return t.(types.Timestamp).Add(d) }))),
 		cel.Function("sub",
 			cel.FunctionDocs("The timestamp minus a duration. "+SignatureNote),
 			cel.MemberOverload("morf_timestamp_sub_duration", []*cel.Type{ts, dur}, ts,
 				cel.OverloadExamples(`timestamp("2024-06-11T09:00:00Z").sub(parseDuration("24h")) // timestamp("2024-06-10T09:00:00Z")`),
-				cel.BinaryBinding(func(t, d ref.Val) ref.Val { return t.(types.Timestamp).Subtract(d) }))),
+				binaryBinding(func(t, d ref.Val) ref.Val { return t.(types.Timestamp).Subtract(d) }))),
 		cel.Function("parseDuration",
 			cel.FunctionDocs(`A duration written in Go's syntax: a number and a unit, repeated ("10m", "1h30m", "167h"; units ns, us, ms, s, m, h). `+SignatureNote),
 			cel.Overload("morf_parseDuration_string", []*cel.Type{str}, dur,
 				cel.OverloadExamples(`parseDuration("1h30m") // duration("5400s")`),
-				cel.UnaryBinding(func(s ref.Val) ref.Val { return parseDuration(string(s.(types.String))) }))),
+				unaryBinding(func(s ref.Val) ref.Val { return parseDuration(string(s.(types.String))) }))),
 		cel.Function("parseTimestamp",
 			cel.FunctionDocs(`A timestamp written in RFC 3339, with Z or an offset ("2024-06-11T09:00:00Z", "2024-06-11T09:00:00-07:00"). `+SignatureNote),
 			cel.Overload("morf_parseTimestamp_string", []*cel.Type{str}, ts,
 				cel.OverloadExamples(`parseTimestamp("2024-06-11T09:00:00-07:00") // timestamp("2024-06-11T16:00:00Z")`),
-				cel.UnaryBinding(func(s ref.Val) ref.Val { return parseTimestampValue(string(s.(types.String))) }))),
+				unaryBinding(func(s ref.Val) ref.Val { return parseTimestampValue(string(s.(types.String))) }))),
 		cel.Function("customFormatInTimezone",
 			cel.FunctionDocs(`The timestamp written in a time zone (an IANA name such as "America/Phoenix", or an offset such as "-07:00") with a layout in Go's reference time, Mon Jan 2 15:04:05 MST 2006 ("2006-01-02", "Mon Jan 2 3:04 PM"). `+SignatureNote),
 			cel.MemberOverload("morf_timestamp_customFormatInTimezone_string_string", []*cel.Type{ts, str, str}, str,
 				cel.OverloadExamples(`timestamp("2024-06-11T16:00:00Z").customFormatInTimezone("2006-01-02 3:04 PM", "America/Phoenix") // "2024-06-11 9:00 AM"`),
-				cel.FunctionBinding(func(args ...ref.Val) ref.Val {
+				functionBinding(func(args ...ref.Val) ref.Val {
 					return formatInZone(args[0].(types.Timestamp).Time, string(args[1].(types.String)), string(args[2].(types.String)))
 				}))),
 		cel.Function("getAge",
 			cel.FunctionDocs(`Whole years from a date of birth (a date such as "2000-03-15", an RFC 3339 time or a timestamp) to the given time, counted on the calendar in UTC. `+SignatureNote),
 			cel.MemberOverload("morf_string_getAge_timestamp", []*cel.Type{str, ts}, cel.IntType,
 				cel.OverloadExamples(`"2000-03-15".getAge(timestamp("2024-06-11T00:00:00Z")) // 24`),
-				cel.BinaryBinding(func(dob, at ref.Val) ref.Val {
+				binaryBinding(func(dob, at ref.Val) ref.Val {
 					born, err := parseBirthDate(string(dob.(types.String)))
 					if err != nil {
 						return types.WrapErr(err)
@@ -114,7 +113,7 @@ func (*library) CompileOptions() []cel.EnvOption {
 				})),
 			cel.MemberOverload("morf_timestamp_getAge_timestamp", []*cel.Type{ts, ts}, cel.IntType,
 				cel.OverloadExamples(`timestamp("2000-03-15T00:00:00Z").getAge(timestamp("2024-03-14T00:00:00Z")) // 23`),
-				cel.BinaryBinding(func(dob, at ref.Val) ref.Val {
+				binaryBinding(func(dob, at ref.Val) ref.Val {
 					return age(dob.(types.Timestamp).Time, at.(types.Timestamp).Time)
 				}))),
 	)
@@ -144,13 +143,11 @@ func parseTimestampValue(s string) ref.Val {
 
 // foreignLayout finds the date patterns of other languages (YYYY-MM-DD),
 // which Go's layouts would copy out as literal text.
-var foreignLayout = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(^|[^A-Za-z])(YYYY|yyyy|YY|yy|MM|DD|dd|HH|hh|mm|SS|ss)([^A-Za-z]|$)`)
-})
+var foreignLayout = lazyregexp.New(`(^|[^A-Za-z])(YYYY|yyyy|YY|yy|MM|DD|dd|HH|hh|mm|SS|ss)([^A-Za-z]|$)`)
 
 // formatInZone writes t in a zone with a Go layout.
 func formatInZone(t time.Time, layout, zone string) ref.Val {
-	if m := foreignLayout().FindStringSubmatch(layout); m != nil {
+	if m := foreignLayout.FindStringSubmatch(layout); m != nil {
 		return types.NewErr(`customFormatInTimezone: the layout %q has %q, which Go's layouts do not know: write the layout as Go's reference time, Mon Jan 2 15:04:05 MST 2006, would look, such as "2006-01-02" for a date or "3:04 PM" for a time`, layout, m[2])
 	}
 	// A layout with no element of the reference time writes itself

@@ -59,7 +59,7 @@ func (*library) CompileOptions() []cel.EnvOption {
 		get := a.get
 		opts = append(opts, cel.Function(a.function,
 			cel.MemberOverload(a.overload, []*cel.Type{cel.TimestampType, cel.StringType}, cel.IntType,
-				cel.BinaryBinding(func(t, zone ref.Val) ref.Val {
+				binaryBinding(func(t, zone ref.Val) ref.Val {
 					loc, err := Load(string(zone.(types.String)))
 					if err != nil {
 						return types.WrapErr(err)

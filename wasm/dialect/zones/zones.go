@@ -11,12 +11,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
 
+	"fieldbook/wasm/lazyregexp"
 	"fieldbook/wasm/names"
 )
 
@@ -84,7 +84,7 @@ func storedZipFiles(z []byte) (map[string][]byte, error) {
 
 // utcOffset is a zone written as an offset from UTC: -07:00, +05:30, and
 // as cel-go also reads them, 02:00 or -7:00.
-var utcOffset = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([+-]?)(\d{1,2}):(\d{2})$`) })
+var utcOffset = lazyregexp.New(`^([+-]?)(\d{1,2}):(\d{2})$`)
 
 // Load finds a time zone by IANA name (America/Los_Angeles) or as an
 // offset from UTC (-07:00), as CEL's timestamp functions take them.
@@ -92,7 +92,7 @@ func Load(name string) (*time.Location, error) {
 	if name == "UTC" || name == "Z" {
 		return time.UTC, nil
 	}
-	if m := utcOffset().FindStringSubmatch(name); m != nil {
+	if m := utcOffset.FindStringSubmatch(name); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mins, _ := strconv.Atoi(m[3])
 		if h > 23 || mins > 59 {
