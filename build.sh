@@ -6,7 +6,7 @@
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
 #   ./build.sh bench        the engine's benchmarks, natively and in wasm, module sizes, and wasm-size
-#   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/wasmsize)
+#   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/bench/wasmsize)
 #   ./build.sh wasm-start   the module's start in Node: init trace, instantiate to first check (wasm/startbench.mjs)
 #   ./build.sh serve        build, then serve the site on 127.0.0.1:8080
 #   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
@@ -136,7 +136,7 @@ workerd_pids() { pgrep -d, -P "$(pgrep -d, -P "${WORKER_PIDS[-1]}")" workerd || 
 # isolate's JavaScript heap too. Its workerd processes are the grandchildren
 # of the wrangler it started.
 worker_soak() {
-  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-10000}" -warmup 300 -c "${SOAK_C:-2}" \
+  go run ./site/bench/worker -url "http://127.0.0.1:$1" -soak "${SOAK_N:-10000}" -warmup 300 -c "${SOAK_C:-2}" \
     -checkpoints "${CHECKPOINTS:-10}" -pids "$(workerd_pids)" \
     -go-memory -js-heap -max-heap-slope 1024 -max-rss-slope 20480
 }
@@ -153,11 +153,11 @@ worker_bench() {
     wrangler.jsonc >"$BUILD/wrangler.per-request.jsonc"
   echo "== before: syumai's worker.mjs, a Go program per request" >&2
   start_worker "${BENCH_PORT_BEFORE:-8788}" "$BUILD/wrangler.per-request.jsonc"
-  go run ./site/workerbench -url "http://127.0.0.1:${BENCH_PORT_BEFORE:-8788}" -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
+  go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_BEFORE:-8788}" -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
   stop_workers
   echo "== after: site/worker/entry.mjs, one Go program per isolate" >&2
   start_worker "${BENCH_PORT_AFTER:-8789}" wrangler.jsonc
-  go run ./site/workerbench -url "http://127.0.0.1:${BENCH_PORT_AFTER:-8789}" -n "${N:-200}" -pids "$(workerd_pids)"
+  go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_AFTER:-8789}" -n "${N:-200}" -pids "$(workerd_pids)"
   stop_workers
 }
 
@@ -240,7 +240,7 @@ bench() {
 
 # wasm_size builds the module keeping its name section and sums its code
 # by Go package and module.
-wasm_size() { go run ./site/wasmsize -top "${TOP:-30}" ./wasm; }
+wasm_size() { go run ./site/bench/wasmsize -top "${TOP:-30}" ./wasm; }
 
 # wasm_start times RUNS (5) starts of the shipped module in fresh Node
 # processes, with Go's init trace.
