@@ -174,7 +174,7 @@ test_all() {
   echo "== the shipped module and the editor bundle" >&2
   release_wasm
   editor
-  echo "== go test (native; the site's tests drive headless Chromium)" >&2
+  echo "== go test (native; the browser tests, site/e2e, drive headless Chromium)" >&2
   FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" go test -count=1 ./...
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 ./schemas/ ./wasm/...

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of results too large to show whole (issue 17): a share link
 // of a few hundred characters can hold an expression whose value is
