@@ -60,14 +60,24 @@ editor() {
     --log-level=warning --outfile="$BUILD/editor/editor.js"
 }
 
+# playground bundles the playground's modules (site/assets/playground, from
+# main.mjs) with esbuild into the one script the pages load, playground.js.
+playground() {
+  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_modules/.bin/esbuild site/assets/playground/main.mjs --bundle --format=iife --minify --target=es2020 \
+    --log-level=warning --outfile="$BUILD/playground/playground.js"
+}
+
 # site builds dist/. Its search index is written by Pagefind's Node API
 # (site/search/index.mjs, which the Go build runs), from node_modules.
 site() {
   generate
   release_wasm
   editor
+  playground
   [[ -f node_modules/pagefind/package.json ]] || npm ci --no-audit --no-fund
-  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js"
+  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js" \
+    -playground "$BUILD/playground/playground.js"
 }
 
 # worker builds the Worker: syumai's runtime files, our entry, and the Go
@@ -171,11 +181,13 @@ test_all() {
   local unformatted
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
   [[ -z "$unformatted" ]] || { echo "not gofmt'd: $unformatted" >&2; exit 1; }
-  echo "== the shipped module and the editor bundle" >&2
+  echo "== the shipped module and the bundles of the editors and the playground" >&2
   release_wasm
   editor
+  playground
   echo "== go test (native; the browser tests, site/e2e, drive headless Chromium)" >&2
-  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" go test -count=1 ./...
+  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" \
+    FIELDBOOK_PLAYGROUND="$PWD/$BUILD/playground/playground.js" go test -count=1 ./...
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 ./schemas/ ./wasm/...
   echo "== CEL conformance (GOOS=js, in Node without a filesystem)" >&2
@@ -252,6 +264,7 @@ wasm_start() {
 case "${1:-all}" in
   all) site ;;
   generate) generate ;;
+  playground) playground ;;
   site) site ;;
   wasm) wasm ;;
   release-wasm) release_wasm ;;

@@ -82,9 +82,21 @@ func runWithSite(m *testing.M) int {
 	if editor == "" {
 		editor = "../../build/editor/editor.js"
 	}
+	playground := os.Getenv("FIELDBOOK_PLAYGROUND")
+	if playground == "" {
+		// Bundle the playground's modules as ./build.sh does, so that the
+		// tests run what its sources say now.
+		cmd := exec.Command("bash", "../../build.sh", "playground")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "./build.sh playground:", err)
+			return 1
+		}
+		playground = "../../build/playground/playground.js"
+	}
 	out := filepath.Join(dir, "dist")
 	siteDir = out
-	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../../build/cache", Indexer: "../search/index.mjs"}); err != nil {
+	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, Playground: playground, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../../build/cache", Indexer: "../search/index.mjs"}); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		return 1
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The page's bounds on what it shows of a text (site/assets/playground.js).
+// The page's bounds on what it shows of a text (site/assets/playground/limits.mjs).
 const (
 	resultShownChars  = 5000 // RESULT_SHOWN_CHARS: an expression's result
 	cellShownChars    = 200  // CELL_SHOWN_CHARS: a cell of the batch table
