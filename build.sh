@@ -6,7 +6,7 @@
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
 #   ./build.sh bench        the engine's benchmarks, natively and in wasm, module sizes, and wasm-size
-#   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/wasmsize)
+#   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/bench/wasmsize)
 #   ./build.sh wasm-start   the module's start in Node: init trace, instantiate to first check (wasm/startbench.mjs)
 #   ./build.sh serve        build, then serve the site on 127.0.0.1:8080
 #   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
@@ -60,14 +60,24 @@ editor() {
     --log-level=warning --outfile="$BUILD/editor/editor.js"
 }
 
+# playground bundles the playground's modules (site/assets/playground, from
+# main.mjs) with esbuild into the one script the pages load, playground.js.
+playground() {
+  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_modules/.bin/esbuild site/assets/playground/main.mjs --bundle --format=iife --minify --target=es2020 \
+    --log-level=warning --outfile="$BUILD/playground/playground.js"
+}
+
 # site builds dist/. Its search index is written by Pagefind's Node API
 # (site/search/index.mjs, which the Go build runs), from node_modules.
 site() {
   generate
   release_wasm
   editor
+  playground
   [[ -f node_modules/pagefind/package.json ]] || npm ci --no-audit --no-fund
-  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js"
+  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js" \
+    -playground "$BUILD/playground/playground.js"
 }
 
 # worker builds the Worker: syumai's runtime files, our entry, and the Go
@@ -136,7 +146,7 @@ workerd_pids() { pgrep -d, -P "$(pgrep -d, -P "${WORKER_PIDS[-1]}")" workerd || 
 # isolate's JavaScript heap too. Its workerd processes are the grandchildren
 # of the wrangler it started.
 worker_soak() {
-  go run ./site/workerbench -url "http://127.0.0.1:$1" -soak "${SOAK_N:-10000}" -warmup 300 -c "${SOAK_C:-2}" \
+  go run ./site/bench/worker -url "http://127.0.0.1:$1" -soak "${SOAK_N:-10000}" -warmup 300 -c "${SOAK_C:-2}" \
     -checkpoints "${CHECKPOINTS:-10}" -pids "$(workerd_pids)" \
     -go-memory -js-heap -max-heap-slope 1024 -max-rss-slope 20480
 }
@@ -153,11 +163,11 @@ worker_bench() {
     wrangler.jsonc >"$BUILD/wrangler.per-request.jsonc"
   echo "== before: syumai's worker.mjs, a Go program per request" >&2
   start_worker "${BENCH_PORT_BEFORE:-8788}" "$BUILD/wrangler.per-request.jsonc"
-  go run ./site/workerbench -url "http://127.0.0.1:${BENCH_PORT_BEFORE:-8788}" -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
+  go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_BEFORE:-8788}" -n "${N:-50}" -warmup 5 -pids "$(workerd_pids)"
   stop_workers
   echo "== after: site/worker/entry.mjs, one Go program per isolate" >&2
   start_worker "${BENCH_PORT_AFTER:-8789}" wrangler.jsonc
-  go run ./site/workerbench -url "http://127.0.0.1:${BENCH_PORT_AFTER:-8789}" -n "${N:-200}" -pids "$(workerd_pids)"
+  go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_AFTER:-8789}" -n "${N:-200}" -pids "$(workerd_pids)"
   stop_workers
 }
 
@@ -171,11 +181,13 @@ test_all() {
   local unformatted
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
   [[ -z "$unformatted" ]] || { echo "not gofmt'd: $unformatted" >&2; exit 1; }
-  echo "== the shipped module and the editor bundle" >&2
+  echo "== the shipped module and the bundles of the editors and the playground" >&2
   release_wasm
   editor
-  echo "== go test (native; the site's tests drive headless Chromium)" >&2
-  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" go test -count=1 ./...
+  playground
+  echo "== go test (native; the browser tests, site/e2e, drive headless Chromium)" >&2
+  FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" \
+    FIELDBOOK_PLAYGROUND="$PWD/$BUILD/playground/playground.js" go test -count=1 ./...
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 ./schemas/ ./wasm/...
   echo "== CEL conformance (GOOS=js, in Node without a filesystem)" >&2
@@ -240,7 +252,7 @@ bench() {
 
 # wasm_size builds the module keeping its name section and sums its code
 # by Go package and module.
-wasm_size() { go run ./site/wasmsize -top "${TOP:-30}" ./wasm; }
+wasm_size() { go run ./site/bench/wasmsize -top "${TOP:-30}" ./wasm; }
 
 # wasm_start times RUNS (5) starts of the shipped module in fresh Node
 # processes, with Go's init trace.
@@ -252,6 +264,7 @@ wasm_start() {
 case "${1:-all}" in
   all) site ;;
   generate) generate ;;
+  playground) playground ;;
   site) site ;;
   wasm) wasm ;;
   release-wasm) release_wasm ;;

@@ -35,7 +35,8 @@ import (
 )
 
 const usage = `usage:
-  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js] [-site-url URL] [-indexer site/search/index.mjs]
+  site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js]
+             [-playground build/playground/playground.js] [-site-url URL] [-indexer site/search/index.mjs]
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
@@ -118,6 +119,7 @@ func build(args []string, stderr io.Writer) int {
 	out := fs.String("out", "dist", "the directory to write")
 	wasm := fs.String("wasm", "build/fieldbook.opt.wasm", "the engine module to ship")
 	editor := fs.String("editor", "build/editor/editor.js", "the CodeMirror editors, bundled by esbuild")
+	playground := fs.String("playground", "build/playground/playground.js", "the playground's script, bundled by esbuild")
 	siteURL := fs.String("site-url", "http://127.0.0.1:8080", "the site's absolute URL, for the sitemap")
 	cache := fs.String("cache", "build/cache", "where compressed copies are kept between builds")
 	indexer := fs.String("indexer", "site/search/index.mjs", "the Node script that writes the search index with Pagefind")
@@ -130,7 +132,7 @@ func build(args []string, stderr io.Writer) int {
 		return exitInvalid
 	}
 	start := time.Now()
-	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache, Indexer: *indexer})
+	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, Playground: *playground, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache, Indexer: *indexer})
 	if err != nil {
 		fmt.Fprintln(stderr, "build:", err)
 		return exitInvalid

@@ -29,10 +29,6 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-func exprID(i int) string { return "expression-" + strconv.Itoa(i+1) }
-
-func exprLabel(i int) string { return "Expression " + strconv.Itoa(i+1) }
-
 func fieldDepth(d int) string { return "depth-" + strconv.Itoa(min(d, 4)) }
 
 var tagTitles = map[string]string{
@@ -54,12 +50,3 @@ func exampleQuirkNote(p Payload) string {
 
 // inferredTitle explains an inferred badge.
 const inferredTitle = "Read off the example by the import, not declared by the source: one payload shows it, the source has not confirmed it"
-
-// startWhen says when the playground's engine starts: "intent" (when the
-// reader nears or uses the playground) or "load".
-func startWhen(pg Playground) string {
-	if pg.OnIntent {
-		return "intent"
-	}
-	return "load"
-}

@@ -1,5 +1,7 @@
 // Package assets embeds the site's front-end files: the stylesheet, the
-// catalog filter, the playground and the Web Worker that runs the engine.
+// catalog filter, the search box and the Web Worker that runs the engine.
+// The playground's modules (playground/) are not embedded: build.sh bundles
+// them with esbuild, and the site's build reads the bundle.
 package assets
 
 import "embed"

@@ -30,13 +30,14 @@ import (
 
 // Options say what to build from and where.
 type Options struct {
-	Out      string // the directory to write; emptied first
-	Wasm     string // the engine module to ship
-	Editor   string // the CodeMirror editors, bundled by esbuild
-	WasmExec string // the Go toolchain's wasm_exec.js
-	SiteURL  string // absolute base URL, for the sitemap
-	CacheDir string // where compressed copies are kept between builds; "" for none
-	Indexer  string // site/search/index.mjs, which Node runs to write the search index
+	Out        string // the directory to write; emptied first
+	Wasm       string // the engine module to ship
+	Editor     string // the CodeMirror editors, bundled by esbuild
+	Playground string // the playground's script, bundled by esbuild
+	WasmExec   string // the Go toolchain's wasm_exec.js
+	SiteURL    string // absolute base URL, for the sitemap
+	CacheDir   string // where compressed copies are kept between builds; "" for none
+	Indexer    string // site/search/index.mjs, which Node runs to write the search index
 }
 
 // Site is what a build wrote.
@@ -125,6 +126,10 @@ func (b *builder) assets() error {
 	if err != nil {
 		return fmt.Errorf("the editor bundle: %w (./build.sh builds it)", err)
 	}
+	playground, err := os.ReadFile(b.opts.Playground)
+	if err != nil {
+		return fmt.Errorf("the playground bundle: %w (./build.sh builds it)", err)
+	}
 	wasmURL, err := b.hashed("fieldbook.wasm", wasm)
 	if err != nil {
 		return err
@@ -145,7 +150,7 @@ func (b *builder) assets() error {
 		{"site.css", assets.Read("site.css"), &a.CSS},
 		{"catalog.js", assets.Read("catalog.js"), &a.CatalogJS},
 		{"search.js", assets.Read("search.js"), &a.Search},
-		{"playground.js", assets.Read("playground.js"), &a.Playground},
+		{"playground.js", playground, &a.Playground},
 		{"editor.js", editor, &a.Editor},
 	} {
 		if *f.url, err = b.hashed(f.name, f.data); err != nil {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of when the engine's bytes move: a payload page fetches the
 // module only when the reader shows intent to use the playground; the

@@ -1,4 +1,4 @@
-// Command loadbench times a payload page in headless Chromium over local
+// Command page times a payload page in headless Chromium over local
 // serve. A payload page starts its engine when the reader shows intent, so
 // it loads the page, waits for first contentful paint, then scrolls the
 // playground into view (intent) and times from the page's
@@ -10,31 +10,31 @@
 // code caches) and on a second visit (the same browser, loading the page
 // again). It prints the runs and their medians.
 //
-//	go run ./site/loadbench [-dir dist] [-runs 5] [-path /events/elation/appointment/]
+//	go run ./site/bench/page [-dir dist] [-runs 5] [-path /events/elation/appointment/]
 //
 // With -bytes it counts instead the bytes the server sends for a cold
 // visit that never reaches the playground: every request of the page and
 // its workers, bodies as sent (compressed), over 3 s after first paint.
 //
-//	go run ./site/loadbench -bytes [-runs 1]
+//	go run ./site/bench/page -bytes [-runs 1]
 //
 // With -batch N it times instead a batch run of N Appointment payloads
 // through one filter on the playground (its 'fieldbook:batch' measure, from
 // the click to the results on screen).
 //
-//	go run ./site/loadbench -batch 10000 [-runs 5]
+//	go run ./site/bench/page -batch 10000 [-runs 5]
 //
 // With -file as well, the payloads are a local file chosen through the file
 // input, and it reports the longest main-thread task and the tab's peak
 // memory too.
 //
-//	go run ./site/loadbench -batch 100000 -file [-runs 3]
+//	go run ./site/bench/page -batch 100000 -file [-runs 3]
 //
 // With -calls N it times N check + evaluate round trips from the page to
 // the engine's worker, warm: the same expression (its program cached), and
 // a new expression each time (checked afresh).
 //
-//	go run ./site/loadbench -calls 200
+//	go run ./site/bench/page -calls 200
 package main
 
 import (
@@ -132,7 +132,7 @@ func main() {
 }
 
 func browser(path string) (context.Context, context.CancelFunc) {
-	profile, err := os.MkdirTemp("", "loadbench")
+	profile, err := os.MkdirTemp("", "bench-page")
 	if err != nil {
 		fail(err)
 	}
@@ -199,7 +199,7 @@ func median(ts []timing, f func(timing) float64) float64 {
 }
 
 func fail(err error) {
-	fmt.Fprintln(os.Stderr, "loadbench:", err)
+	fmt.Fprintln(os.Stderr, "bench/page:", err)
 	os.Exit(1)
 }
 
@@ -227,7 +227,7 @@ func batchRuns(url, chromium string, n, runs int, fromFile bool) {
 		lines.Write(line)
 		lines.WriteByte('\n')
 	}
-	profile, err := os.MkdirTemp("", "loadbench")
+	profile, err := os.MkdirTemp("", "bench-page")
 	if err != nil {
 		fail(err)
 	}

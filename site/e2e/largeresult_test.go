@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of results too large to show whole (issue 17): a share link
 // of a few hundred characters can hold an expression whose value is
@@ -23,7 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The page's bounds on what it shows of a text (site/assets/playground.js).
+// The page's bounds on what it shows of a text (site/assets/playground/limits.mjs).
 const (
 	resultShownChars  = 5000 // RESULT_SHOWN_CHARS: an expression's result
 	cellShownChars    = 200  // CELL_SHOWN_CHARS: a cell of the batch table

@@ -5,7 +5,7 @@
 // each function's body in the code section by the Go package the function
 // belongs to, read from its name in the "name" custom section:
 //
-//	go run ./site/wasmsize [-top 40] [-o module.wasm] [./wasm]
+//	go run ./site/bench/wasmsize [-top 40] [-o module.wasm] [./wasm]
 //
 // It prints the sections (their sizes add up to the file's), the packages
 // by code size, and the same summed by module ("std" for the standard

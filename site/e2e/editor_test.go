@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of the CodeMirror editors: typing, completion, hover,
 // inline diagnostics and highlighting. Each editor lives in a shadow root,

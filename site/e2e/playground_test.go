@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of the playground's tools, its accessibility and its
 // layout on a narrow screen.
@@ -210,7 +210,7 @@ func checkAccessibility(t *testing.T, b *browser) {
 // critical violation; where names the page's state in the failures.
 func runAxe(t *testing.T, b *browser, where string) {
 	t.Helper()
-	axe, err := os.ReadFile("../node_modules/axe-core/axe.min.js")
+	axe, err := os.ReadFile("../../node_modules/axe-core/axe.min.js")
 	if err != nil {
 		t.Fatalf("axe-core: %v (npm ci installs it)", err)
 	}
@@ -241,7 +241,7 @@ func TestNarrowScreen(t *testing.T) {
 	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 375, Height: 812, DeviceScaleFactor: 1, Mobile: true}); err != nil {
 		t.Fatal(err)
 	}
-	shots := filepath.Join("..", "build", "screenshots")
+	shots := filepath.Join("..", "..", "build", "screenshots")
 	_ = os.MkdirAll(shots, 0o755)
 	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
 		openPage(t, b, path)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of the playground's bounds and of its engine's life: share
 // links that hold too much or the wrong thing, a call queued behind one that

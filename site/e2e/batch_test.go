@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser test of a batch run over a large local file: 100,000 Appointment
 // payloads, about 130 MB, read a piece at a time in the page.

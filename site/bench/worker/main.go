@@ -1,9 +1,9 @@
-// Command workerbench times the Worker's API under wrangler dev: the wall
+// Command worker times the Worker's API under wrangler dev: the wall
 // time of each request as the client sees it, and the CPU the workerd
 // processes spend per request (their user + system time from /proc, before
 // and after the run, divided by the requests), after warm-up requests.
 //
-//	go run ./site/workerbench -url http://127.0.0.1:8787 [-n 100] [-pids PID,PID]
+//	go run ./site/bench/worker -url http://127.0.0.1:8787 [-n 100] [-pids PID,PID]
 //
 // wrangler dev runs two workerd processes (an entry proxy and the Worker);
 // -pids takes both, and their CPU is added up.
@@ -11,7 +11,7 @@
 // With -bounds FILE it times the cases of wasm/testdata/bounds.json
 // instead (bounds.go):
 //
-//	go run ./site/workerbench -url http://127.0.0.1:8787 -bounds wasm/testdata/bounds.json -n 5
+//	go run ./site/bench/worker -url http://127.0.0.1:8787 -bounds wasm/testdata/bounds.json -n 5
 //
 // With -soak N it sends N requests instead, a mixed load (evaluate, check,
 // validate, the schemas, 404s, a malformed and an oversized body), every
@@ -19,7 +19,7 @@
 // set, from /proc/PID/status) and of the Go program (-go-memory) at
 // checkpoints, and the throughput; see soak.go:
 //
-//	go run ./site/workerbench -url http://127.0.0.1:8798 -soak 3000 -warmup 300 -pids PID,PID \
+//	go run ./site/bench/worker -url http://127.0.0.1:8798 -soak 3000 -warmup 300 -pids PID,PID \
 //	  -go-memory -max-heap-slope 1024 -max-rss-slope 20480
 package main
 
@@ -134,6 +134,6 @@ func cpuTime(pids string) time.Duration {
 }
 
 func fail(err error) {
-	fmt.Fprintln(os.Stderr, "workerbench:", err)
+	fmt.Fprintln(os.Stderr, "bench/worker:", err)
 	os.Exit(1)
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests of the site search: the header's box over the Pagefind
 // index the build wrote to /pagefind/, as a reader uses it.

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Browser tests: the built site, served as local serve serves it, driven in
 // a real headless Chromium. ./build.sh test builds the shipped module first
@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func TestMain(m *testing.M) {
 func runWithSite(m *testing.M) int {
 	wasm := os.Getenv("FIELDBOOK_WASM")
 	if wasm == "" {
-		fmt.Fprintln(os.Stderr, "site tests need the engine module: run them with ./build.sh test, or set FIELDBOOK_WASM")
+		fmt.Fprintln(os.Stderr, "the browser tests need the engine module: run them with ./build.sh test, or set FIELDBOOK_WASM")
 		return 1
 	}
 	dir, err := os.MkdirTemp("", "fieldbook-site")
@@ -79,11 +80,23 @@ func runWithSite(m *testing.M) int {
 	}
 	editor := os.Getenv("FIELDBOOK_EDITOR")
 	if editor == "" {
-		editor = "../build/editor/editor.js"
+		editor = "../../build/editor/editor.js"
+	}
+	playground := os.Getenv("FIELDBOOK_PLAYGROUND")
+	if playground == "" {
+		// Bundle the playground's modules as ./build.sh does, so that the
+		// tests run what its sources say now.
+		cmd := exec.Command("bash", "../../build.sh", "playground")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "./build.sh playground:", err)
+			return 1
+		}
+		playground = "../../build/playground/playground.js"
 	}
 	out := filepath.Join(dir, "dist")
 	siteDir = out
-	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../build/cache", Indexer: "search/index.mjs"}); err != nil {
+	if _, err := generate.Build(generate.Options{Out: out, Wasm: wasm, Editor: editor, Playground: playground, WasmExec: wasmExec, SiteURL: "http://127.0.0.1", CacheDir: "../../build/cache", Indexer: "../search/index.mjs"}); err != nil {
 		fmt.Fprintln(os.Stderr, "build:", err)
 		return 1
 	}
@@ -100,6 +113,16 @@ func runWithSite(m *testing.M) int {
 	defer srv.Close()
 	siteURL = srv.URL
 	return m.Run()
+}
+
+// toolchainWasmExec finds wasm_exec.js in the Go toolchain that built the
+// module, as the site's build command does.
+func toolchainWasmExec() (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js"), nil
 }
 
 // browser is one Chromium tab with what it reported.

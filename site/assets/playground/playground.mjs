@@ -1,0 +1,376 @@
+// The playground: as the reader types, it sends the payload and the
+// expressions to the engine's Web Worker and shows what comes back.
+
+import { createEngine } from './engine.mjs';
+import { wireBatch } from './batch.mjs';
+import {
+  EVALUATION_LIMIT_MS, INFERRED_SHOWN_CHARS, LINK_STATE_LIMIT_BYTES, MAX_EXPRESSIONS, MESSAGE_SHOWN_CHARS,
+  RESULT_SHOWN_CHARS,
+} from './limits.mjs';
+import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
+import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
+
+export function start(root) {
+  const $ = (hook) => root.querySelector(`[data-fb="${hook}"]`);
+  const payloadEl = $('payload');
+  const statusEl = $('status');
+  const diagList = $('diagnostics');
+  const exprList = $('expressions');
+  const clockEl = $('clock');
+  const clockShown = $('clock-shown');
+  const picker = $('schema');
+  const dialectPicker = $('dialect');
+  let schema = root.dataset.schema || '';
+  // The CEL dialect: the schema's own (Morf's workflows for its event
+  // sources), which the reader may switch.
+  let dialect = root.dataset.dialect || 'morf';
+  let loadedExample = payloadEl.value;
+  // The CodeMirror editors arrive after the first result (below);
+  // until then the textareas are the editors.
+  let editors = null;
+  // setText sets a textarea's text, and its editor's.
+  const setText = (el, text) => {
+    el.value = text;
+    editors?.sync(el);
+  };
+
+  statusEl.textContent = 'Loading the engine…';
+  performance.mark('fieldbook:engine-start');
+  const engine = createEngine(root.dataset.worker, (why) => {
+    statusEl.textContent = brief(why);
+  });
+  // complete asks the engine what fits at an offset of an expression; the
+  // editors use it for completion and hover.
+  const complete = (expression, offset) => engine.call('complete', {
+    schema, dialect, expression, offset, payload: schema ? undefined : payloadEl.value,
+  }, limit());
+  const attachExpression = (input) => editors?.attach(input, {
+    language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
+  });
+  // The CodeMirror editors load once the first result is on screen: their
+  // script's work on the main thread would otherwise compete with the
+  // engine's start (BENCHMARKS.md).
+  const attachEditors = () => loadEditors(root.dataset.editor).then((loaded) => {
+    editors = loaded;
+    // A textarea the reader is typing in hands its focus and caret to its
+    // editor.
+    const typing = document.activeElement?.matches?.('[data-fb="payload"], [data-fb="expression"]') ? document.activeElement : null;
+    editors.attach(payloadEl, { language: 'json', label: 'Payload (JSON)' });
+    exprList.querySelectorAll('[data-fb="expression"]').forEach(attachExpression);
+    if (typing) {
+      const before = typing.value.slice(0, typing.selectionStart).split('\n');
+      editors.reveal(typing, before.length, Array.from(before.at(-1)).length + 1);
+    }
+    if (root.dataset.ready === 'true') run(); // mark what is already shown
+  }, () => { /* the textareas stay: everything works without the editors */ });
+  engine.ready().then(
+    () => {
+      performance.mark('fieldbook:engine-ready');
+      run();
+    },
+    (err) => { statusEl.textContent = brief(`The engine could not start: ${err.message}`); },
+  );
+
+  let timer;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  };
+  let generation = 0;
+  let firstResult = true;
+  const limit = () => Number(root.dataset.timeout) || EVALUATION_LIMIT_MS;
+
+  // now is the clock the reader set, or the real time.
+  function now() {
+    return clockEl.value.trim() || new Date().toISOString();
+  }
+
+  // run evaluates the expressions, then validates the payload: values come
+  // first, as they are what the reader is waiting for.
+  async function run() {
+    // A run scheduled by typing is covered by this one, which reads the
+    // same text: setting an editor's text (a share link, Try, Clear) types
+    // into it, and the second run would cross the engine's answer again.
+    clearTimeout(timer);
+    const gen = ++generation;
+    // A call of this run that the engine has not started by the time the
+    // reader has typed on is dropped: nobody would see its answer.
+    const stale = () => gen !== generation;
+    const payload = payloadEl.value;
+    const clock = now();
+    clockShown.textContent = brief(`now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`);
+    for (const row of exprList.querySelectorAll('.expression')) {
+      const expression = row.querySelector('[data-fb="expression"]').value;
+      const out = row.querySelector('[data-fb="result"]');
+      if (!expression.trim()) {
+        out.replaceChildren();
+        continue;
+      }
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale, RESULT_SHOWN_CHARS);
+      if (gen !== generation) return; // the reader typed on; a newer run follows
+      showResult(out, result);
+      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : briefly(result.diagnostics.filter((d) => d.source === 'expression')));
+    }
+    if (firstResult) {
+      firstResult = false;
+      performance.mark('fieldbook:first-result');
+      attachEditors();
+    }
+    const validation = await engine.call('validate', { schema, payload }, limit(), stale);
+    if (gen !== generation) return;
+    showValidation(validation);
+    editors?.setDiagnostics(payloadEl, briefly(validation.diagnostics));
+    await showInferred(payload, gen, stale);
+    root.dataset.ready = 'true';
+  }
+
+  function showValidation(v) {
+    const errors = v.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = v.diagnostics.length - errors;
+    const parts = [];
+    if (errors) parts.push(`${errors} ${errors === 1 ? 'error' : 'errors'}`);
+    if (warnings) parts.push(`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`);
+    statusEl.textContent = v.ok
+      ? (warnings ? `Valid, with ${parts.join(' and ')}` : (schema ? 'Valid' : 'Well-formed JSON (no schema)'))
+      : `Not valid: ${parts.join(' and ')}`;
+    diagList.replaceChildren(...v.diagnostics.map((d) => {
+      const li = document.createElement('li');
+      li.className = d.severity;
+      const jump = document.createElement('button');
+      jump.type = 'button';
+      jump.className = 'jump';
+      jump.textContent = d.line ? `${d.line}:${d.column}` : '–';
+      jump.setAttribute('aria-label', d.line ? `${d.line}:${d.column}, go to line ${d.line}, column ${d.column}` : 'no position');
+      jump.disabled = !d.line;
+      jump.addEventListener('click', () => {
+        if (!editors?.reveal(payloadEl, d.line, d.column)) jumpTo(payloadEl, d.line, d.column);
+      });
+      li.append(jump, ' ', span('severity', d.severity), ' ', message('message', d.message));
+      if (d.pointer) li.append(' ', ...shownIn(code('pointer', ''), d.pointer, MESSAGE_SHOWN_CHARS));
+      return li;
+    }));
+  }
+
+  // The inferred schema, shown (and downloadable) when there is no schema.
+  const inferredBox = $('inferred');
+  let inferredURL;
+  async function showInferred(payload, gen, stale) {
+    inferredBox.hidden = schema !== '';
+    if (schema !== '') return;
+    const r = await engine.call('infer', { payload }, limit(), stale);
+    if (gen !== generation || !r.ok) return;
+    // The download holds the whole schema; the page shows its first part.
+    const text = JSON.stringify(r.schema, null, 2);
+    const { shown, note } = part(text, INFERRED_SHOWN_CHARS);
+    $('inferred-schema').replaceChildren(shown, ...(note ? ['\n', note] : []));
+    if (inferredURL) URL.revokeObjectURL(inferredURL);
+    inferredURL = URL.createObjectURL(new Blob([text], { type: 'application/schema+json' }));
+    $('inferred-download').href = inferredURL;
+  }
+
+  payloadEl.addEventListener('input', schedule);
+  exprList.addEventListener('input', schedule);
+  clockEl.addEventListener('input', schedule);
+
+  const addButton = $('add-expression');
+  addButton.hidden = false;
+  addButton.addEventListener('click', () => {
+    const input = addExpression('');
+    if (editors) editors.focus(input);
+    else input.focus();
+  });
+  function addExpression(text) {
+    const n = exprList.querySelectorAll('.expression').length + 1;
+    const li = document.createElement('li');
+    li.className = 'expression';
+    const label = document.createElement('label');
+    label.htmlFor = `expression-${n}`;
+    label.textContent = `Expression ${n}`;
+    const input = document.createElement('textarea');
+    input.id = `expression-${n}`;
+    input.rows = 2;
+    input.spellcheck = false;
+    input.dataset.fb = 'expression';
+    input.value = text;
+    const out = document.createElement('output');
+    out.dataset.fb = 'result';
+    out.htmlFor = input.id;
+    out.setAttribute('aria-live', 'polite');
+    li.append(label, input, out);
+    exprList.append(li);
+    attachExpression(input);
+    limitExpressions();
+    return input;
+  }
+  // limitExpressions stops adding at the engine's limit of expressions a
+  // run takes (a batch refuses more).
+  function limitExpressions() {
+    const full = exprList.querySelectorAll('.expression').length >= MAX_EXPRESSIONS;
+    addButton.disabled = full;
+    addButton.title = full ? `At most ${MAX_EXPRESSIONS} expressions` : '';
+  }
+  const expressions = () => [...exprList.querySelectorAll('[data-fb="expression"]')].map((e) => e.value);
+  function setExpressions(list) {
+    exprList.querySelectorAll('.expression').forEach((row, i) => { if (i > 0) row.remove(); });
+    limitExpressions();
+    const [first = '', ...rest] = list;
+    setText(exprList.querySelector('[data-fb="expression"]'), first);
+    exprList.querySelector('[data-fb="result"]').replaceChildren();
+    rest.forEach(addExpression);
+  }
+
+  // setDialect switches the dialect the expressions run in.
+  function setDialect(name) {
+    if (![...dialectPicker.options].some((o) => o.value === name)) return false;
+    dialect = name;
+    dialectPicker.value = name;
+    return true;
+  }
+  dialectPicker.addEventListener('change', () => {
+    dialect = dialectPicker.value;
+    run();
+  });
+
+  if (picker) {
+    picker.addEventListener('change', async () => {
+      schema = picker.value;
+      setDialect(picker.selectedOptions[0]?.dataset.dialect || 'morf');
+      // Swap in the new schema's example, unless the reader pasted their own.
+      if (schema && payloadEl.value === loadedExample) {
+        const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
+        loadedExample = JSON.stringify(doc.examples[0], null, 2);
+        setText(payloadEl, loadedExample);
+      }
+      run();
+    });
+  }
+
+  // "Try" on a field or an example: its expression goes into the first
+  // expression and runs.
+  root.addEventListener('fieldbook:try', (e) => {
+    const input = exprList.querySelector('[data-fb="expression"]');
+    setText(input, e.detail);
+    root.scrollIntoView({ block: 'start' });
+    if (editors) editors.focus(input);
+    else input.focus();
+    run();
+  });
+
+  // Share links and Clear.
+  $('tools').hidden = false;
+  const shareButton = $('share');
+  const sharePanel = $('share-panel');
+  shareButton.addEventListener('click', () => {
+    sharePanel.hidden = !sharePanel.hidden;
+    shareButton.setAttribute('aria-expanded', String(!sharePanel.hidden));
+  });
+  $('share-copy').addEventListener('click', async () => {
+    const state = { v: 1, schema, dialect, expressions: expressions(), now: clockEl.value.trim() };
+    if ($('share-payload').checked) state.payload = payloadEl.value;
+    const json = new TextEncoder().encode(JSON.stringify(state));
+    if (json.length > LINK_STATE_LIMIT_BYTES) {
+      // A link the playground would refuse to open.
+      statusEl.textContent = `No link made: with the payload it would hold ${mib(json.length)}, more than a link takes (${mib(LINK_STATE_LIMIT_BYTES)}).`;
+      return;
+    }
+    const url = `${location.origin}${location.pathname}#s=${await pack(json)}`;
+    const field = $('share-url');
+    field.value = url;
+    history.replaceState(null, '', url);
+    try {
+      await navigator.clipboard.writeText(url);
+      statusEl.textContent = state.payload === undefined ? 'Link copied, without the payload' : 'Link copied, with the payload';
+    } catch {
+      field.select();
+      statusEl.textContent = 'Link made: copy it from the box';
+    }
+  });
+  $('clear').addEventListener('click', () => {
+    showLinkNote('');
+    setText(payloadEl, '');
+    clockEl.value = '';
+    setExpressions(['']);
+    $('share-url').value = '';
+    $('share-payload').checked = false;
+    history.replaceState(null, '', location.pathname + location.search);
+    // Nothing else is kept: the playground stores nothing in the browser.
+    diagList.replaceChildren();
+    run();
+  });
+  // What a share link did not restore, or why it was refused, stays on
+  // show (the payload's status changes with every run) until the next link
+  // or Clear.
+  const linkNote = $('link-status');
+  function showLinkNote(text) {
+    linkNote.textContent = text;
+    linkNote.hidden = !text;
+  }
+
+  let linkGeneration = 0; // the latest link being read
+  restoreFromLink();
+  // A link to this same page differs only in its fragment: no reload.
+  window.addEventListener('hashchange', restoreFromLink);
+
+  async function restoreFromLink() {
+    if (!location.hash.startsWith('#s=')) return;
+    const gen = ++linkGeneration;
+    showLinkNote('');
+    let state;
+    try {
+      state = await unpack(location.hash.slice(3));
+    } catch (err) {
+      if (gen !== linkGeneration) return;
+      showLinkNote(err instanceof LinkRefused ? err.message : 'This link could not be read: it may be cut short.');
+      return;
+    }
+    if (gen !== linkGeneration) return; // a newer link arrived meanwhile
+    const problem = stateProblem(state, {
+      dialects: [...dialectPicker.options].map((o) => o.value),
+      schemas: picker ? [...picker.options].map((o) => o.value) : null,
+    });
+    if (problem) {
+      showLinkNote(`This link could not be used: ${problem}. Nothing was changed.`);
+      return;
+    }
+    if (state.schema !== undefined) {
+      schema = state.schema;
+      if (picker) picker.value = schema;
+    }
+    if (state.dialect !== undefined) setDialect(state.dialect);
+    if (state.payload !== undefined) setText(payloadEl, state.payload);
+    if (state.expressions !== undefined) {
+      const n = state.expressions.length;
+      setExpressions(state.expressions.slice(0, MAX_EXPRESSIONS));
+      if (n > MAX_EXPRESSIONS) {
+        showLinkNote(`This link holds ${n} expressions: the first ${MAX_EXPRESSIONS} were restored, as the playground runs at most ${MAX_EXPRESSIONS}.`);
+      }
+    }
+    if (state.now !== undefined) clockEl.value = state.now;
+    run();
+  }
+
+  wireBatch($, engine, () => ({ schema, dialect, expressions: expressions().filter((e) => e.trim()), now: now() }));
+}
+// loadEditors loads the CodeMirror bundle, which defines
+// globalThis.FieldbookEditor.
+function loadEditors(url) {
+  return new Promise((resolve, reject) => {
+    if (!url) return reject(new Error('no editor bundle'));
+    const script = document.createElement('script');
+    script.src = url;
+    script.onload = () => (globalThis.FieldbookEditor ? resolve(globalThis.FieldbookEditor) : reject(new Error('no editors')));
+    script.onerror = reject;
+    document.head.append(script);
+  });
+}
+// jumpTo puts the caret at a 1-based line and column (in characters).
+function jumpTo(textarea, line, column) {
+  const lines = textarea.value.split('\n');
+  let offset = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+  offset += Array.from(lines[line - 1] || '').slice(0, column - 1).join('').length;
+  textarea.focus();
+  textarea.setSelectionRange(offset, offset + 1);
+  const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
+  textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
+}
