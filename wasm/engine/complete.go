@@ -13,6 +13,7 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/lazyregexp"
 	"fieldbook/wasm/names"
 )
@@ -74,7 +75,7 @@ func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload strin
 	if p.err != nil {
 		return nil
 	}
-	out, _, err := e.run(c.prg, activation(p.top(env.dialect), clockFunctions(time.Now())))
+	out, _, err := e.run(c.prg, activation(p.top(env.dialect), nil, clockFunctions(time.Now())))
 	m, ok := out.(traits.Mapper)
 	if err != nil || !ok {
 		return nil
@@ -135,6 +136,9 @@ func variableItems(env *celEnv) []CompletionItem {
 		if n, ok := env.vars[p.Name]; ok {
 			items = append(items, CompletionItem{Label: p.Name, Kind: "variable", Type: celjson.TypeName(env.objects.celType(n)), Detail: describe(n)})
 		}
+	}
+	if env.events != nil {
+		items = append(items, CompletionItem{Label: morf.EventTypeVariable, Kind: "variable", Type: "string", Detail: morf.EventTypeNote})
 	}
 	return items
 }
