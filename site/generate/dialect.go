@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fieldbook/templates"
+	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/engine"
 )
 
@@ -37,6 +38,9 @@ func dialectView(ref engine.DialectReference, meta templates.Meta) templates.Dia
 		Dialect: templates.DialectCard{Name: d.Name, Title: d.Title, Summary: d.Summary, URL: meta.Path},
 		Now:     ref.Now,
 	}
+	if d.Name == engine.DialectMorf {
+		page.Context = []templates.ContextVariable{{Name: morf.EventTypeVariable, Type: "string", Note: morf.EventTypeNote}}
+	}
 	for _, s := range ref.Sections {
 		section := templates.ReferenceSection{ID: s.ID, Title: s.Title, Intro: s.Intro}
 		for _, e := range s.Entries {
@@ -60,7 +64,7 @@ func referenceEntry(e engine.ReferenceEntry) templates.ReferenceEntry {
 		Anchor: e.Anchor, Written: e.Written, Signatures: e.Signatures,
 		Description: e.Description, Note: e.Note,
 		Example: e.Example, Value: e.ExampleValue, Type: e.ExampleType, Error: e.ExampleError,
-		OwnDocs: ownDocs(e),
+		OwnDocs: ownDocs(e), InMorf: e.InMorf, Unconfirmed: e.InMorf == morf.Unconfirmed,
 	}
 }
 
