@@ -154,10 +154,40 @@ func TestExampleLibraryTries(t *testing.T) {
 	b := newBrowser(t)
 	openPlayground(t, b, "/events/elation/message-thread/")
 	b.do(t, chromedp.Click(chromedp.CSS(`#examples li:first-child button.try`)))
-	waitFor(t, b, "the example's value", firstResult+`.startsWith('true')`)
-	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != `messages.exists(m, m.body.contains("appointment"))` {
-		t.Errorf("Try put %q in the expression", got)
+	waitFor(t, b, "the example's value", resultOf(`messages.exists(m, m.body.contains("appointment"))`)+`.startsWith('true')`)
+}
+
+// The journey of a Morf author on the Healthie Appointment page: the
+// reminder guide's filter on the event picked; Try on a card that reads
+// now() gives the card's value, at the card's clock, and says so; a
+// misspelt field is named with the field meant; Fieldbook's now() carries
+// the warning that Morf may not have it.
+func TestAMorfAuthorsJourney(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/healthie/appointment/")
+	filter := `morf_event_type.contains("SCHEDULED")`
+	setValue(t, b, `[data-fb="expression"]`, filter)
+	waitFor(t, b, "the filter on the Scheduled event", firstResult+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="event"]').value`); got != "Healthie Appointment Scheduled" {
+		t.Errorf("the event picked: %q", got)
 	}
+	jsEval[bool](t, b, `(() => { const s = document.querySelector('[data-fb="event"]'); s.value = 'Healthie Appointment Cancelled'; s.dispatchEvent(new Event('change')); return true; })()`)
+	waitFor(t, b, "the filter on the Cancelled event", firstResult+`.startsWith('false')`)
+
+	card := `appointment_datetime.isAfter(morf.now().add(parseDuration("167h")))`
+	b.do(t, chromedp.Click(chromedp.CSS(`#examples button.try[data-try='`+card+`']`)))
+	waitFor(t, b, "the card's value", resultOf(card)+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="clock-shown"]').textContent`); !strings.Contains(got, "2024-07-01T00:00:00Z (the example's clock, set by Try)") {
+		t.Errorf("the clock line says %q", got)
+	}
+
+	setValue(t, b, `[data-fb="expression"]`, `appointment_datetim.isAfter(morf.now())`)
+	waitFor(t, b, "the typo's message", firstResult+`.includes("did you mean 'appointment_datetime'")`)
+	if got := jsEval[string](t, b, firstResult); strings.Contains(got, "isAfter'") || strings.Contains(got, "math.") {
+		t.Errorf("the typo's message: %q", got)
+	}
+	setValue(t, b, `[data-fb="expression"]`, `now() > appointment_datetime`)
+	waitFor(t, b, "now()'s warning", firstResult+`.includes("now is not shown in Morf's docs")`)
 }
 
 // TestAccessibility runs axe-core (from npm) in the page: no serious or

@@ -94,7 +94,7 @@ function wireFieldButtons() {
     button.hidden = !playground;
     button.addEventListener('click', () => {
       begin();
-      playground.dispatchEvent(new CustomEvent('fieldbook:try', { detail: button.dataset.try }));
+      playground.dispatchEvent(new CustomEvent('fieldbook:try', { detail: { expression: button.dataset.try, now: button.dataset.now || '' } }));
     });
   }
 }

@@ -20,6 +20,21 @@ export function start(root) {
   const clockShown = $('clock-shown');
   const picker = $('schema');
   const dialectPicker = $('dialect');
+  // The event that sent the payload, among the schema's: in the morf
+  // dialect, morf_event_type holds it.
+  const eventRow = $('event-picker');
+  const eventPicker = $('event');
+  const event = () => (eventRow.hidden ? undefined : eventPicker.value || undefined);
+  // setEvents lists a schema's events (one a line) in the event picker.
+  const setEvents = (text) => {
+    const list = text ? text.split('\n') : [];
+    eventPicker.replaceChildren(...list.map((name) => {
+      const option = document.createElement('option');
+      option.value = option.textContent = name;
+      return option;
+    }));
+    eventRow.hidden = list.length === 0;
+  };
   let schema = root.dataset.schema || '';
   // The CEL dialect: the schema's own (Morf's workflows for its event
   // sources), which the reader may switch.
@@ -80,6 +95,10 @@ export function start(root) {
   let firstResult = true;
   const limit = () => Number(root.dataset.timeout) || EVALUATION_LIMIT_MS;
 
+  // clockSource says where a clock set by the page came from; the reader's
+  // own typing clears it.
+  let clockSource = '';
+  clockEl.addEventListener('input', () => { clockSource = ''; });
   // now is the clock the reader set, or the real time.
   function now() {
     return clockEl.value.trim() || new Date().toISOString();
@@ -98,7 +117,8 @@ export function start(root) {
     const stale = () => gen !== generation;
     const payload = payloadEl.value;
     const clock = now();
-    clockShown.textContent = brief(`now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`);
+    const from = clockEl.value.trim() ? (clockSource && ` (${clockSource})`) : ' (your clock)';
+    clockShown.textContent = brief(`now() is ${clock}${from}`);
     for (const row of exprList.querySelectorAll('.expression')) {
       const expression = row.querySelector('[data-fb="expression"]').value;
       const out = row.querySelector('[data-fb="result"]');
@@ -106,10 +126,10 @@ export function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale, RESULT_SHOWN_CHARS);
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock, event: event() }, limit(), stale, RESULT_SHOWN_CHARS);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
-      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : briefly(result.diagnostics.filter((d) => d.source === 'expression')));
+      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
     }
     if (firstResult) {
       firstResult = false;
@@ -230,11 +250,13 @@ export function start(root) {
     dialect = dialectPicker.value;
     run();
   });
+  eventPicker.addEventListener('change', run);
 
   if (picker) {
     picker.addEventListener('change', async () => {
       schema = picker.value;
       setDialect(picker.selectedOptions[0]?.dataset.dialect || 'morf');
+      setEvents(picker.selectedOptions[0]?.dataset.events);
       // Swap in the new schema's example, unless the reader pasted their own.
       if (schema && payloadEl.value === loadedExample) {
         const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
@@ -245,16 +267,32 @@ export function start(root) {
     });
   }
 
-  // "Try" on a field or an example: its expression goes into the first
-  // expression and runs.
+  // "Try" on a field or an example: its expression runs beside the
+  // reader's own, in the first empty row or a new one (or where it already
+  // is), with the caret at its end; an example's clock becomes now(), as
+  // its card says.
   root.addEventListener('fieldbook:try', (e) => {
-    const input = exprList.querySelector('[data-fb="expression"]');
-    setText(input, e.detail);
+    const { expression, now: cardNow } = e.detail;
+    const inputs = [...exprList.querySelectorAll('[data-fb="expression"]')];
+    let input = inputs.find((i) => i.value.trim() === expression.trim()) || inputs.find((i) => !i.value.trim());
+    if (!input) input = inputs.length < MAX_EXPRESSIONS ? addExpression('') : inputs.at(-1);
+    setText(input, expression);
+    if (cardNow) {
+      clockEl.value = cardNow;
+      clockSource = "the example's clock, set by Try";
+    }
     root.scrollIntoView({ block: 'start' });
-    if (editors) editors.focus(input);
-    else input.focus();
+    caretAtEnd(input);
     run();
   });
+  // caretAtEnd focuses an expression with the caret after its last
+  // character.
+  function caretAtEnd(input) {
+    const lines = input.value.split('\n');
+    if (editors?.reveal(input, lines.length, Array.from(lines.at(-1)).length + 1)) return;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
 
   // Share links and Clear.
   $('tools').hidden = false;
@@ -265,7 +303,7 @@ export function start(root) {
     shareButton.setAttribute('aria-expanded', String(!sharePanel.hidden));
   });
   $('share-copy').addEventListener('click', async () => {
-    const state = { v: 1, schema, dialect, expressions: expressions(), now: clockEl.value.trim() };
+    const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
     if ($('share-payload').checked) state.payload = payloadEl.value;
     const json = new TextEncoder().encode(JSON.stringify(state));
     if (json.length > LINK_STATE_LIMIT_BYTES) {
@@ -289,6 +327,7 @@ export function start(root) {
     showLinkNote('');
     setText(payloadEl, '');
     clockEl.value = '';
+    clockSource = '';
     setExpressions(['']);
     $('share-url').value = '';
     $('share-payload').checked = false;
@@ -334,7 +373,14 @@ export function start(root) {
     }
     if (state.schema !== undefined) {
       schema = state.schema;
-      if (picker) picker.value = schema;
+      if (picker) {
+        picker.value = schema;
+        setEvents(picker.selectedOptions[0]?.dataset.events);
+      }
+    }
+    if (state.event !== undefined) {
+      if ([...eventPicker.options].some((o) => o.value === state.event)) eventPicker.value = state.event;
+      else showLinkNote(`This link names the event ${JSON.stringify(state.event.slice(0, 60))}, which this payload does not have: the first of its events is used.`);
     }
     if (state.dialect !== undefined) setDialect(state.dialect);
     if (state.payload !== undefined) setText(payloadEl, state.payload);
@@ -345,11 +391,14 @@ export function start(root) {
         showLinkNote(`This link holds ${n} expressions: the first ${MAX_EXPRESSIONS} were restored, as the playground runs at most ${MAX_EXPRESSIONS}.`);
       }
     }
-    if (state.now !== undefined) clockEl.value = state.now;
+    if (state.now !== undefined) {
+      clockEl.value = state.now;
+      clockSource = '';
+    }
     run();
   }
 
-  wireBatch($, engine, () => ({ schema, dialect, expressions: expressions().filter((e) => e.trim()), now: now() }));
+  wireBatch($, engine, () => ({ schema, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
 }
 // loadEditors loads the CodeMirror bundle, which defines
 // globalThis.FieldbookEditor.

@@ -13,6 +13,11 @@ export function showResult(out, r) {
   if (r.ok) {
     parts.push(...shownIn(code('value', ''), r.display ?? '', RESULT_SHOWN_CHARS, { total: r.displayChars }), ' ',
       span('result-meta', `${r.type} · cost ${r.cost} · ${r.dialect}`), span('fit', fitFor(r.type)));
+    // What the engine warns of an expression that ran: a function Morf may
+    // not have, a field the payload does not have.
+    for (const d of r.diagnostics ?? []) {
+      if (d.severity === 'warning') parts.push(message('result-warning', `${d.line ? `${d.line}:${d.column} ` : ''}warning: ${d.message}`));
+    }
   } else {
     for (const d of r.diagnostics) {
       const where = d.line ? `${d.source === 'payload' ? 'payload ' : ''}${d.line}:${d.column} ` : '';
