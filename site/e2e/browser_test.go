@@ -284,7 +284,7 @@ func comeToPlayground(t *testing.T, b *browser) {
 const firstResult = `document.querySelector('[data-fb="result"]').textContent`
 
 // resultOf is, in JavaScript, the result shown beside the expression row
-// that holds exactly expr ('' while there is none).
+// that holds exactly expr (” while there is none).
 func resultOf(expr string) string {
 	quoted, _ := json.Marshal(expr)
 	return `([...document.querySelectorAll('[data-fb="expression"]')].find((e) => e.value === ` + string(quoted) + `)?.closest('.expression').querySelector('[data-fb="result"]').textContent || '')`
