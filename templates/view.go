@@ -159,3 +159,12 @@ type DialectOption struct {
 // lines writes a list one entry a line, for a data- attribute a script
 // splits.
 func lines(list []string) string { return strings.Join(list, "\n") }
+
+// atClock says at what clock an example ran, after its value: ", with
+// now() at T", or nothing for an example that does not read now().
+func atClock(now string) string {
+	if now == "" {
+		return ""
+	}
+	return ", with now() at " + now
+}

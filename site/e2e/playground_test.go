@@ -81,6 +81,17 @@ func TestShareLinks(t *testing.T) {
 	if state[0] != "" || state[1] != "" || state[2] != "" || state[3] != "0" {
 		t.Errorf("after Clear: %q", state)
 	}
+	// An empty payload is no error: the page says what to do.
+	waitFor(t, other, "the empty payload's status", `document.querySelector('[data-fb="status"]').textContent.startsWith('No payload')`)
+	if n := jsEval[int](t, other, `document.querySelectorAll('[data-fb="diagnostics"] li').length`); n != 0 {
+		t.Errorf("%d diagnostics for an empty payload", n)
+	}
+	// Reset brings back the page's example and expressions.
+	other.do(t, chromedp.Click(chromedp.CSS(`[data-fb="reset"]`)))
+	waitFor(t, other, "the example's value after Reset", firstResult+` !== '' && document.querySelector('[data-fb="status"]').textContent.startsWith('Valid')`)
+	if got := jsEval[bool](t, other, `document.querySelector('[data-fb="payload"]').value === document.querySelector('[data-fb="payload"]').defaultValue && document.querySelector('[data-fb="expression"]').value !== ''`); !got {
+		t.Error("Reset did not bring back the example and its expression")
+	}
 }
 
 func TestARunawayEvaluationIsStoppedAndTheNextWorks(t *testing.T) {

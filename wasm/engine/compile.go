@@ -68,7 +68,9 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 			c.diags = []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}
 		} else {
 			c.env, c.ast, c.prg = checker, ast, prg
-			if env.dialect == DialectMorf {
+			if d := unboundedCall(expr, ast, limit); d != nil {
+				c.diags, c.env, c.ast, c.prg = []Diagnostic{*d}, nil, nil, nil
+			} else if env.dialect == DialectMorf {
 				c.warnings = append(c.warnings, notShownInMorfDocs(expr, ast)...)
 			}
 		}
@@ -80,6 +82,39 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 // interruptCheckFrequency is how many comprehension steps pass between
 // two looks at the time limit.
 const interruptCheckFrequency = 64
+
+// unboundedCall refuses an expression that calls a function cel-go charges
+// without a bound, where it first calls one.
+func unboundedCall(expr string, checked *cel.Ast, limit uint64) *Diagnostic {
+	native := checked.NativeRep()
+	var found celast.Expr
+	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if found == nil && e.Kind() == celast.CallKind && unbounded[e.AsCall().FunctionName()] {
+			found = e
+		}
+	}))
+	if found == nil {
+		return nil
+	}
+	name := found.AsCall().FunctionName()
+	line, col := callPosition(expr, name, native.SourceInfo().GetStartLocation(found.ID()))
+	return &Diagnostic{Severity: SeverityError, Message: unboundedMessage(name, limit), Line: line, Column: col, Source: "expression"}
+}
+
+// callPosition is where a reader sees a call: cel-go places it at its
+// '(', the reader looks for its name.
+func callPosition(expr, name string, loc celcommon.Location) (line, col int) {
+	line, col = loc.Line(), loc.Column()+1
+	if line < 1 {
+		return 1, 1
+	}
+	r := []rune(expr)
+	at, n := offsetOf(r, line, col), len([]rune(name))
+	if at >= n && string(r[at-n:at]) == name {
+		line, col = jsonpos.LineColumn(expr, len(string(r[:at-n])))
+	}
+	return line, col
+}
 
 // notShownInMorfDocs warns of each function and macro an expression calls
 // that may not exist in Morf (morf.MayNotExist), once, where it is first
@@ -116,15 +151,7 @@ func notShownInMorfDocs(expr string, checked *cel.Ast) []Diagnostic {
 	}
 	var out []Diagnostic
 	for _, name := range names {
-		loc := first[name]
-		line, col := loc.Line(), loc.Column()+1
-		if line < 1 {
-			line, col = 1, 1
-		}
-		// cel-go places a call at its '('; the reader looks for its name.
-		if r, at := []rune(expr), offsetOf([]rune(expr), line, col); at >= len([]rune(name)) && string(r[at-len([]rune(name)):at]) == name {
-			line, col = jsonpos.LineColumn(expr, len(string(r[:at-len([]rune(name))])))
-		}
+		line, col := callPosition(expr, name, first[name])
 		out = append(out, Diagnostic{Severity: SeverityWarning, Message: morf.NotShownMessage(name), Line: line, Column: col, Source: "expression"})
 	}
 	sort.SliceStable(out, func(i, j int) bool {

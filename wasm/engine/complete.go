@@ -153,7 +153,7 @@ func globalItems(env *celEnv) []CompletionItem {
 		}
 	}
 	for name, fn := range env.env.Functions() {
-		if !isCallableName(name) {
+		if !isCallableName(name) || unbounded[name] {
 			continue
 		}
 		var sigs []string

@@ -3,6 +3,9 @@ package engine
 import (
 	"strings"
 	"testing"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/ext"
 )
 
 // morf_event_type, which Morf's appointment filters read, is declared on
@@ -96,5 +99,42 @@ func TestMorfWarnsOfWhatItsDocsDoNotShow(t *testing.T) {
 	}
 	if w := warnings(DialectCEL, `now() > timestamp("2024-01-01T00:00:00Z") && base64.encode(b"a") == "YQ=="`); len(w) != 0 {
 		t.Errorf("the cel dialect warns: %+v", w)
+	}
+}
+
+// The functions cel-go charges without a bound are not offered: an
+// expression that calls one does not check, completion does not list them,
+// and the list is cel-go's: on a bare environment with the encoders and
+// the engine's cost limit, each call stops at the limit.
+func TestUnboundedFunctionsAreNotOffered(t *testing.T) {
+	e := newEngine(t)
+	calls := map[string]string{"json.encode": `json.encode(1)`, "json.parse": `json.parse("1")`, "yaml.encode": `yaml.encode(1)`, "yaml.parse": `yaml.parse("1")`}
+	bare, err := cel.NewEnv(ext.Encoders())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range unbounded {
+		expr := calls[name]
+		r := e.Check(CheckRequest{Schema: "", Dialect: DialectCEL, Expression: expr})
+		if r.OK || r.Diagnostics[0].Message != unboundedMessage(name, DefaultLimits.CostLimit) || r.Diagnostics[0].Column != 1 {
+			t.Errorf("%s: %+v", expr, r)
+		}
+		c := e.Complete(CompleteRequest{Schema: "", Dialect: DialectCEL, Expression: name[:4], Offset: 4})
+		for _, it := range c.Items {
+			if it.Label == name {
+				t.Errorf("completion offers %s", name)
+			}
+		}
+		ast, iss := bare.Compile(expr)
+		if iss.Err() != nil {
+			t.Fatal(iss.Err())
+		}
+		prg, err := bare.Program(ast, cel.CostLimit(DefaultLimits.CostLimit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := prg.Eval(cel.NoVars()); err == nil || !strings.Contains(err.Error(), "cost limit exceeded") {
+			t.Errorf("cel-go runs %s under the cost limit: %v; it need not be refused", expr, err)
+		}
 	}
 }

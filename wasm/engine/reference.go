@@ -141,7 +141,7 @@ func (e *Engine) functionEntries(dialect string, env *cel.Env) (map[string][]Ref
 	entries := map[string][]ReferenceEntry{}
 	for name, fn := range env.Functions() {
 		section := origins[name]
-		if section == "" {
+		if section == "" || unbounded[name] {
 			continue
 		}
 		entry, err := e.functionEntry(dialect, fn)
@@ -642,17 +642,6 @@ var functionDocs = map[string]ownDoc{
 		example: `base64.encodeUrl(b"\xff\xfe")`},
 	"base64.decodeUrl": {description: "The bytes a URL-safe base64 string holds; the padding may be left out.",
 		example: `base64.decodeUrl("__4")`},
-	// cel-go declares the cost of these four unbounded, so every call
-	// goes past the engine's cost limit: the examples show that error.
-	"json.encode": {description: "The value written as JSON text. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `json.encode({"id": 7})`, fails: true},
-	"json.parse": {description: "The value JSON text holds, optionally converted to a type. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `json.parse("{\"id\": 7}")`, fails: true},
-	"yaml.encode": {description: "The value written as YAML text. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `yaml.encode({"id": 7})`, fails: true},
-	"yaml.parse": {description: "The value YAML text holds, optionally converted to a type. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `yaml.parse("id: 7")`, fails: true},
-
 	// Lists.
 	"distinct": {description: "The list without repeated elements, in the order each first appears.",
 		example: `[1, 2, 2, 3, 1].distinct()`},

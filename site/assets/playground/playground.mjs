@@ -116,6 +116,14 @@ export function start(root) {
     // reader has typed on is dropped: nobody would see its answer.
     const stale = () => gen !== generation;
     const payload = payloadEl.value;
+    if (!payload.trim()) {
+      // Nothing to run on yet (after Clear, say): no error to show.
+      exprList.querySelectorAll('[data-fb="result"]').forEach((out) => out.replaceChildren());
+      diagList.replaceChildren();
+      statusEl.textContent = 'No payload: paste one, or Reset to the example.';
+      root.dataset.ready = 'true';
+      return;
+    }
     const clock = now();
     const from = clockEl.value.trim() ? (clockSource && ` (${clockSource})`) : ' (your clock)';
     clockShown.textContent = brief(`now() is ${clock}${from}`);
@@ -322,6 +330,19 @@ export function start(root) {
       field.select();
       statusEl.textContent = 'Link made: copy it from the box';
     }
+  });
+  // Reset brings back what the page opened with: its example payload
+  // (the schema's, on the playground page), expressions and clock.
+  const opened = { expressions: expressions() };
+  $('reset').addEventListener('click', () => {
+    showLinkNote('');
+    setText(payloadEl, loadedExample);
+    clockEl.value = '';
+    clockSource = '';
+    setExpressions(opened.expressions);
+    if (eventPicker.options.length) eventPicker.selectedIndex = 0;
+    diagList.replaceChildren();
+    run();
   });
   $('clear').addEventListener('click', () => {
     showLinkNote('');
