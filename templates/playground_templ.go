@@ -364,14 +364,14 @@ func PlaygroundSection(pg Playground) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "</select> <span id=\"event-help\" class=\"muted\">The event that sent the payload: in Morf's CEL, <code>morf_event_type</code> holds it (<a href=\"/dialects/morf/#var-morf_event_type\">what Fieldbook assumes of its form</a>).</span></p><div class=\"pg-tools\" data-fb=\"tools\" hidden><p class=\"clock\"><label for=\"clock\">now()</label> <input id=\"clock\" data-fb=\"clock\" type=\"text\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"your clock\" aria-describedby=\"clock-help\"> <span id=\"clock-help\" class=\"muted\">An RFC 3339 time such as 2024-06-11T09:30:00Z; empty means your clock.</span></p><p class=\"actions\"><button type=\"button\" data-fb=\"share\" aria-expanded=\"false\" aria-controls=\"share-panel\">Share link…</button> <button type=\"button\" data-fb=\"reset\">Reset to the example</button> <button type=\"button\" data-fb=\"clear\">Clear</button></p><div id=\"share-panel\" class=\"share-panel\" data-fb=\"share-panel\" hidden><p class=\"warning\">A payload may hold patient data. A share link carries what you include in the link itself, after the #, which browsers never send to a server; but anyone who has the link can read it.</p><p><input id=\"share-payload\" type=\"checkbox\" data-fb=\"share-payload\"> <label for=\"share-payload\" class=\"inline\">Include the payload</label></p><p><button type=\"button\" data-fb=\"share-copy\">Make and copy the link</button> <label for=\"share-url\" class=\"visually-hidden\">Share link</label> <input id=\"share-url\" type=\"text\" readonly data-fb=\"share-url\"></p></div><p class=\"link-status warning\" data-fb=\"link-status\" role=\"status\" aria-live=\"polite\" hidden></p></div><div class=\"pg-grid\"><div class=\"pg-payload\"><label for=\"payload\">Payload (JSON)</label> <textarea id=\"payload\" data-fb=\"payload\" rows=\"20\" wrap=\"off\" spellcheck=\"false\" autocomplete=\"off\" autocapitalize=\"off\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "</select> <span id=\"event-help\" class=\"muted\">The event that sent the payload: in Morf's CEL, <code>morf_event_type</code> holds it (<a href=\"/dialects/morf/#var-morf_event_type\">what Fieldbook assumes of its form</a>).</span></p><div class=\"pg-tools\" data-fb=\"tools\" hidden><p class=\"clock\"><label for=\"clock\">now()</label> <input id=\"clock\" data-fb=\"clock\" type=\"text\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"your clock\" aria-describedby=\"clock-help\"> <span id=\"clock-help\" class=\"muted\">An RFC 3339 time such as 2024-06-11T09:30:00Z; empty means your clock.</span></p><p class=\"actions\"><button type=\"button\" data-fb=\"share\" aria-expanded=\"false\" aria-controls=\"share-panel\">Share link…</button> <button type=\"button\" data-fb=\"reset\">Reset to the example</button> <button type=\"button\" data-fb=\"clear\">Clear</button></p><div id=\"share-panel\" class=\"share-panel\" data-fb=\"share-panel\" hidden><p class=\"warning\">A payload may hold patient data. A share link carries what you include in the link itself, after the #, which browsers never send to a server; but anyone who has the link can read it.</p><p><input id=\"share-payload\" type=\"checkbox\" data-fb=\"share-payload\"> <label for=\"share-payload\" class=\"inline\">Include the payload</label></p><p><button type=\"button\" data-fb=\"share-copy\">Make and copy the link</button> <label for=\"share-url\" class=\"visually-hidden\">Share link</label> <input id=\"share-url\" type=\"text\" readonly data-fb=\"share-url\"></p></div><p class=\"keep\" data-fb=\"keep\">Your expressions, dialect, event and clock are kept in this browser for this page, across a reload. <input id=\"keep-payload\" type=\"checkbox\" data-fb=\"keep-payload\"> <label for=\"keep-payload\" class=\"inline\">Keep the payload too</label> (it may hold patient data: it stays in this browser, never sent). <button type=\"button\" data-fb=\"forget\">Forget what this page kept</button></p><p class=\"link-status warning\" data-fb=\"link-status\" role=\"status\" aria-live=\"polite\" hidden></p></div><div class=\"pg-grid\"><div class=\"pg-payload\"><label for=\"payload\">Payload (JSON)</label> <textarea id=\"payload\" data-fb=\"payload\" rows=\"20\" wrap=\"off\" spellcheck=\"false\" autocomplete=\"off\" autocapitalize=\"off\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var19 string
 		templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(pg.Payload)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 79, Col: 137}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 85, Col: 137}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 		if templ_7745c5c3_Err != nil {
@@ -389,7 +389,7 @@ func PlaygroundSection(pg Playground) templ.Component {
 			var templ_7745c5c3_Var20 string
 			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.ResolveAttributeValue(exprID(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 87, Col: 29}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 93, Col: 29}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var20)
 			if templ_7745c5c3_Err != nil {
@@ -402,7 +402,7 @@ func PlaygroundSection(pg Playground) templ.Component {
 			var templ_7745c5c3_Var21 string
 			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(exprLabel(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 87, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 93, Col: 46}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
@@ -415,7 +415,7 @@ func PlaygroundSection(pg Playground) templ.Component {
 			var templ_7745c5c3_Var22 string
 			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.ResolveAttributeValue(exprID(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 88, Col: 31}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 94, Col: 31}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
 			if templ_7745c5c3_Err != nil {
@@ -428,7 +428,7 @@ func PlaygroundSection(pg Playground) templ.Component {
 			var templ_7745c5c3_Var23 string
 			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(e)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 88, Col: 126}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 94, Col: 126}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
@@ -441,7 +441,7 @@ func PlaygroundSection(pg Playground) templ.Component {
 			var templ_7745c5c3_Var24 string
 			templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.ResolveAttributeValue(exprID(i))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 89, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/playground.templ`, Line: 95, Col: 47}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var24)
 			if templ_7745c5c3_Err != nil {

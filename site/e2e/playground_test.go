@@ -364,3 +364,47 @@ func openBatchFile(t *testing.T, b *browser, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// The reader's work survives a reload: the expressions and the clock
+// always, the payload only when the reader ticks it; Forget removes it.
+func TestWorkSurvivesAReload(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/healthie/appointment/")
+	const expr = `appointment_datetime.getFullYear() + 1`
+	const marker = "KEEP-PHI-9d2a"
+	setValue(t, b, `[data-fb="payload"]`, `{"appointment_id": "`+marker+`"}`)
+	setValue(t, b, `[data-fb="expression"]`, expr)
+	setValue(t, b, `[data-fb="clock"]`, "2024-07-01T00:00:00Z")
+	waitFor(t, b, "the expression's answer", firstResult+` !== ''`)
+	reload := func(what string) {
+		t.Helper()
+		b.do(t, chromedp.Reload())
+		waitFor(t, b, "the playground after a reload ("+what+")", `document.querySelector('[data-fb="playground"]')?.dataset.ready === 'true'`)
+	}
+	reload("the payload not kept")
+	state := jsEval[[]string](t, b, `[document.querySelector('[data-fb="expression"]').value, document.querySelector('[data-fb="clock"]').value, document.querySelector('[data-fb="payload"]').value]`)
+	if state[0] != expr || state[1] != "2024-07-01T00:00:00Z" || strings.Contains(state[2], marker) {
+		t.Errorf("after a reload: %q", state)
+	}
+	if kept := jsEval[string](t, b, `JSON.stringify(localStorage)`); strings.Contains(kept, marker) {
+		t.Errorf("the payload was kept without the reader's tick: %s", kept)
+	}
+
+	setValue(t, b, `[data-fb="payload"]`, `{"appointment_id": "`+marker+`"}`)
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="keep-payload"]`)))
+	reload("the payload kept")
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="payload"]').value`); !strings.Contains(got, marker) {
+		t.Errorf("the payload after a reload with its tick: %q", got)
+	}
+
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="forget"]`)))
+	if n := jsEval[int](t, b, `localStorage.length`); n != 0 {
+		t.Errorf("%d entries kept after Forget", n)
+	}
+	b.do(t, chromedp.Reload())
+	comeToPlayground(t, b)
+	waitFor(t, b, "the page's own expression", `document.querySelector('[data-fb="playground"]')?.dataset.ready === 'true'`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got == expr {
+		t.Error("the expression came back after Forget")
+	}
+}

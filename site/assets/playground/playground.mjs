@@ -150,7 +150,46 @@ export function start(root) {
     editors?.setDiagnostics(payloadEl, briefly(validation.diagnostics));
     await showInferred(payload, gen, stale);
     root.dataset.ready = 'true';
+    keep();
   }
+
+  // What the reader typed is kept in this browser (localStorage, for this
+  // page's path) and restored on a reload: the expressions, dialect, event
+  // and clock, and the payload only when the reader ticks "Keep the payload
+  // too", since it may hold patient data. Nothing is kept before the
+  // reader changes something, and Forget and Clear remove it.
+  const keepKey = `fieldbook:playground:${location.pathname}`;
+  const keepPayload = $('keep-payload');
+  let changed = false;
+  function keep() {
+    if (!changed) return;
+    const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
+    if (keepPayload.checked) state.payload = payloadEl.value;
+    try {
+      localStorage.setItem(keepKey, JSON.stringify(state));
+    } catch { /* storage full or refused: nothing is kept */ }
+  }
+  function forget() {
+    changed = false;
+    try {
+      localStorage.removeItem(keepKey);
+    } catch { /* nothing was kept */ }
+  }
+  function kept() {
+    try {
+      return JSON.parse(localStorage.getItem(keepKey) || 'null');
+    } catch {
+      return null;
+    }
+  }
+  root.addEventListener('input', () => { changed = true; });
+  root.addEventListener('change', () => { changed = true; });
+  keepPayload.addEventListener('change', () => { changed = true; keep(); });
+  $('forget').addEventListener('click', () => {
+    forget();
+    keepPayload.checked = false;
+    statusEl.textContent = 'Forgotten: this browser keeps nothing of this page.';
+  });
 
   function showValidation(v) {
     const errors = v.diagnostics.filter((d) => d.severity === 'error').length;
@@ -353,7 +392,9 @@ export function start(root) {
     $('share-url').value = '';
     $('share-payload').checked = false;
     history.replaceState(null, '', location.pathname + location.search);
-    // Nothing else is kept: the playground stores nothing in the browser.
+    // Nor is anything kept in this browser.
+    forget();
+    keepPayload.checked = false;
     diagList.replaceChildren();
     run();
   });
@@ -367,9 +408,23 @@ export function start(root) {
   }
 
   let linkGeneration = 0; // the latest link being read
-  restoreFromLink();
+  // A share link wins over what this browser kept.
+  if (location.hash.startsWith('#s=')) restoreFromLink();
+  else restoreKept();
   // A link to this same page differs only in its fragment: no reload.
   window.addEventListener('hashchange', restoreFromLink);
+
+  // restoreKept brings back what this browser kept of this page.
+  function restoreKept() {
+    const state = kept();
+    if (!state || stateProblem(state, {
+      dialects: [...dialectPicker.options].map((o) => o.value),
+      schemas: picker ? [...picker.options].map((o) => o.value) : null,
+    })) return;
+    applyState(state);
+    keepPayload.checked = state.payload !== undefined;
+    changed = true;
+  }
 
   async function restoreFromLink() {
     if (!location.hash.startsWith('#s=')) return;
@@ -392,6 +447,13 @@ export function start(root) {
       showLinkNote(`This link could not be used: ${problem}. Nothing was changed.`);
       return;
     }
+    applyState(state);
+    // The link was shared to show the playground: open there.
+    root.scrollIntoView({ block: 'start' });
+  }
+
+  // applyState sets what a share link or this browser's kept state holds.
+  function applyState(state) {
     if (state.schema !== undefined) {
       schema = state.schema;
       if (picker) {
