@@ -69,6 +69,10 @@ type ReferenceEntry struct {
 func inDialects(path string) bool { return strings.HasPrefix(path, "/dialects/") }
 
 // dialectStats counts what a dialect page lists.
+// Stats counts the dialect's entries in words: "124 functions · 12
+// macros · 30 operators".
+func (d DialectCard) Stats() string { return dialectStats(d) }
+
 func dialectStats(d DialectCard) string {
 	return plural(d.Functions, "function") + " · " + plural(d.Macros, "macro") + " · " + plural(d.Operators, "operator")
 }
