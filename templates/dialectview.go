@@ -29,6 +29,14 @@ type Dialect struct {
 	Dialect  DialectCard
 	Now      string // the clock the examples read
 	Sections []ReferenceSection
+	// Context are the variables an expression reads beside the payload's
+	// fields (morf_event_type in the morf dialect), each with its note.
+	Context []ContextVariable
+}
+
+// ContextVariable is a variable of the dialect's context.
+type ContextVariable struct {
+	Name, Type, Note string
 }
 
 // ReferenceSection is a group of a dialect page's entries.
@@ -52,12 +60,19 @@ type ReferenceEntry struct {
 	Type        string
 	Error       string // the error the example shows on purpose
 	OwnDocs     string // says what Fieldbook wrote itself, or ""
+	InMorf      string // where it stands in Morf, on the morf dialect's page, or ""
+	// Unconfirmed sets apart what may not exist in Morf.
+	Unconfirmed bool
 }
 
 // inDialects tells the dialect pages, for the nav.
 func inDialects(path string) bool { return strings.HasPrefix(path, "/dialects/") }
 
 // dialectStats counts what a dialect page lists.
+// Stats counts the dialect's entries in words: "124 functions · 12
+// macros · 30 operators".
+func (d DialectCard) Stats() string { return dialectStats(d) }
+
 func dialectStats(d DialectCard) string {
 	return plural(d.Functions, "function") + " · " + plural(d.Macros, "macro") + " · " + plural(d.Operators, "operator")
 }

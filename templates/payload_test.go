@@ -63,3 +63,27 @@ func render(t *testing.T, p Payload) string {
 	}
 	return b.String()
 }
+
+// An example card reads "(bool), with now() at T", without a space before
+// the comma, and its Try carries the clock; a card that does not read now()
+// says nothing of a clock.
+func TestExampleCardsSayTheirClock(t *testing.T) {
+	page := Payload{
+		Meta: Meta{Title: "Order · Acme", Path: "/events/acme/order/"}, ID: "acme/order", Title: "Order",
+		Source: SourceCard{ID: "acme", Name: "Acme", URL: "/events/acme/"},
+		Examples: []Example{
+			{Kind: "filter", Title: "Soon", Expression: "due.isAfter(morf.now())", Value: "true", Type: "bool", Now: "2024-07-01T00:00:00Z"},
+			{Kind: "mapping", Title: "Its id", Expression: "id", Value: `"7"`, Type: "string"},
+		},
+	}
+	html := render(t, page)
+	for _, want := range []string{
+		`<code>true</code> (bool), with now() at 2024-07-01T00:00:00Z</p>`,
+		`data-try="due.isAfter(morf.now())" data-now="2024-07-01T00:00:00Z"`,
+		`<code>&#34;7&#34;</code> (string)</p>`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+}

@@ -4,6 +4,8 @@
 // schemas and the engine; the components themselves decide nothing.
 package templates
 
+import "strings"
+
 // Assets are the content-hashed URLs a page loads.
 type Assets struct {
 	CSS        string
@@ -135,6 +137,9 @@ type Playground struct {
 	Expressions []string
 	WorkerURL   string
 	EditorURL   string // the CodeMirror bundle, loaded once the first result is shown
+	// Events are the schema's event types, for the event picker: in the
+	// morf dialect, morf_event_type holds the one picked.
+	Events []string
 }
 
 // SchemaOption is an entry of the schema picker.
@@ -142,10 +147,24 @@ type SchemaOption struct {
 	ID      string
 	Label   string
 	Dialect string // the schema's own dialect, chosen with it
+	Events  []string
 }
 
 // DialectOption is an entry of the dialect picker.
 type DialectOption struct {
 	Name  string
 	Title string
+}
+
+// lines writes a list one entry a line, for a data- attribute a script
+// splits.
+func lines(list []string) string { return strings.Join(list, "\n") }
+
+// atClock says at what clock an example ran, after its value: ", with
+// now() at T", or nothing for an example that does not read now().
+func atClock(now string) string {
+	if now == "" {
+		return ""
+	}
+	return ", with now() at " + now
 }

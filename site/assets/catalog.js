@@ -1,5 +1,6 @@
 // The catalog's filter box: hides the sources and destinations that do not
-// match. Without JavaScript the box stays hidden and everything is listed.
+// match, and a section left with none of them, heading and all. Without
+// JavaScript the box stays hidden and everything is listed.
 const box = document.querySelector('[data-fb="filter"]');
 if (box) {
   const input = box.querySelector('input');
@@ -14,6 +15,10 @@ if (box) {
       const match = words.every((w) => text.includes(w));
       item.hidden = !match;
       if (match) shown++;
+    }
+    for (const section of document.querySelectorAll('main section')) {
+      const own = [...section.querySelectorAll('[data-filter]')];
+      if (own.length) section.hidden = own.every((item) => item.hidden);
     }
     count.textContent = words.length ? `${shown} of ${items.length} shown` : '';
   });

@@ -80,7 +80,9 @@
       li.className = 'search-option';
       li.dataset.url = data.url;
       const name = span('search-name', '');
-      name.append(m.kind === 'field' ? Object.assign(document.createElement('code'), { textContent: m.title }) : m.title);
+      // Fields, functions, macros and operators are code; pages are prose.
+      const isCode = m.kind !== 'payload' && m.kind !== 'dialect';
+      name.append(isCode ? Object.assign(document.createElement('code'), { textContent: m.title }) : m.title);
       // Two lines: what and where, then the type and tags.
       const head = span('search-line', '');
       head.append(name, ' ', span('search-where', m.payload || ''));

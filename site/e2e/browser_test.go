@@ -283,6 +283,13 @@ func comeToPlayground(t *testing.T, b *browser) {
 
 const firstResult = `document.querySelector('[data-fb="result"]').textContent`
 
+// resultOf is, in JavaScript, the result shown beside the expression row
+// that holds exactly expr (” while there is none).
+func resultOf(expr string) string {
+	quoted, _ := json.Marshal(expr)
+	return `([...document.querySelectorAll('[data-fb="expression"]')].find((e) => e.value === ` + string(quoted) + `)?.closest('.expression').querySelector('[data-fb="result"]').textContent || '')`
+}
+
 func TestPayloadPageShowsEveryFieldOnce(t *testing.T) {
 	set, err := schemas.Load()
 	if err != nil {
@@ -330,10 +337,20 @@ func TestTypingAnExpressionShowsItsValue(t *testing.T) {
 func TestTryRunsTheFieldsExpression(t *testing.T) {
 	b := newBrowser(t)
 	openPlayground(t, b, "/events/elation/message-thread/")
+	first := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`)
 	b.do(t, chromedp.Click(chromedp.CSS(`[id="messages.associated_document.document_type"] button.try`)))
-	waitFor(t, b, "the field's value", firstResult+`.includes('[91]')`)
-	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != "messages.map(x, x.associated_document.document_type)" {
-		t.Errorf("Try put %q in the expression", got)
+	// Try adds the field's expression beside the reader's own.
+	waitFor(t, b, "the field's value", resultOf("messages.map(x, x.associated_document.document_type)")+`.includes('[91]')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != first {
+		t.Errorf("Try replaced the first expression, %q, with %q", first, got)
+	}
+	if n := jsEval[int](t, b, `document.querySelectorAll('[data-fb="expression"]').length`); n != 2 {
+		t.Errorf("%d expressions after Try, want 2", n)
+	}
+	// Tried again, it runs where it already is.
+	b.do(t, chromedp.Click(chromedp.CSS(`[id="messages.associated_document.document_type"] button.try`)))
+	if n := jsEval[int](t, b, `document.querySelectorAll('[data-fb="expression"]').length`); n != 2 {
+		t.Errorf("%d expressions after a second Try, want 2", n)
 	}
 }
 

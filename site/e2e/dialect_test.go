@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/chromedp/chromedp"
+
 	"encoding/json"
 	"html"
 	"io"
@@ -167,5 +169,30 @@ func TestPagesSayWhatWasInferredAndWhatIsPartial(t *testing.T) {
 	}
 	if inferred == 0 || partial == 0 {
 		t.Errorf("checked %d inferred fields and %d partial pages: the schemas should have both", inferred, partial)
+	}
+}
+
+// TestCatalogFilterHidesEmptySections: a filter never leaves a section
+// heading shown over no entry, and hides at least one for a word only event
+// sources have.
+func TestCatalogFilterHidesEmptySections(t *testing.T) {
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(siteURL+"/"))
+	waitFor(t, b, "the filter box", `!document.querySelector('[data-fb="filter"]').hidden`)
+	emptyShown := `[...document.querySelectorAll('main section')].filter((s) => !s.hidden && s.querySelector('[data-filter]') && ![...s.querySelectorAll('[data-filter]')].some((i) => !i.hidden)).length`
+	hidden := `[...document.querySelectorAll('main section')].filter((s) => s.hidden).length`
+	for _, word := range []string{"formsort", "elation appointment", "zzzz"} {
+		setValue(t, b, `#filter`, word)
+		if n := jsEval[int](t, b, emptyShown); n != 0 {
+			t.Errorf("%q: %d sections shown with no entry", word, n)
+		}
+	}
+	setValue(t, b, `#filter`, "zzzz")
+	if n := jsEval[int](t, b, hidden); n == 0 {
+		t.Error("no section hidden for a word nothing has")
+	}
+	setValue(t, b, `#filter`, "")
+	if n := jsEval[int](t, b, hidden); n != 0 {
+		t.Errorf("%d sections hidden with no filter", n)
 	}
 }

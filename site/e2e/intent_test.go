@@ -95,7 +95,7 @@ func TestPayloadPageFetchesTheEngineOnIntent(t *testing.T) {
 			}
 			// More intent (the playground in view, a Try) fetches nothing more.
 			b.do(t, chromedp.Click(chromedp.CSS(`#examples button.try`)))
-			waitFor(t, b, "the example's value", `document.querySelector('[data-fb="expression"]').value === document.querySelector('#examples button.try').dataset.try && `+firstResult+` !== ''`)
+			waitFor(t, b, "the example's value", `[...document.querySelectorAll('[data-fb="expression"]')].some((e) => e.value === document.querySelector('#examples button.try').dataset.try && e.closest('.expression').querySelector('[data-fb="result"]').textContent !== '')`)
 			if n := moduleRequests(from); n != 1 {
 				t.Errorf("%d requests for the module after intent, want 1", n)
 			}

@@ -81,6 +81,17 @@ func TestShareLinks(t *testing.T) {
 	if state[0] != "" || state[1] != "" || state[2] != "" || state[3] != "0" {
 		t.Errorf("after Clear: %q", state)
 	}
+	// An empty payload is no error: the page says what to do.
+	waitFor(t, other, "the empty payload's status", `document.querySelector('[data-fb="status"]').textContent.startsWith('No payload')`)
+	if n := jsEval[int](t, other, `document.querySelectorAll('[data-fb="diagnostics"] li').length`); n != 0 {
+		t.Errorf("%d diagnostics for an empty payload", n)
+	}
+	// Reset brings back the page's example and expressions.
+	other.do(t, chromedp.Click(chromedp.CSS(`[data-fb="reset"]`)))
+	waitFor(t, other, "the example's value after Reset", firstResult+` !== '' && document.querySelector('[data-fb="status"]').textContent.startsWith('Valid')`)
+	if got := jsEval[bool](t, other, `document.querySelector('[data-fb="payload"]').value === document.querySelector('[data-fb="payload"]').defaultValue && document.querySelector('[data-fb="expression"]').value !== ''`); !got {
+		t.Error("Reset did not bring back the example and its expression")
+	}
 }
 
 func TestARunawayEvaluationIsStoppedAndTheNextWorks(t *testing.T) {
@@ -154,10 +165,40 @@ func TestExampleLibraryTries(t *testing.T) {
 	b := newBrowser(t)
 	openPlayground(t, b, "/events/elation/message-thread/")
 	b.do(t, chromedp.Click(chromedp.CSS(`#examples li:first-child button.try`)))
-	waitFor(t, b, "the example's value", firstResult+`.startsWith('true')`)
-	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got != `messages.exists(m, m.body.contains("appointment"))` {
-		t.Errorf("Try put %q in the expression", got)
+	waitFor(t, b, "the example's value", resultOf(`messages.exists(m, m.body.contains("appointment"))`)+`.startsWith('true')`)
+}
+
+// The journey of a Morf author on the Healthie Appointment page: the
+// reminder guide's filter on the event picked; Try on a card that reads
+// now() gives the card's value, at the card's clock, and says so; a
+// misspelt field is named with the field meant; Fieldbook's now() carries
+// the warning that Morf may not have it.
+func TestAMorfAuthorsJourney(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/healthie/appointment/")
+	filter := `morf_event_type.contains("SCHEDULED")`
+	setValue(t, b, `[data-fb="expression"]`, filter)
+	waitFor(t, b, "the filter on the Scheduled event", firstResult+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="event"]').value`); got != "Healthie Appointment Scheduled" {
+		t.Errorf("the event picked: %q", got)
 	}
+	jsEval[bool](t, b, `(() => { const s = document.querySelector('[data-fb="event"]'); s.value = 'Healthie Appointment Cancelled'; s.dispatchEvent(new Event('change')); return true; })()`)
+	waitFor(t, b, "the filter on the Cancelled event", firstResult+`.startsWith('false')`)
+
+	card := `appointment_datetime.isAfter(morf.now().add(parseDuration("167h")))`
+	b.do(t, chromedp.Click(chromedp.CSS(`#examples button.try[data-try='`+card+`']`)))
+	waitFor(t, b, "the card's value", resultOf(card)+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="clock-shown"]').textContent`); !strings.Contains(got, "2024-07-01T00:00:00Z (the example's clock, set by Try)") {
+		t.Errorf("the clock line says %q", got)
+	}
+
+	setValue(t, b, `[data-fb="expression"]`, `appointment_datetim.isAfter(morf.now())`)
+	waitFor(t, b, "the typo's message", firstResult+`.includes("did you mean 'appointment_datetime'")`)
+	if got := jsEval[string](t, b, firstResult); strings.Contains(got, "isAfter'") || strings.Contains(got, "math.") {
+		t.Errorf("the typo's message: %q", got)
+	}
+	setValue(t, b, `[data-fb="expression"]`, `now() > appointment_datetime`)
+	waitFor(t, b, "now()'s warning", firstResult+`.includes("now is not shown in Morf's docs")`)
 }
 
 // TestAccessibility runs axe-core (from npm) in the page: no serious or
@@ -321,5 +362,49 @@ func openBatchFile(t *testing.T, b *browser, name, content string) {
 	}
 	if _, err := chromedp.Call(b.ctx, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, BackendNodeID: nodes[0].BackendNodeID}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The reader's work survives a reload: the expressions and the clock
+// always, the payload only when the reader ticks it; Forget removes it.
+func TestWorkSurvivesAReload(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/healthie/appointment/")
+	const expr = `appointment_datetime.getFullYear() + 1`
+	const marker = "KEEP-PHI-9d2a"
+	setValue(t, b, `[data-fb="payload"]`, `{"appointment_id": "`+marker+`"}`)
+	setValue(t, b, `[data-fb="expression"]`, expr)
+	setValue(t, b, `[data-fb="clock"]`, "2024-07-01T00:00:00Z")
+	waitFor(t, b, "the expression's answer", firstResult+` !== ''`)
+	reload := func(what string) {
+		t.Helper()
+		b.do(t, chromedp.Reload())
+		waitFor(t, b, "the playground after a reload ("+what+")", `document.querySelector('[data-fb="playground"]')?.dataset.ready === 'true'`)
+	}
+	reload("the payload not kept")
+	state := jsEval[[]string](t, b, `[document.querySelector('[data-fb="expression"]').value, document.querySelector('[data-fb="clock"]').value, document.querySelector('[data-fb="payload"]').value]`)
+	if state[0] != expr || state[1] != "2024-07-01T00:00:00Z" || strings.Contains(state[2], marker) {
+		t.Errorf("after a reload: %q", state)
+	}
+	if kept := jsEval[string](t, b, `JSON.stringify(localStorage)`); strings.Contains(kept, marker) {
+		t.Errorf("the payload was kept without the reader's tick: %s", kept)
+	}
+
+	setValue(t, b, `[data-fb="payload"]`, `{"appointment_id": "`+marker+`"}`)
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="keep-payload"]`)))
+	reload("the payload kept")
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="payload"]').value`); !strings.Contains(got, marker) {
+		t.Errorf("the payload after a reload with its tick: %q", got)
+	}
+
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="forget"]`)))
+	if n := jsEval[int](t, b, `localStorage.length`); n != 0 {
+		t.Errorf("%d entries kept after Forget", n)
+	}
+	b.do(t, chromedp.Reload())
+	comeToPlayground(t, b)
+	waitFor(t, b, "the page's own expression", `document.querySelector('[data-fb="playground"]')?.dataset.ready === 'true'`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="expression"]').value`); got == expr {
+		t.Error("the expression came back after Forget")
 	}
 }

@@ -2,7 +2,9 @@ package generate
 
 import (
 	"fieldbook/templates"
+	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/engine"
+	"strings"
 )
 
 const dialectsURL = "/dialects/"
@@ -22,6 +24,7 @@ func (b *builder) dialectPages() error {
 		}
 		page := dialectView(ref, b.meta(d.Title+" · CEL dialect", d.Summary, dialectURL(d.Name)))
 		index.Dialects = append(index.Dialects, page.Dialect)
+		b.records = append(b.records, dialectRecords(ref, page)...)
 		if err := b.render(page.Meta.Path, templates.DialectPage(page)); err != nil {
 			return err
 		}
@@ -36,6 +39,9 @@ func dialectView(ref engine.DialectReference, meta templates.Meta) templates.Dia
 		Meta:    meta,
 		Dialect: templates.DialectCard{Name: d.Name, Title: d.Title, Summary: d.Summary, URL: meta.Path},
 		Now:     ref.Now,
+	}
+	if d.Name == engine.DialectMorf {
+		page.Context = []templates.ContextVariable{{Name: morf.EventTypeVariable, Type: "string", Note: morf.EventTypeNote}}
 	}
 	for _, s := range ref.Sections {
 		section := templates.ReferenceSection{ID: s.ID, Title: s.Title, Intro: s.Intro}
@@ -60,7 +66,7 @@ func referenceEntry(e engine.ReferenceEntry) templates.ReferenceEntry {
 		Anchor: e.Anchor, Written: e.Written, Signatures: e.Signatures,
 		Description: e.Description, Note: e.Note,
 		Example: e.Example, Value: e.ExampleValue, Type: e.ExampleType, Error: e.ExampleError,
-		OwnDocs: ownDocs(e),
+		OwnDocs: ownDocs(e), InMorf: e.InMorf, Unconfirmed: e.InMorf == morf.Unconfirmed,
 	}
 }
 
@@ -76,4 +82,35 @@ func ownDocs(e engine.ReferenceEntry) string {
 		return "Example by Fieldbook."
 	}
 	return ""
+}
+
+// dialectRecords are a dialect page's search records: the page, found by
+// its title and summary, and each function, macro and operator at its
+// anchor, found by name, signatures and description.
+func dialectRecords(ref engine.DialectReference, page templates.Dialect) []SearchRecord {
+	d := page.Dialect
+	out := []SearchRecord{{
+		URL: page.Meta.Path, Title: d.Title, Kind: "dialect", Payload: "CEL dialect", Source: "CEL dialects",
+		Type: d.Stats(), Text: []string{d.Name, d.Summary},
+	}}
+	for _, s := range ref.Sections {
+		for _, e := range s.Entries {
+			r := SearchRecord{
+				URL: page.Meta.Path + "#" + e.Anchor, Title: e.Written, Words: strings.ReplaceAll(e.Written, ".", " "),
+				Facts: e.Signatures, Text: []string{e.Description, s.Title, d.Title},
+				Kind: e.Kind, Payload: d.Title + " · " + s.Title, Source: "CEL dialects",
+			}
+			if len(e.Signatures) > 0 {
+				r.Type = e.Signatures[0]
+			}
+			if e.Note != "" {
+				r.Text = append(r.Text, e.Note)
+			}
+			if e.InMorf != "" {
+				r.Text = append(r.Text, e.InMorf)
+			}
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"strings"
 	"testing"
 
 	"fieldbook/schemas"
@@ -38,6 +39,33 @@ func TestDialectViewsCountEveryEntry(t *testing.T) {
 			t.Errorf("%s: %+v for %d entries", d.Name, c, entries)
 		}
 		views[d.Name] = v
+	}
+	// Where each entry stands in Morf, on the morf page alone; the
+	// variable Morf adds, with what is assumed of it.
+	status := map[string]string{}
+	for _, s := range views[engine.DialectMorf].Sections {
+		for _, e := range s.Entries {
+			status[e.Written] = e.InMorf
+			if e.Unconfirmed != (e.InMorf == "cel-go, not confirmed in Morf") {
+				t.Errorf("%s: %+v", e.Written, e)
+			}
+		}
+	}
+	for written, want := range map[string]string{"isAfter": "shown in Morf's docs", "morf.now": "shown in Morf's docs", "startsWith": "CEL's standard library", "size": "shown in Morf's docs",
+		"exists": "CEL's standard library", "base64.encode": "cel-go, not confirmed in Morf", "now": "cel-go, not confirmed in Morf", "a + b": ""} {
+		if status[written] != want {
+			t.Errorf("morf page: %s is %q, want %q", written, status[written], want)
+		}
+	}
+	for _, s := range views[engine.DialectCEL].Sections {
+		for _, e := range s.Entries {
+			if e.InMorf != "" {
+				t.Errorf("cel page: %s says %q", e.Written, e.InMorf)
+			}
+		}
+	}
+	if c := views[engine.DialectMorf].Context; len(c) != 1 || c[0].Name != "morf_event_type" || !strings.Contains(c[0].Note, "HEALTHIE_APPOINTMENT_SCHEDULED") || views[engine.DialectCEL].Context != nil {
+		t.Errorf("the context: %+v", c)
 	}
 	morf, cel := views[engine.DialectMorf].Dialect, views[engine.DialectCEL].Dialect
 	if morf.Functions != cel.Functions+9 || morf.Macros != cel.Macros || morf.Operators != cel.Operators {

@@ -256,12 +256,13 @@ func (b *builder) pages() error {
 		Schema: first.ID, Picker: true, Payload: exampleJSON(first),
 		Expressions: []string{`mode == "VIDEO" && service_location.state == "CA"`, "appointment_datetime"},
 		Dialect:     b.eng.DefaultDialect(first.ID),
+		Events:      first.Events(),
 		Dialects:    dialectOptions(),
 		WorkerURL:   b.site.Assets.Worker,
 		EditorURL:   b.site.Assets.Editor,
 	}
 	for _, s := range b.set.All() {
-		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")", Dialect: b.eng.DefaultDialect(s.ID)})
+		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")", Dialect: b.eng.DefaultDialect(s.ID), Events: s.Events()})
 	}
 	if err := b.render("/playground/", templates.PlaygroundPage(b.meta("Playground", "Try CEL expressions on any webhook payload, in your browser.", "/playground/"), pg)); err != nil {
 		return err

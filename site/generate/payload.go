@@ -91,6 +91,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		Payload:     p.Example,
 		Expressions: []string{s.Fields[0].CEL},
 		Dialect:     b.eng.DefaultDialect(s.ID),
+		Events:      s.Events(),
 		Dialects:    dialectOptions(),
 		WorkerURL:   b.site.Assets.Worker,
 		EditorURL:   b.site.Assets.Editor,

@@ -85,3 +85,36 @@ func TestNameSegments(t *testing.T) {
 		}
 	}
 }
+
+// The dialect pages are in the search: the page, and each function, macro
+// and operator at its anchor, with its signatures.
+func TestDialectRecords(t *testing.T) {
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(set, engine.DefaultLimits)
+	ref, err := eng.Reference(engine.DialectMorf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := dialectView(ref, templates.Meta{Path: dialectURL(engine.DialectMorf)})
+	records := dialectRecords(ref, page)
+	c := page.Dialect
+	if len(records) != 1+c.Functions+c.Macros+c.Operators {
+		t.Fatalf("%d records for %d entries", len(records), c.Functions+c.Macros+c.Operators)
+	}
+	if r := records[0]; r.URL != "/dialects/morf/" || r.Kind != "dialect" || r.Title != "Morf workflows" {
+		t.Errorf("the page's record: %+v", r)
+	}
+	var isAfter *SearchRecord
+	for i, r := range records {
+		if r.Title == "isAfter" {
+			isAfter = &records[i]
+		}
+	}
+	if isAfter == nil || isAfter.URL != "/dialects/morf/#fn-isAfter" || isAfter.Kind != "function" ||
+		isAfter.Type != "google.protobuf.Timestamp.isAfter(google.protobuf.Timestamp) -> bool" || !strings.Contains(isAfter.HTML(), "shown in Morf&#39;s docs") {
+		t.Errorf("isAfter's record: %+v", isAfter)
+	}
+}

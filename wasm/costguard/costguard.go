@@ -99,8 +99,6 @@ var guards = map[string]callGuard{
 		}
 		return 0
 	},
-	"json.encode": func(args []ref.Val) uint64 { return deepSize(args[0]) },
-	"yaml.encode": func(args []ref.Val) uint64 { return deepSize(args[0]) },
 	// The elements copied (concatenate).
 	celops.Add: func(args []ref.Val) uint64 {
 		if isConcatenation(args) {

@@ -64,6 +64,9 @@ type CheckRequest struct {
 	Dialect    string `json:"dialect,omitempty"`
 	Expression string `json:"expression"`
 	Payload    string `json:"payload,omitempty"`
+	// Event is the trigger's event type, among the schema's (default: the
+	// first); in the morf dialect, morf_event_type holds it.
+	Event string `json:"event,omitempty"`
 }
 
 // Cost is CEL's estimated cost range of an expression.
@@ -91,6 +94,7 @@ type EvaluateRequest struct {
 	Expression string `json:"expression"`
 	Now        string `json:"now,omitempty"`
 	CostLimit  uint64 `json:"costLimit,omitempty"`
+	Event      string `json:"event,omitempty"` // as CheckRequest's
 }
 
 // EvaluateResponse carries the result as JSON (Value) and as CEL (Display).

@@ -36,6 +36,7 @@ type BatchRequest struct {
 	Expressions []string `json:"expressions"`
 	Now         string   `json:"now,omitempty"`
 	Rows        int      `json:"rows,omitempty"`
+	Event       string   `json:"event,omitempty"` // as CheckRequest's
 }
 
 // BatchCount tallies one expression's results.
@@ -134,6 +135,10 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	if err != nil {
 		return fail(requestError("the CEL environment could not be built: " + err.Error()))
 	}
+	context, bad := eventContext(s, env, req.Event)
+	if bad != nil {
+		return fail(*bad)
+	}
 	progs := make([]*compiled, len(req.Expressions))
 	var diags []Diagnostic
 	for i, expr := range req.Expressions {
@@ -169,7 +174,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
-			act := activation(newPayloadFields(it.value.(map[string]any), schema.Root, dialect), clock)
+			act := activation(newPayloadFields(it.value.(map[string]any), schema.Root, dialect), context, clock)
 			for c, p := range progs {
 				out, _, err := e.run(p.prg, act)
 				cell := BatchCell{OK: err == nil}

@@ -1,6 +1,11 @@
 package engine
 
 import (
+	"sort"
+
+	celcommon "cel.dev/cel-go/common"
+	celast "cel.dev/cel-go/common/ast"
+
 	"context"
 	"errors"
 	"fmt"
@@ -63,6 +68,11 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 			c.diags = []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}
 		} else {
 			c.env, c.ast, c.prg = checker, ast, prg
+			if d := unboundedCall(expr, ast, limit); d != nil {
+				c.diags, c.env, c.ast, c.prg = []Diagnostic{*d}, nil, nil, nil
+			} else if env.dialect == DialectMorf {
+				c.warnings = append(c.warnings, notShownInMorfDocs(expr, ast)...)
+			}
 		}
 	}
 	e.programs.keep(key, c)
@@ -72,6 +82,83 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 // interruptCheckFrequency is how many comprehension steps pass between
 // two looks at the time limit.
 const interruptCheckFrequency = 64
+
+// unboundedCall refuses an expression that calls a function cel-go charges
+// without a bound, where it first calls one.
+func unboundedCall(expr string, checked *cel.Ast, limit uint64) *Diagnostic {
+	native := checked.NativeRep()
+	var found celast.Expr
+	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if found == nil && e.Kind() == celast.CallKind && unbounded[e.AsCall().FunctionName()] {
+			found = e
+		}
+	}))
+	if found == nil {
+		return nil
+	}
+	name := found.AsCall().FunctionName()
+	line, col := callPosition(expr, name, native.SourceInfo().GetStartLocation(found.ID()))
+	return &Diagnostic{Severity: SeverityError, Message: unboundedMessage(name, limit), Line: line, Column: col, Source: "expression"}
+}
+
+// callPosition is where a reader sees a call: cel-go places it at its
+// '(', the reader looks for its name.
+func callPosition(expr, name string, loc celcommon.Location) (line, col int) {
+	line, col = loc.Line(), loc.Column()+1
+	if line < 1 {
+		return 1, 1
+	}
+	r := []rune(expr)
+	at, n := offsetOf(r, line, col), len([]rune(name))
+	if at >= n && string(r[at-n:at]) == name {
+		line, col = jsonpos.LineColumn(expr, len(string(r[:at-n])))
+	}
+	return line, col
+}
+
+// notShownInMorfDocs warns of each function and macro an expression calls
+// that may not exist in Morf (morf.MayNotExist), once, where it is first
+// called.
+func notShownInMorfDocs(expr string, checked *cel.Ast) []Diagnostic {
+	native := checked.NativeRep()
+	info := native.SourceInfo()
+	type call struct {
+		name string
+		id   int64
+	}
+	var calls []call
+	for id, m := range info.MacroCalls() {
+		calls = append(calls, call{m.AsCall().FunctionName(), id})
+	}
+	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() == celast.CallKind {
+			calls = append(calls, call{e.AsCall().FunctionName(), e.ID()})
+		}
+	}))
+	first := map[string]celcommon.Location{}
+	var names []string
+	for _, c := range calls {
+		if !isCallableName(c.name) || isInternal(c.name) || !morf.MayNotExist(c.name) {
+			continue
+		}
+		loc := info.GetStartLocation(c.id)
+		if at, seen := first[c.name]; seen && (at.Line() < loc.Line() || at.Line() == loc.Line() && at.Column() <= loc.Column()) {
+			continue
+		} else if !seen {
+			names = append(names, c.name)
+		}
+		first[c.name] = loc
+	}
+	var out []Diagnostic
+	for _, name := range names {
+		line, col := callPosition(expr, name, first[name])
+		out = append(out, Diagnostic{Severity: SeverityWarning, Message: morf.NotShownMessage(name), Line: line, Column: col, Source: "expression"})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Column < out[j].Column
+	})
+	return out
+}
 
 // checkExpressionText applies the bounds that come before parsing.
 func (e *Engine) checkExpressionText(expr string) *Diagnostic {
@@ -160,6 +247,41 @@ func functionNamespaces(env *celEnv) map[string]bool {
 	return out
 }
 
+// unknownReceiver reads an error about a qualified name a.f, where a is
+// not a namespace of functions, as one about a alone: its name, and where
+// it starts, the nearest before the error's position.
+func unknownReceiver(env *celEnv, expr, msg string, line, col int) (name string, l, c int, ok bool) {
+	m := undeclaredRef.FindStringSubmatch(msg)
+	if m == nil {
+		return "", 0, 0, false
+	}
+	first, _, dotted := strings.Cut(m[1], ".")
+	if !dotted || functionNamespaces(env)[first] {
+		return "", 0, 0, false
+	}
+	runes := []rune(expr)
+	at := offsetOf(runes, line, col)
+	start := -1
+	for i := 0; i+len([]rune(first)) <= len(runes) && i <= at; i++ {
+		end := i + len([]rune(first))
+		if string(runes[i:end]) != first || i > 0 && isIdentRune(runes[i-1]) {
+			continue
+		}
+		j := end
+		for j < len(runes) && (runes[j] == ' ' || runes[j] == '\t' || runes[j] == '\n' || runes[j] == '\r') {
+			j++
+		}
+		if j < len(runes) && runes[j] == '.' {
+			start = i
+		}
+	}
+	if start < 0 {
+		return first, line, col, true
+	}
+	l, c = jsonpos.LineColumn(expr, len(string(runes[:start])))
+	return first, l, c, true
+}
+
 // checkErrors turns parse and check errors into diagnostics, adding a
 // suggestion where a name is close to one that exists.
 func (e *Engine) checkErrors(env *celEnv, expr string, iss *cel.Issues) []Diagnostic {
@@ -170,6 +292,12 @@ func (e *Engine) checkErrors(env *celEnv, expr string, iss *cel.Issues) []Diagno
 			line, col = 1, 1
 		}
 		msg := err.Message
+		if name, l, c, ok := unknownReceiver(env, expr, msg, line, col); ok {
+			// a.f(x) with a unknown: cel-go looks for a function named a.f
+			// and names it, and its suggestions are functions; the reader
+			// misspelt a.
+			msg, line, col = "undeclared reference to '"+name+"'", l, c
+		}
 		if hint := e.suggest(env, expr, msg, line, col); hint != "" {
 			msg += " (did you mean " + hint + "?)"
 		}
@@ -189,8 +317,13 @@ func (e *Engine) run(prg cel.Program, act cel.Activation) (ref.Val, *cel.EvalDet
 // clock. All of them: a field the checker did not know cannot be named,
 // except one a schema-less morf expression declared as absent, which a
 // later payload of a batch may have.
-func activation(top *payloadFields, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
-	act, err := cel.FunctionVars(top, clock)
+func activation(top *payloadFields, context map[string]any, clock map[string]cel.LateBoundFunction) cel.FunctionActivation {
+	var vars interpreter.Activation = top
+	if len(context) > 0 {
+		ctx, _ := interpreter.NewActivation(context) // a map: it cannot fail
+		vars = interpreter.NewHierarchicalActivation(top, ctx)
+	}
+	act, err := cel.FunctionVars(vars, clock)
 	if err != nil {
 		panic(err) // top is an Activation: FunctionVars cannot refuse it
 	}

@@ -13,6 +13,7 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/lazyregexp"
 	"fieldbook/wasm/names"
 )
@@ -74,7 +75,7 @@ func (e *Engine) mapKeyItems(env *celEnv, runes []rune, start int, payload strin
 	if p.err != nil {
 		return nil
 	}
-	out, _, err := e.run(c.prg, activation(p.top(env.dialect), clockFunctions(time.Now())))
+	out, _, err := e.run(c.prg, activation(p.top(env.dialect), nil, clockFunctions(time.Now())))
 	m, ok := out.(traits.Mapper)
 	if err != nil || !ok {
 		return nil
@@ -136,6 +137,9 @@ func variableItems(env *celEnv) []CompletionItem {
 			items = append(items, CompletionItem{Label: p.Name, Kind: "variable", Type: celjson.TypeName(env.objects.celType(n)), Detail: describe(n)})
 		}
 	}
+	if env.events != nil {
+		items = append(items, CompletionItem{Label: morf.EventTypeVariable, Kind: "variable", Type: "string", Detail: morf.EventTypeNote})
+	}
 	return items
 }
 
@@ -149,7 +153,7 @@ func globalItems(env *celEnv) []CompletionItem {
 		}
 	}
 	for name, fn := range env.env.Functions() {
-		if !isCallableName(name) {
+		if !isCallableName(name) || unbounded[name] {
 			continue
 		}
 		var sigs []string

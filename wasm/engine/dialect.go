@@ -14,6 +14,7 @@ import (
 	"fieldbook/wasm/celjson"
 	"fieldbook/wasm/dialect/morf"
 	"fieldbook/wasm/dialect/zones"
+	"fieldbook/wasm/jsonpos"
 )
 
 // The dialects: the CEL a reader writes depends on the platform that runs
@@ -116,6 +117,17 @@ func signature(name string, args []*types.Type, result *types.Type, member bool)
 	}
 	b.WriteString(") -> " + celjson.TypeName(result))
 	return b.String()
+}
+
+// unbounded are the functions cel-go charges without a bound (its
+// encoders' json and yaml functions): under any cost limit they stop
+// before they finish. They are not offered (completion, the dialect
+// pages), and an expression that calls one does not check.
+var unbounded = map[string]bool{"json.encode": true, "json.parse": true, "yaml.encode": true, "yaml.parse": true}
+
+// unboundedMessage says why such a call does not check.
+func unboundedMessage(name string, limit uint64) string {
+	return fmt.Sprintf("%s is not offered: cel-go charges it without a bound, so under the cost limit of %s units it could never finish", name, jsonpos.GroupDigits(limit))
 }
 
 // baseOptions configure every environment: CEL's standard library and

@@ -32,6 +32,10 @@ type celEnv struct {
 	schema    *schemas.Schema // the payload's schema, or the one inferred from it
 	// guards are the implementations of the guarded functions (costguard).
 	guards map[string]*functions.Overload
+	// events are the schema's event types where the environment declares
+	// morf_event_type (the morf dialect, a schema with event types and no
+	// field of that name), else nil.
+	events []string
 }
 
 // newSchemaEnv declares the schema's top-level fields as variables, its
@@ -49,6 +53,10 @@ func newSchemaEnv(base *dialectEnv, s *schemas.Schema, dialect string) (*celEnv,
 		}
 		e.vars[p.Name] = p.Node
 		opts = append(opts, cel.Variable(p.Name, objs.celType(p.Node)))
+	}
+	if _, own := e.vars[morf.EventTypeVariable]; isMorf && len(s.Events()) > 0 && !own {
+		e.events = s.Events()
+		opts = append(opts, cel.Variable(morf.EventTypeVariable, cel.StringType))
 	}
 	seen := map[string]bool{}
 	for _, f := range s.Fields {

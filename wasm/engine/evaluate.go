@@ -11,7 +11,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	fail := func(d Diagnostic) EvaluateResponse {
 		return EvaluateResponse{OK: false, Diagnostics: []Diagnostic{d}}
 	}
-	p, bad := e.prepare(preparation{schema: req.Schema, dialect: req.Dialect, now: req.Now, clock: true, payload: req.Payload, payloadIn: true, env: true})
+	p, bad := e.prepare(preparation{schema: req.Schema, dialect: req.Dialect, now: req.Now, clock: true, payload: req.Payload, payloadIn: true, env: true, event: req.Event})
 	if bad != nil {
 		return fail(*bad)
 	}
@@ -24,7 +24,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if c.diags != nil {
 		return EvaluateResponse{OK: false, Dialect: dialect, Diagnostics: c.diags}
 	}
-	out, det, err := e.run(c.prg, activation(p.payload.top(dialect), clockFunctions(p.now)))
+	out, det, err := e.run(c.prg, activation(p.payload.top(dialect), p.context, clockFunctions(p.now)))
 	var spent uint64
 	if det != nil && det.ActualCost() != nil {
 		spent = *det.ActualCost()

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"fieldbook/schemas"
+	"fieldbook/wasm/dialect/morf"
 )
 
 // Every method that reads a schema, a dialect, a clock, a payload or an
@@ -31,6 +33,9 @@ type preparation struct {
 	// env builds the dialect's environment for the schema (or, without
 	// one, for the payload's inferred schema).
 	env bool
+	// event is the trigger's event type the call names ("" for the
+	// schema's first), read with the environment.
+	event string
 }
 
 // prepared is what a call starts from.
@@ -40,6 +45,9 @@ type prepared struct {
 	now     time.Time
 	payload *parsedPayload // nil where the call reads none
 	env     *celEnv
+	// context is what an expression reads beside the payload's fields:
+	// morf_event_type, where the environment declares it.
+	context map[string]any
 }
 
 // prepare reads what p asks for, in order; a diagnostic says what was
@@ -82,8 +90,34 @@ func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
 			return out, &d
 		}
 		out.env = env
+		if out.context, bad = eventContext(s, env, p.event); bad != nil {
+			return out, bad
+		}
 	}
 	return out, nil
+}
+
+// eventContext checks the event type a call names against the schema's,
+// and gives morf_event_type its value where the environment declares it.
+func eventContext(s *schemas.Schema, env *celEnv, event string) (map[string]any, *Diagnostic) {
+	var events []string
+	if s != nil {
+		events = s.Events()
+	}
+	if event != "" && !slices.Contains(events, event) {
+		d := requestError(fmt.Sprintf("unknown event %q: this payload has none", event))
+		if len(events) > 0 {
+			d = requestError(fmt.Sprintf("unknown event %q: use one of %s", event, strings.Join(events, ", ")))
+		}
+		return nil, &d
+	}
+	if env.events == nil {
+		return nil, nil
+	}
+	if event == "" {
+		event = env.events[0]
+	}
+	return map[string]any{morf.EventTypeVariable: morf.EventType(event)}, nil
 }
 
 // schema finds a schema by id; "" is the schema-less mode (nil, nil).

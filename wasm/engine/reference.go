@@ -59,6 +59,10 @@ type ReferenceEntry struct {
 	// payload).
 	OwnDescription bool
 	OwnExample     bool
+	// InMorf says, in the morf dialect, where a function or macro stands in
+	// Morf: shown in Morf's docs, CEL's standard library, or cel-go's and
+	// not confirmed (morf.Status); "" for operators and in the cel dialect.
+	InMorf string
 }
 
 // ReferenceClock is now() in the examples, so that a build gives the same
@@ -137,7 +141,7 @@ func (e *Engine) functionEntries(dialect string, env *cel.Env) (map[string][]Ref
 	entries := map[string][]ReferenceEntry{}
 	for name, fn := range env.Functions() {
 		section := origins[name]
-		if section == "" {
+		if section == "" || unbounded[name] {
 			continue
 		}
 		entry, err := e.functionEntry(dialect, fn)
@@ -218,6 +222,9 @@ func isInternal(name string) bool {
 func (e *Engine) functionEntry(dialect string, fn *decls.FunctionDecl) (ReferenceEntry, error) {
 	name := fn.Name()
 	entry := ReferenceEntry{Kind: KindFunction, Name: name, Written: name, Anchor: "fn-" + name}
+	if dialect == DialectMorf {
+		entry.InMorf = morf.Status(name)
+	}
 	var examples []string
 	for _, o := range fn.OverloadDecls() {
 		sig := signature(name, o.ArgTypes(), o.ResultType(), o.IsMemberFunction())
@@ -328,6 +335,9 @@ func (e *Engine) macroEntries(dialect string, env *cel.Env) ([]ReferenceEntry, e
 				written = ns + "." + name
 			}
 			entry = &ReferenceEntry{Kind: KindMacro, Name: name, Written: written, Anchor: "macro-" + written}
+			if dialect == DialectMorf {
+				entry.InMorf = morf.Status(name)
+			}
 			byName[name] = entry
 		}
 		form, ok := macroForms[m.MacroKey()]
@@ -413,7 +423,7 @@ func (e *Engine) runDeclared(dialect string, entry *ReferenceEntry, declared []s
 	for _, doc := range declared {
 		for _, expr := range docExpressions(doc) {
 			r := e.evaluateExample(dialect, expr)
-			if r.OK && len(r.Diagnostics) == 0 {
+			if r.OK && clean(dialect, r.Diagnostics) {
 				entry.Example, entry.ExampleValue, entry.ExampleType = expr, r.Display, r.Type
 				return true
 			}
@@ -431,13 +441,35 @@ func (e *Engine) runExample(dialect string, entry *ReferenceEntry, own ownDoc) e
 	case own.fails && r.OK:
 		return fmt.Errorf("%s: the example of %s, %s, is meant to fail but gives %s", dialect, entry.Name, own.example, r.Display)
 	case own.fails:
-		entry.ExampleError = r.Diagnostics[0].Message
-	case !r.OK || len(r.Diagnostics) > 0:
+		entry.ExampleError = firstError(r.Diagnostics)
+	case !r.OK || !clean(dialect, r.Diagnostics):
 		return fmt.Errorf("%s: the example of %s, %s, does not run cleanly: %+v", dialect, entry.Name, own.example, r.Diagnostics)
 	default:
 		entry.ExampleValue, entry.ExampleType = r.Display, r.Type
 	}
 	return nil
+}
+
+// clean tells whether an example ran without a word, but the morf
+// dialect's warning that Morf's docs do not show a function, which the
+// page says of the entry instead.
+func clean(dialect string, diags []Diagnostic) bool {
+	for _, d := range diags {
+		if dialect != DialectMorf || !morf.IsNotShownMessage(d.Message) {
+			return false
+		}
+	}
+	return true
+}
+
+// firstError is the message of the first error among diagnostics.
+func firstError(diags []Diagnostic) string {
+	for _, d := range diags {
+		if d.Severity == SeverityError {
+			return d.Message
+		}
+	}
+	return ""
 }
 
 // evaluateExample runs an example as the playground would, without a
@@ -610,17 +642,6 @@ var functionDocs = map[string]ownDoc{
 		example: `base64.encodeUrl(b"\xff\xfe")`},
 	"base64.decodeUrl": {description: "The bytes a URL-safe base64 string holds; the padding may be left out.",
 		example: `base64.decodeUrl("__4")`},
-	// cel-go declares the cost of these four unbounded, so every call
-	// goes past the engine's cost limit: the examples show that error.
-	"json.encode": {description: "The value written as JSON text. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `json.encode({"id": 7})`, fails: true},
-	"json.parse": {description: "The value JSON text holds, optionally converted to a type. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `json.parse("{\"id\": 7}")`, fails: true},
-	"yaml.encode": {description: "The value written as YAML text. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `yaml.encode({"id": 7})`, fails: true},
-	"yaml.parse": {description: "The value YAML text holds, optionally converted to a type. In Fieldbook every call stops at the cost limit: cel-go counts its cost as unbounded.",
-		example: `yaml.parse("id: 7")`, fails: true},
-
 	// Lists.
 	"distinct": {description: "The list without repeated elements, in the order each first appears.",
 		example: `[1, 2, 2, 3, 1].distinct()`},

@@ -75,7 +75,7 @@ export function wireBatch($, engine, current) {
       statusEl.textContent = refusal;
       return;
     }
-    const { schema, dialect, expressions, now } = current();
+    const { schema, dialect, event, expressions, now } = current();
     if (!expressions.length) {
       statusEl.textContent = 'Write an expression above first.';
       return;
@@ -93,7 +93,7 @@ export function wireBatch($, engine, current) {
     performance.mark('fieldbook:batch-start');
     let r;
     try {
-      r = await runBatch(engine, source, { schema, dialect, expressions, now }, job, showProgress);
+      r = await runBatch(engine, source, { schema, dialect, event, expressions, now }, job, showProgress);
     } catch (err) {
       r = {
         failed: err instanceof NotUTF8

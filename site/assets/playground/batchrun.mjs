@@ -22,7 +22,7 @@ const BATCH_SHOWN_ERRORS = 20;
 // page takes in the last. It answers { total, counts, rows, errors,
 // download (a Blob of NDJSON, one line a payload), cancelled }, or
 // { failed } with what to tell the reader.
-export async function runBatch(engine, source, { schema, dialect, expressions, now }, job, progress) {
+export async function runBatch(engine, source, { schema, dialect, event, expressions, now }, job, progress) {
   const started = performance.now();
   const size = typeof source === 'string' ? source.length : source.size;
   const out = {
@@ -44,7 +44,7 @@ export async function runBatch(engine, source, { schema, dialect, expressions, n
     chunk = [];
     chars = 0;
     const answer = texts.length
-      ? engine.call('batch', { schema, dialect, payloads: texts.join('\n'), expressions, now, rows: texts.length }, BATCH_LIMIT_MS, () => job.cancelled)
+      ? engine.call('batch', { schema, dialect, event, payloads: texts.join('\n'), expressions, now, rows: texts.length }, BATCH_LIMIT_MS, () => job.cancelled)
       : Promise.resolve({ ok: true, counts: out.counts.map(() => ({ true: 0, false: 0, other: 0, error: 0 })), rows: [], errors: [] });
     inflight.push({ items, answer, read });
   };

@@ -16,8 +16,8 @@
 // 'fieldbook:batch' measure around each batch run.
 //
 // The modules: playground.mjs (the playground's state: the payload, the
-// expressions and their results, the dialect, the clock, share links,
-// Clear), engine.mjs (the engine's Web Worker, called by message),
+// expressions and their results, the dialect, the event, the clock, share
+// links, what this browser keeps, Reset and Clear), engine.mjs (the engine's Web Worker, called by message),
 // share.mjs (a share link's state in the URL fragment), show.mjs (results
 // and long texts as the page shows them), batch.mjs (a batch run and its
 // tables), batchrun.mjs (the run, call by call), payloads.mjs (payloads
@@ -36,7 +36,7 @@ if (root) {
     performance.mark('fieldbook:intent');
     start(root);
   };
-  if (root.dataset.start === 'intent' && !location.hash.startsWith('#s=')) {
+  if (root.dataset.start === 'intent' && !location.hash.startsWith('#s=') && !keptHere()) {
     // Most visits to a payload page only read: the 25 MiB module is
     // fetched when the reader shows they mean to use the playground.
     onIntent(root, begin);
@@ -46,12 +46,23 @@ if (root) {
       if (location.hash.startsWith('#s=')) begin();
     });
   } else {
-    // /playground/, or a share link: the reader came to use it. Start
-    // after the first frame is painted.
+    // /playground/, a share link, or a page whose playground the reader
+    // used before (this browser kept their expressions): the reader came
+    // to use it. Start after the first frame is painted.
     requestAnimationFrame(() => setTimeout(begin, 0));
   }
 }
 wireFieldButtons();
+
+// keptHere tells whether this browser kept the reader's work on this page
+// (playground.mjs, keep).
+function keptHere() {
+  try {
+    return localStorage.getItem(`fieldbook:playground:${location.pathname}`) !== null;
+  } catch {
+    return false;
+  }
+}
 
 // onIntent calls go when the reader shows intent to use the playground:
 // it comes within a screen's height of the viewport, or something in it
@@ -94,7 +105,7 @@ function wireFieldButtons() {
     button.hidden = !playground;
     button.addEventListener('click', () => {
       begin();
-      playground.dispatchEvent(new CustomEvent('fieldbook:try', { detail: button.dataset.try }));
+      playground.dispatchEvent(new CustomEvent('fieldbook:try', { detail: { expression: button.dataset.try, now: button.dataset.now || '' } }));
     });
   }
 }

@@ -20,6 +20,21 @@ export function start(root) {
   const clockShown = $('clock-shown');
   const picker = $('schema');
   const dialectPicker = $('dialect');
+  // The event that sent the payload, among the schema's: in the morf
+  // dialect, morf_event_type holds it.
+  const eventRow = $('event-picker');
+  const eventPicker = $('event');
+  const event = () => (eventRow.hidden ? undefined : eventPicker.value || undefined);
+  // setEvents lists a schema's events (one a line) in the event picker.
+  const setEvents = (text) => {
+    const list = text ? text.split('\n') : [];
+    eventPicker.replaceChildren(...list.map((name) => {
+      const option = document.createElement('option');
+      option.value = option.textContent = name;
+      return option;
+    }));
+    eventRow.hidden = list.length === 0;
+  };
   let schema = root.dataset.schema || '';
   // The CEL dialect: the schema's own (Morf's workflows for its event
   // sources), which the reader may switch.
@@ -80,6 +95,10 @@ export function start(root) {
   let firstResult = true;
   const limit = () => Number(root.dataset.timeout) || EVALUATION_LIMIT_MS;
 
+  // clockSource says where a clock set by the page came from; the reader's
+  // own typing clears it.
+  let clockSource = '';
+  clockEl.addEventListener('input', () => { clockSource = ''; });
   // now is the clock the reader set, or the real time.
   function now() {
     return clockEl.value.trim() || new Date().toISOString();
@@ -97,8 +116,17 @@ export function start(root) {
     // reader has typed on is dropped: nobody would see its answer.
     const stale = () => gen !== generation;
     const payload = payloadEl.value;
+    if (!payload.trim()) {
+      // Nothing to run on yet (after Clear, say): no error to show.
+      exprList.querySelectorAll('[data-fb="result"]').forEach((out) => out.replaceChildren());
+      diagList.replaceChildren();
+      statusEl.textContent = 'No payload: paste one, or Reset to the example.';
+      root.dataset.ready = 'true';
+      return;
+    }
     const clock = now();
-    clockShown.textContent = brief(`now() is ${clock}${clockEl.value.trim() ? '' : ' (your clock)'}`);
+    const from = clockEl.value.trim() ? (clockSource && ` (${clockSource})`) : ' (your clock)';
+    clockShown.textContent = brief(`now() is ${clock}${from}`);
     for (const row of exprList.querySelectorAll('.expression')) {
       const expression = row.querySelector('[data-fb="expression"]').value;
       const out = row.querySelector('[data-fb="result"]');
@@ -106,10 +134,10 @@ export function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock }, limit(), stale, RESULT_SHOWN_CHARS);
+      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock, event: event() }, limit(), stale, RESULT_SHOWN_CHARS);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
-      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), result.ok ? [] : briefly(result.diagnostics.filter((d) => d.source === 'expression')));
+      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
     }
     if (firstResult) {
       firstResult = false;
@@ -122,7 +150,46 @@ export function start(root) {
     editors?.setDiagnostics(payloadEl, briefly(validation.diagnostics));
     await showInferred(payload, gen, stale);
     root.dataset.ready = 'true';
+    keep();
   }
+
+  // What the reader typed is kept in this browser (localStorage, for this
+  // page's path) and restored on a reload: the expressions, dialect, event
+  // and clock, and the payload only when the reader ticks "Keep the payload
+  // too", since it may hold patient data. Nothing is kept before the
+  // reader changes something, and Forget and Clear remove it.
+  const keepKey = `fieldbook:playground:${location.pathname}`;
+  const keepPayload = $('keep-payload');
+  let changed = false;
+  function keep() {
+    if (!changed) return;
+    const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
+    if (keepPayload.checked) state.payload = payloadEl.value;
+    try {
+      localStorage.setItem(keepKey, JSON.stringify(state));
+    } catch { /* storage full or refused: nothing is kept */ }
+  }
+  function forget() {
+    changed = false;
+    try {
+      localStorage.removeItem(keepKey);
+    } catch { /* nothing was kept */ }
+  }
+  function kept() {
+    try {
+      return JSON.parse(localStorage.getItem(keepKey) || 'null');
+    } catch {
+      return null;
+    }
+  }
+  root.addEventListener('input', () => { changed = true; });
+  root.addEventListener('change', () => { changed = true; });
+  keepPayload.addEventListener('change', () => { changed = true; keep(); });
+  $('forget').addEventListener('click', () => {
+    forget();
+    keepPayload.checked = false;
+    statusEl.textContent = 'Forgotten: this browser keeps nothing of this page.';
+  });
 
   function showValidation(v) {
     const errors = v.diagnostics.filter((d) => d.severity === 'error').length;
@@ -230,11 +297,13 @@ export function start(root) {
     dialect = dialectPicker.value;
     run();
   });
+  eventPicker.addEventListener('change', run);
 
   if (picker) {
     picker.addEventListener('change', async () => {
       schema = picker.value;
       setDialect(picker.selectedOptions[0]?.dataset.dialect || 'morf');
+      setEvents(picker.selectedOptions[0]?.dataset.events);
       // Swap in the new schema's example, unless the reader pasted their own.
       if (schema && payloadEl.value === loadedExample) {
         const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
@@ -245,16 +314,32 @@ export function start(root) {
     });
   }
 
-  // "Try" on a field or an example: its expression goes into the first
-  // expression and runs.
+  // "Try" on a field or an example: its expression runs beside the
+  // reader's own, in the first empty row or a new one (or where it already
+  // is), with the caret at its end; an example's clock becomes now(), as
+  // its card says.
   root.addEventListener('fieldbook:try', (e) => {
-    const input = exprList.querySelector('[data-fb="expression"]');
-    setText(input, e.detail);
+    const { expression, now: cardNow } = e.detail;
+    const inputs = [...exprList.querySelectorAll('[data-fb="expression"]')];
+    let input = inputs.find((i) => i.value.trim() === expression.trim()) || inputs.find((i) => !i.value.trim());
+    if (!input) input = inputs.length < MAX_EXPRESSIONS ? addExpression('') : inputs.at(-1);
+    setText(input, expression);
+    if (cardNow) {
+      clockEl.value = cardNow;
+      clockSource = "the example's clock, set by Try";
+    }
     root.scrollIntoView({ block: 'start' });
-    if (editors) editors.focus(input);
-    else input.focus();
+    caretAtEnd(input);
     run();
   });
+  // caretAtEnd focuses an expression with the caret after its last
+  // character.
+  function caretAtEnd(input) {
+    const lines = input.value.split('\n');
+    if (editors?.reveal(input, lines.length, Array.from(lines.at(-1)).length + 1)) return;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
 
   // Share links and Clear.
   $('tools').hidden = false;
@@ -265,7 +350,7 @@ export function start(root) {
     shareButton.setAttribute('aria-expanded', String(!sharePanel.hidden));
   });
   $('share-copy').addEventListener('click', async () => {
-    const state = { v: 1, schema, dialect, expressions: expressions(), now: clockEl.value.trim() };
+    const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
     if ($('share-payload').checked) state.payload = payloadEl.value;
     const json = new TextEncoder().encode(JSON.stringify(state));
     if (json.length > LINK_STATE_LIMIT_BYTES) {
@@ -285,15 +370,31 @@ export function start(root) {
       statusEl.textContent = 'Link made: copy it from the box';
     }
   });
+  // Reset brings back what the page opened with: its example payload
+  // (the schema's, on the playground page), expressions and clock.
+  const opened = { expressions: expressions() };
+  $('reset').addEventListener('click', () => {
+    showLinkNote('');
+    setText(payloadEl, loadedExample);
+    clockEl.value = '';
+    clockSource = '';
+    setExpressions(opened.expressions);
+    if (eventPicker.options.length) eventPicker.selectedIndex = 0;
+    diagList.replaceChildren();
+    run();
+  });
   $('clear').addEventListener('click', () => {
     showLinkNote('');
     setText(payloadEl, '');
     clockEl.value = '';
+    clockSource = '';
     setExpressions(['']);
     $('share-url').value = '';
     $('share-payload').checked = false;
     history.replaceState(null, '', location.pathname + location.search);
-    // Nothing else is kept: the playground stores nothing in the browser.
+    // Nor is anything kept in this browser.
+    forget();
+    keepPayload.checked = false;
     diagList.replaceChildren();
     run();
   });
@@ -307,9 +408,23 @@ export function start(root) {
   }
 
   let linkGeneration = 0; // the latest link being read
-  restoreFromLink();
+  // A share link wins over what this browser kept.
+  if (location.hash.startsWith('#s=')) restoreFromLink();
+  else restoreKept();
   // A link to this same page differs only in its fragment: no reload.
   window.addEventListener('hashchange', restoreFromLink);
+
+  // restoreKept brings back what this browser kept of this page.
+  function restoreKept() {
+    const state = kept();
+    if (!state || stateProblem(state, {
+      dialects: [...dialectPicker.options].map((o) => o.value),
+      schemas: picker ? [...picker.options].map((o) => o.value) : null,
+    })) return;
+    applyState(state);
+    keepPayload.checked = state.payload !== undefined;
+    changed = true;
+  }
 
   async function restoreFromLink() {
     if (!location.hash.startsWith('#s=')) return;
@@ -332,9 +447,23 @@ export function start(root) {
       showLinkNote(`This link could not be used: ${problem}. Nothing was changed.`);
       return;
     }
+    applyState(state);
+    // The link was shared to show the playground: open there.
+    root.scrollIntoView({ block: 'start' });
+  }
+
+  // applyState sets what a share link or this browser's kept state holds.
+  function applyState(state) {
     if (state.schema !== undefined) {
       schema = state.schema;
-      if (picker) picker.value = schema;
+      if (picker) {
+        picker.value = schema;
+        setEvents(picker.selectedOptions[0]?.dataset.events);
+      }
+    }
+    if (state.event !== undefined) {
+      if ([...eventPicker.options].some((o) => o.value === state.event)) eventPicker.value = state.event;
+      else showLinkNote(`This link names the event ${JSON.stringify(state.event.slice(0, 60))}, which this payload does not have: the first of its events is used.`);
     }
     if (state.dialect !== undefined) setDialect(state.dialect);
     if (state.payload !== undefined) setText(payloadEl, state.payload);
@@ -345,11 +474,14 @@ export function start(root) {
         showLinkNote(`This link holds ${n} expressions: the first ${MAX_EXPRESSIONS} were restored, as the playground runs at most ${MAX_EXPRESSIONS}.`);
       }
     }
-    if (state.now !== undefined) clockEl.value = state.now;
+    if (state.now !== undefined) {
+      clockEl.value = state.now;
+      clockSource = '';
+    }
     run();
   }
 
-  wireBatch($, engine, () => ({ schema, dialect, expressions: expressions().filter((e) => e.trim()), now: now() }));
+  wireBatch($, engine, () => ({ schema, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
 }
 // loadEditors loads the CodeMirror bundle, which defines
 // globalThis.FieldbookEditor.

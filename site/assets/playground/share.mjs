@@ -72,7 +72,7 @@ export function stateProblem(state, { dialects, schemas }) {
   if (state.v !== undefined && state.v !== 1) {
     return `it is of version ${JSON.stringify(state.v).slice(0, 20)}, and this page reads version 1`;
   }
-  for (const key of ['schema', 'dialect', 'payload', 'now']) {
+  for (const key of ['schema', 'dialect', 'event', 'payload', 'now']) {
     if (state[key] !== undefined && typeof state[key] !== 'string') return `its ${key} is not a string`;
   }
   if (state.expressions !== undefined && !(Array.isArray(state.expressions) && state.expressions.every((e) => typeof e === 'string'))) {

@@ -15,15 +15,23 @@ export function showResult(out, r) {
       span('result-meta', `${r.type} · cost ${r.cost} · ${r.dialect}`), span('fit', fitFor(r.type)));
   } else {
     for (const d of r.diagnostics) {
-      const where = d.line ? `${d.source === 'payload' ? 'payload ' : ''}${d.line}:${d.column} ` : '';
-      parts.push(message('error', where + d.message));
+      if (d.severity !== 'warning') parts.push(message('error', where(d) + d.message));
     }
     if (r.truncated && typeof r.display === 'string') {
       parts.push(...shownIn(code('value', ''), r.display, RESULT_SHOWN_CHARS, { truncated: true }));
     }
   }
+  // What the engine warns of, whether the expression ran or not: a
+  // function Morf may not have, a field the payload does not have.
+  for (const d of r.diagnostics ?? []) {
+    if (d.severity === 'warning') parts.push(message('result-warning', `${where(d)}warning: ${d.message}`));
+  }
   out.classList.toggle('failed', !r.ok);
   out.replaceChildren(...parts);
+}
+// where is a diagnostic's place, before its message: "1:5 ", "payload 3:2 ".
+function where(d) {
+  return d.line ? `${d.source === 'payload' ? 'payload ' : ''}${d.line}:${d.column} ` : '';
 }
 // fitFor says what a result's type is fit for in a workflow: a filter must
 // be true or false, a wait gives a time or a duration, a field mapping

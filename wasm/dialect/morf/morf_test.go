@@ -129,3 +129,16 @@ func TestFunctionsSayWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+func TestEventType(t *testing.T) {
+	for name, want := range map[string]string{
+		"Healthie Appointment Scheduled":  "HEALTHIE_APPOINTMENT_SCHEDULED",
+		"Elation Appointment Deleted":     "ELATION_APPOINTMENT_DELETED",
+		"Calendly Invitee.Created (v2)":   "CALENDLY_INVITEE_CREATED_V2",
+		"Formsort Form Response – Answer": "FORMSORT_FORM_RESPONSE_ANSWER",
+	} {
+		if got := EventType(name); got != want {
+			t.Errorf("EventType(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
