@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fieldbook/templates"
 )
@@ -81,7 +83,7 @@ func (r SearchRecord) HTML() string {
 		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFacts, esc(f))
 	}
 	for _, t := range r.Text {
-		fmt.Fprintf(&b, `<p>%s</p>`, esc(t))
+		fmt.Fprintf(&b, `<p>%s</p>`, esc(withoutLoneLetters(t)))
 	}
 	b.WriteString(`</body></html>`)
 	return b.String()
@@ -119,6 +121,22 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 		out = append(out, r)
 	}
 	return out
+}
+
+// withoutLoneLetters drops the words of one letter from prose ("with Z or
+// an offset"): Pagefind lists a record holding the word "z" for any query
+// that starts with z (zzqxjv found parseTimestamp), and one letter says
+// nothing a search needs.
+func withoutLoneLetters(s string) string {
+	words := strings.Fields(s)
+	kept := words[:0]
+	for _, w := range words {
+		if letters := strings.Trim(w, ".,;:()\"'"); utf8.RuneCountInString(letters) == 1 && unicode.IsLetter([]rune(letters)[0]) {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
 }
 
 // ownName is a field's last segment: "form_answers{}.id" is "id".
