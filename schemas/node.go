@@ -88,7 +88,7 @@ type SourcePage struct {
 // reads off an example when the source does not declare them.
 var inferable = map[string]bool{
 	"type": true, "format": true, "items": true, "additionalProperties": true,
-	"required": true, "x-quirks": true,
+	"required": true, "x-quirks": true, "x-tags": true,
 }
 
 // Quirk is a known contradiction between what a source declares and what it
@@ -510,7 +510,7 @@ func parseNode(o *ordered.Object, at string) (*Node, error) {
 			n.XInferred, err = asStrings(v)
 			for _, name := range n.XInferred {
 				if !inferable[name] {
-					err = fmt.Errorf("%q cannot be inferred (type, format, items, additionalProperties, required, x-quirks)", name)
+					err = fmt.Errorf("%q cannot be inferred (type, format, items, additionalProperties, required, x-quirks, x-tags)", name)
 				} else if _, ok := o.Vals[name]; !ok {
 					err = fmt.Errorf("names %q, which this node does not have", name)
 				}

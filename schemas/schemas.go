@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -442,6 +443,11 @@ func withAnnotations(n *Node) *Node {
 	}
 	if len(n.XTags) > 0 {
 		merged.XTags = n.XTags
+		// Whether the tags were proposed is said where they are written.
+		merged.XInferred = slices.DeleteFunc(slices.Clone(t.XInferred), func(k string) bool { return k == "x-tags" })
+		if n.Inferred("x-tags") {
+			merged.XInferred = append(merged.XInferred, "x-tags")
+		}
 	}
 	merged.ReadOnly = merged.ReadOnly || n.ReadOnly
 	merged.Deprecated = merged.Deprecated || n.Deprecated

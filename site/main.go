@@ -41,6 +41,7 @@ const usage = `usage:
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
   site call METHOD [REQUEST_FILE|-]
+  site tag SCHEMA_FILE...
   site import [-page FILE|-] [-example FILE] [-descriptions FILE] [-source ID] [-payload ID]
               [-title T] [-description D] [-events 'A,B'] [-url URL] [-partial TEXT] [-o FILE|-]
 A schema ID looks like elation/appointment; -schema "" means none. The
@@ -50,7 +51,9 @@ drafts schemas/SOURCE/PAYLOAD.json from a vendor's payload page, keeping
 what was edited by hand (schemas/README.md, "Importing a payload"). call
 sends one request object (JSON; none for {}) to a call of the engine
 (version, schemas, validate, check, evaluate, complete, infer, batch) and
-prints its response object, as the browser and the Worker API answer it.`
+prints its response object, as the browser and the Worker API answer it.
+tag proposes tags (ID, PII, HI) by field name in schemas whose source gives
+none, marked inferred, and rewrites the files that change.`
 
 // exit statuses
 const (
@@ -82,6 +85,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return call(args, stdin, stdout, stderr)
 	case "import":
 		return importPage(args, stdin, stdout, stderr)
+	case "tag":
+		return tag(args, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return exitOK
@@ -391,6 +396,34 @@ func printJSON(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// tag proposes tags in schema files whose source gives none.
+func tag(files []string, stderr io.Writer) int {
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "tag takes the schema files to tag")
+		return exitUsage
+	}
+	for _, name := range files {
+		text, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		out, err := importer.Retag(text)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return exitInvalid
+		}
+		if string(out) != string(text) {
+			if err := os.WriteFile(name, out, 0o644); err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitInvalid
+			}
+			fmt.Fprintln(stderr, "tagged", name)
+		}
+	}
+	return exitOK
 }
 
 // importPage writes a draft schema from a payload page's material: the

@@ -87,3 +87,28 @@ func TestExampleCardsSayTheirClock(t *testing.T) {
 		}
 	}
 }
+
+// A payload page says where its tags come from, and marks a proposed tag.
+func TestPayloadPageSaysWhereItsTagsComeFrom(t *testing.T) {
+	page := Payload{
+		Meta: Meta{Title: "Order · Acme", Path: "/events/acme/order/"}, ID: "acme/order", Title: "Order",
+		Source:   SourceCard{ID: "acme", Name: "Acme", URL: "/events/acme/"},
+		TagsFrom: TagsProposed,
+		Fields:   []Field{{Anchor: "email", Name: "email", JSONType: "string", CELType: "string", Tags: []string{"PII"}, TagsInferred: true}},
+	}
+	html := render(t, page)
+	for _, want := range []string{`Tags proposed by Fieldbook from the fields' names`, `data-fb="proposed-tag">PII?</span>`, `inferred-fact`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	page.TagsFrom, page.Fields[0].TagsInferred = TagsFromSource, false
+	html = render(t, page)
+	if !strings.Contains(html, `Tags (ID, PII, HI) as Acme gives them`) || strings.Contains(html, `data-fb="proposed-tag"`) {
+		t.Error("a page of the source's tags says otherwise")
+	}
+	page.TagsFrom, page.Fields[0].Tags = "", nil
+	if html = render(t, page); !strings.Contains(html, `No field is tagged: Acme tags none`) {
+		t.Error("a page without tags does not say so")
+	}
+}

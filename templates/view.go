@@ -76,11 +76,14 @@ type Payload struct {
 	// QuirksInferred says the quirks were read off the example by the
 	// import, not confirmed against the source.
 	QuirksInferred bool
-	Descriptions   string // the field descriptions as a nested JSON object
-	Quirks         []Quirk
-	Fields         []Field
-	Examples       []Example
-	Playground     Playground
+	// TagsFrom says where the fields' tags come from: TagsFromSource,
+	// TagsProposed, or "" where no field has one.
+	TagsFrom     string
+	Descriptions string // the field descriptions as a nested JSON object
+	Quirks       []Quirk
+	Fields       []Field
+	Examples     []Example
+	Playground   Playground
 }
 
 // Example is an expression of the example library, with its value on the
@@ -114,6 +117,7 @@ type Field struct {
 	ReadOnly     bool
 	Deprecated   bool
 	Tags         []string
+	TagsInferred bool // proposed by Fieldbook from the field's name, not the source's
 	Description  string
 	Constraints  []string
 	Enum         []string
@@ -168,3 +172,12 @@ func atClock(now string) string {
 	}
 	return ", with now() at " + now
 }
+
+// Where a payload's tags come from.
+const (
+	TagsFromSource = "source"
+	TagsProposed   = "proposed"
+)
+
+// proposedTagTitle says what a proposed tag is.
+const proposedTagTitle = "Proposed by Fieldbook from the field's name: the source tags no field"

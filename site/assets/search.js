@@ -26,7 +26,7 @@
         // each part of a compound: appointment_datetime would outrank the
         // Appointment page for "Appointment". The records weight their
         // words themselves (site/generate/search.go), so metadata adds nothing.
-        await pf.options({ ranking: { metaWeights: { title: 0, kind: 0, payload: 0, type: 0, tags: 0 } } });
+        await pf.options({ ranking: { metaWeights: { title: 0, kind: 0, payload: 0, type: 0, tags: 0, tagsfrom: 0 } } });
         await pf.init();
         return pf;
       }).catch((err) => {
@@ -89,7 +89,11 @@
       const facts = span('search-line', '');
       facts.append(span('search-type', m.type || ''));
       for (const tag of (m.tags || '').split(' ').filter(Boolean)) {
-        facts.append(' ', span(`badge tag tag-${tag}`, tag));
+        // A tag Fieldbook proposed from the field's name is marked so.
+        const proposed = m.tagsfrom === 'proposed';
+        const badge = span(`badge tag tag-${tag}${proposed ? ' inferred-fact' : ''}`, proposed ? `${tag}?` : tag);
+        if (proposed) badge.title = "Proposed by Fieldbook from the field's name";
+        facts.append(' ', badge);
       }
       li.append(head, facts);
       return li;

@@ -165,3 +165,24 @@ func TestMapKeyCompletionIndexes(t *testing.T) {
 		t.Errorf("the expression is %q", got)
 	}
 }
+
+// TestCompletionIconsAreDrawn: a macro's icon and a keyword's are glyphs
+// every font here has, not CodeMirror's empty box or key emoji.
+func TestCompletionIconsAreDrawn(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/elation/appointment/")
+	typeInto(t, b, "ha")
+	waitFor(t, b, "the completion list", in("cel", ".cm-tooltip-autocomplete")+` && `+in("cel", ".cm-completionIcon-macro")+` !== null`)
+	icon := func(kind string) string {
+		return jsEval[string](t, b, `getComputedStyle(`+in("cel", ".cm-completionIcon-"+kind)+`, '::after').content`)
+	}
+	if got := icon("macro"); got != `"∀"` {
+		t.Errorf("a macro's icon is %s", got)
+	}
+	setValue(t, b, `[data-fb="expression"]`, "")
+	typeInto(t, b, "tr")
+	waitFor(t, b, "the keyword in the list", in("cel", ".cm-completionIcon-keyword")+` !== null`)
+	if got := icon("keyword"); got != `"k"` {
+		t.Errorf("a keyword's icon is %s", got)
+	}
+}

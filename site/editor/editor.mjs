@@ -81,7 +81,7 @@ function toUTF16(text, codePoints) {
 }
 
 const kinds = {
-  field: 'property', variable: 'variable', function: 'function', macro: 'keyword',
+  field: 'property', variable: 'variable', function: 'function', macro: 'macro',
   constant: 'constant', keyword: 'keyword', namespace: 'namespace',
 };
 
@@ -184,6 +184,10 @@ const theme = EditorView.theme({
   '.cm-diagnostic': { fontSize: '0.85rem' },
   '.cm-diagnostic-error': { borderLeftColor: 'var(--err)' },
   '.cm-diagnostic-warning': { borderLeftColor: 'var(--warn-line)' },
+  // Icons in glyphs every font here has: CodeMirror gives a keyword a key
+  // emoji, an empty box where no font draws it, and a macro nothing.
+  '.cm-completionIcon-macro:after': { content: "'∀'" },
+  '.cm-completionIcon-keyword:after': { content: "'k'" },
 });
 
 const views = new WeakMap(); // textarea -> EditorView

@@ -52,11 +52,18 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 			ReadOnly:     f.Node.ReadOnly,
 			Deprecated:   f.Node.Deprecated,
 			Tags:         f.Node.XTags,
+			TagsInferred: f.Node.Inferred("x-tags"),
 			Description:  f.Node.Description,
 			Constraints:  constraints(f.Node),
 			CEL:          f.CEL,
 			Quirk:        quirkNotes[f.Pointer],
 			Inferred:     inferredNotes(f.Node),
+		}
+		switch {
+		case len(view.Tags) > 0 && !view.TagsInferred:
+			p.TagsFrom = templates.TagsFromSource
+		case len(view.Tags) > 0 && p.TagsFrom == "":
+			p.TagsFrom = templates.TagsProposed
 		}
 		for _, v := range f.Node.Enum {
 			view.Enum = append(view.Enum, fmt.Sprint(v))

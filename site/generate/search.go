@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fieldbook/templates"
 )
@@ -27,7 +29,9 @@ type SearchRecord struct {
 	Payload string   // for a field, its payload ("Elation Appointment"); for a payload, its source
 	Type    string   // what a result shows as its type
 	Tags    []string // ID, PII, HI
-	Source  string   // the source's name, a filter
+	// TagsProposed says Fieldbook proposed the tags from the field's name.
+	TagsProposed bool
+	Source       string // the source's name, a filter
 }
 
 // Pagefind weights a word by the element it is in (data-pagefind-weight,
@@ -54,8 +58,12 @@ func (r SearchRecord) HTML() string {
 		titleWeight = weightPayloadTitle
 	}
 	b.WriteString(`<!DOCTYPE html><html lang="en"><body>`)
-	fmt.Fprintf(&b, `<span data-pagefind-meta="kind[data-kind], payload[data-payload], type[data-type], tags[data-tags]" data-kind="%s" data-payload="%s" data-type="%s" data-tags="%s"></span>`,
-		esc(r.Kind), esc(r.Payload), esc(r.Type), esc(strings.Join(r.Tags, " ")))
+	proposed := ""
+	if r.TagsProposed {
+		proposed = "proposed"
+	}
+	fmt.Fprintf(&b, `<span data-pagefind-meta="kind[data-kind], payload[data-payload], type[data-type], tags[data-tags], tagsfrom[data-tagsfrom]" data-kind="%s" data-payload="%s" data-type="%s" data-tags="%s" data-tagsfrom="%s"></span>`,
+		esc(r.Kind), esc(r.Payload), esc(r.Type), esc(strings.Join(r.Tags, " ")), proposed)
 	fmt.Fprintf(&b, `<span data-pagefind-filter="kind[data-kind], source[data-source]" data-kind="%s" data-source="%s"></span>`, esc(r.Kind), esc(r.Source))
 	for _, t := range r.Tags {
 		fmt.Fprintf(&b, `<span data-pagefind-filter="tag[data-tag]" data-tag="%s"></span>`, esc(t))
@@ -75,7 +83,7 @@ func (r SearchRecord) HTML() string {
 		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFacts, esc(f))
 	}
 	for _, t := range r.Text {
-		fmt.Fprintf(&b, `<p>%s</p>`, esc(t))
+		fmt.Fprintf(&b, `<p>%s</p>`, esc(withoutLoneLetters(t)))
 	}
 	b.WriteString(`</body></html>`)
 	return b.String()
@@ -99,10 +107,13 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 		r := SearchRecord{
 			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name, Words: nameSegments(f.Name),
 			Facts: []string{types, f.CEL}, Text: []string{f.Description, where},
-			Kind: "field", Payload: where, Type: types, Tags: f.Tags, Source: p.Source.Name,
+			Kind: "field", Payload: where, Type: types, Tags: f.Tags, TagsProposed: f.TagsInferred, Source: p.Source.Name,
 		}
 		if len(f.Tags) > 0 {
 			r.Facts = append(r.Facts, strings.Join(f.Tags, " "))
+			if f.TagsInferred {
+				r.Text = append(r.Text, "tags proposed by Fieldbook from the field's name")
+			}
 		}
 		if f.Quirk != "" {
 			r.Text = append(r.Text, f.Quirk)
@@ -110,6 +121,22 @@ func payloadRecords(p templates.Payload) []SearchRecord {
 		out = append(out, r)
 	}
 	return out
+}
+
+// withoutLoneLetters drops the words of one letter from prose ("with Z or
+// an offset"): Pagefind lists a record holding the word "z" for any query
+// that starts with z (zzqxjv found parseTimestamp), and one letter says
+// nothing a search needs.
+func withoutLoneLetters(s string) string {
+	words := strings.Fields(s)
+	kept := words[:0]
+	for _, w := range words {
+		if letters := strings.Trim(w, ".,;:()\"'"); utf8.RuneCountInString(letters) == 1 && unicode.IsLetter([]rune(letters)[0]) {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
 }
 
 // ownName is a field's last segment: "form_answers{}.id" is "id".

@@ -118,3 +118,9 @@ func TestDialectRecords(t *testing.T) {
 		t.Errorf("isAfter's record: %+v", isAfter)
 	}
 }
+
+func TestRecordsDropLoneLetters(t *testing.T) {
+	if got := withoutLoneLetters(`A timestamp in RFC 3339, with Z or an offset ("Z", "-07:00").`); got != `timestamp in RFC 3339, with or an offset "-07:00").` {
+		t.Errorf("got %q", got)
+	}
+}

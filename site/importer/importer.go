@@ -66,6 +66,7 @@ func Import(m Material, opt Options, existing []byte) ([]byte, []string, error) 
 			markInferred(doc, "x-quirks", true)
 		}
 	}
+	ProposeTags(doc)
 	out := encode(doc)
 	warnings, err := check(out, opt.ID())
 	return out, warnings, err
@@ -222,7 +223,7 @@ func inferredIn(o *ordered.Object) map[string]bool {
 }
 
 // inferableOrder is x-inferred's order of keywords (schemas/README.md).
-var inferableOrder = []string{"type", "format", "items", "additionalProperties", "required", "x-quirks"}
+var inferableOrder = []string{"type", "format", "items", "additionalProperties", "required", "x-quirks", "x-tags"}
 
 // markInferred adds or removes a keyword from a node's x-inferred.
 func markInferred(o *ordered.Object, keyword string, on bool) {

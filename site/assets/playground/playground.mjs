@@ -107,6 +107,7 @@ export function start(root) {
   // run evaluates the expressions, then validates the payload: values come
   // first, as they are what the reader is waiting for.
   async function run() {
+    keep(); // what the reader typed, before the engine answers
     // A run scheduled by typing is covered by this one, which reads the
     // same text: setting an editor's text (a share link, Try, Clear) types
     // into it, and the second run would cross the engine's answer again.
@@ -150,7 +151,6 @@ export function start(root) {
     editors?.setDiagnostics(payloadEl, briefly(validation.diagnostics));
     await showInferred(payload, gen, stale);
     root.dataset.ready = 'true';
-    keep();
   }
 
   // What the reader typed is kept in this browser (localStorage, for this
@@ -182,8 +182,9 @@ export function start(root) {
       return null;
     }
   }
-  root.addEventListener('input', () => { changed = true; });
-  root.addEventListener('change', () => { changed = true; });
+  // Kept as it is typed: a reload right after a key stroke loses nothing.
+  root.addEventListener('input', () => { changed = true; keep(); });
+  root.addEventListener('change', () => { changed = true; keep(); });
   keepPayload.addEventListener('change', () => { changed = true; keep(); });
   $('forget').addEventListener('click', () => {
     forget();
