@@ -138,3 +138,29 @@ func TestUnboundedFunctionsAreNotOffered(t *testing.T) {
 		}
 	}
 }
+
+// Morf's own expressions over Healthie Appointment check there: the
+// reminder guide's filters and its 72-hour reminder, which reads
+// appointment_updated_at and appointment_timezone_offset.
+func TestMorfsAppointmentExpressionsCheck(t *testing.T) {
+	e := newEngine(t)
+	for _, expr := range []string{
+		`morf_event_type.contains("SCHEDULED") || morf_event_type.contains("UPDATED")`,
+		`appointment_datetime.isAfter(morf.now().add(parseDuration("167h")))`,
+		`morf.now().isAfter(appointment_datetime.sub(parseDuration("24h")))`,
+		"appointment_updated_at.isBefore( // Was the appointment updated before the cutoff?\n" +
+			"  parseTimestamp( // Convert the cutoff string back to a timestamp\n" +
+			"    appointment_datetime\n" +
+			"      .customFormatInTimezone( // Format the date in the patient's local timezone\n" +
+			"        \"2006-01-02\",\n" +
+			"        appointment_patient_timezone_identifier.orValue(\"America/Phoenix\")\n" +
+			"      ) + \"T09:00:00\" // Anchor to 9:00 AM local time\n" +
+			"      + appointment_timezone_offset // Apply the UTC offset for that timezone\n" +
+			"  ).sub(parseDuration(\"72h\")) // Go back 72 hours from that 9 AM point\n" +
+			")",
+	} {
+		if r := e.Check(CheckRequest{Schema: "healthie/appointment", Expression: expr}); !r.OK || r.Type != "bool" || len(r.Diagnostics) != 0 {
+			t.Errorf("%s: %+v", expr, r)
+		}
+	}
+}
