@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -162,5 +163,34 @@ func TestMorfsAppointmentExpressionsCheck(t *testing.T) {
 		if r := e.Check(CheckRequest{Schema: "healthie/appointment", Expression: expr}); !r.OK || r.Type != "bool" || len(r.Diagnostics) != 0 {
 			t.Errorf("%s: %+v", expr, r)
 		}
+	}
+}
+
+// A field the payload sends and its schema does not document is named in a
+// warning at its place, not passed over; a map's keys are data, not fields;
+// the examples have none.
+func TestUndocumentedFieldsAreNamed(t *testing.T) {
+	e := newEngine(t)
+	r := e.Validate(ValidateRequest{Schema: "healthie/appointment", Payload: `{"appointment_id": "1", "surprise": 2}`})
+	if !r.OK || len(r.Diagnostics) != 1 || r.Diagnostics[0].Severity != SeverityWarning || r.Diagnostics[0].Pointer != "/surprise" ||
+		r.Diagnostics[0].Message != "surprise is not a field of Healthie Appointment as its source documents it: an expression cannot name it" {
+		t.Errorf("%+v", r)
+	}
+	for _, s := range e.set.All() {
+		r := e.Validate(ValidateRequest{Schema: s.ID, Payload: exampleText(t, s)})
+		for _, d := range r.Diagnostics {
+			if strings.Contains(d.Message, "is not a field of") {
+				t.Errorf("%s: its own example: %s", s.ID, d.Message)
+			}
+		}
+	}
+	var many strings.Builder
+	many.WriteString(`{"appointment_id": "1"`)
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&many, `, "extra_%d": %d`, i, i)
+	}
+	many.WriteString("}")
+	if r := e.Validate(ValidateRequest{Schema: "healthie/appointment", Payload: many.String()}); len(r.Diagnostics) != maxUnknownFields {
+		t.Errorf("%d warnings for 100 undocumented fields, want %d", len(r.Diagnostics), maxUnknownFields)
 	}
 }

@@ -3,7 +3,9 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -40,6 +42,7 @@ func (e *Engine) Validate(req ValidateRequest) ValidateResponse {
 			return ValidateResponse{OK: false, Diagnostics: []Diagnostic{requestError(err.Error())}}
 		}
 		found = append(found, schemaProblems...)
+		found = append(found, unknownFields(e.payloadName(s), s.Root, p.value, nil, 0)...)
 	}
 	diags := place(req.Payload, found)
 	ok := true
@@ -49,6 +52,66 @@ func (e *Engine) Validate(req ValidateRequest) ValidateResponse {
 		}
 	}
 	return ValidateResponse{OK: ok, Diagnostics: diags}
+}
+
+// maxUnknownFields bounds the warnings of fields a schema lacks: a payload
+// of another kind entirely would otherwise list every field it has.
+const maxUnknownFields = 20
+
+// unknownFields warns of each field a payload sends and its schema does not
+// document, where the schema leaves the object open (a closed one is an
+// error of the validator's): a field Morf does not document is one an
+// expression cannot name, and the reader should know the payload has it.
+func unknownFields(payload string, n *schemas.Node, v any, at []string, found int) []problem {
+	if n == nil || found >= maxUnknownFields {
+		return nil
+	}
+	n = n.Resolved()
+	var out []problem
+	switch v := v.(type) {
+	case map[string]any:
+		if n.Type() != "object" || n.IsMap() || len(n.Properties) == 0 || n.AdditionalProperties != nil || len(n.PatternProperties) > 0 {
+			return nil
+		}
+		for _, k := range sortedKeys(v) {
+			path := append(slices.Clip(at), k)
+			child := n.Property(k)
+			if child == nil {
+				if found+len(out) >= maxUnknownFields {
+					break
+				}
+				out = append(out, problem{severity: SeverityWarning, pointer: pointerOf(path),
+					message: fmt.Sprintf("%s is not a field of %s as its source documents it: an expression cannot name it", k, payload)})
+				continue
+			}
+			out = append(out, unknownFields(payload, child, v[k], path, found+len(out))...)
+		}
+	case []any:
+		for i, x := range v {
+			out = append(out, unknownFields(payload, n.Items, x, append(slices.Clip(at), strconv.Itoa(i)), found+len(out))...)
+		}
+	}
+	return out
+}
+
+// payloadName is how the warnings name a schema's payload: "Healthie
+// Appointment".
+func (e *Engine) payloadName(s *schemas.Schema) string {
+	for _, src := range e.set.Catalog.EventSources {
+		if src.ID == s.Source {
+			return src.Name + " " + s.Title()
+		}
+	}
+	return s.Title()
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // problem is a diagnostic before it is placed in the text.
