@@ -235,3 +235,20 @@ func downloadResults(t *testing.T, b *browser) []string {
 	}
 	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
 }
+
+// A payload of a batch that is not JSON shows one error across every
+// expression's column, so the row has as many columns as the others.
+func TestABatchRowThatIsNotJSONSpansTheExpressions(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	setValue(t, b, `[data-fb="expression"]`, `mode == "VIDEO"`)
+	setValue(t, b, `#expression-2`, `service_location.state`)
+	jsEval[bool](t, b, `document.querySelector('[data-fb="batch"]').open = true`)
+	setValue(t, b, `[data-fb="batch-input"]`, "{\"mode\": \"VIDEO\"}\n{not json\n{\"mode\": \"PHONE\"}")
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
+	waitFor(t, b, "the rows", `document.querySelectorAll('[data-fb="batch-results"] table:nth-of-type(2) tr').length === 4`)
+	spans := jsEval[[]float64](t, b, `[...document.querySelectorAll('[data-fb="batch-results"] table:nth-of-type(2) tr')].slice(1).map((tr) => [...tr.children].reduce((n, td) => n + td.colSpan, 0))`)
+	if len(spans) != 3 || spans[0] != 3 || spans[1] != 3 || spans[2] != 3 {
+		t.Errorf("columns of the rows: %v, want 3 each", spans)
+	}
+}

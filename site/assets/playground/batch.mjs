@@ -158,7 +158,9 @@ function rowsTable(r) {
     const cells = rw.error
       ? [[rw.line ? `line ${rw.line}` : rw.index + 1], [shown(rw.error), 'error']]
       : [[rw.line ? `line ${rw.line}` : rw.index + 1], ...rw.values.map((v) => [shown(v), v.ok ? '' : 'error'])];
-    row(t, cells.map(([text]) => text), cells.map(([, cls]) => cls));
+    const tr = row(t, cells.map(([text]) => text), cells.map(([, cls]) => cls));
+    // A payload that is not JSON has one error for all the expressions.
+    if (rw.error) tr.lastChild.colSpan = r.counts.length;
   }
   const caption = document.createElement('caption');
   caption.textContent = r.rows.length < r.total ? `The first ${r.rows.length} of ${r.total} payloads` : `All ${r.total} payloads`;
@@ -190,4 +192,5 @@ function row(t, values, classes = []) {
     tr.append(td);
   });
   t.append(tr);
+  return tr;
 }
