@@ -197,11 +197,26 @@ func newEngine(stderr io.Writer) *engine.Engine {
 // as the diagnostic that says so.
 func readInput(name string, stdin io.Reader) (string, *engine.Diagnostic, error) {
 	limit := engine.DefaultLimits.MaxPayloadBytes
+	b, size, over, err := readAtMost(name, stdin, limit)
+	if err != nil || !over {
+		return string(b), nil, err
+	}
+	msg := fmt.Sprintf("the payload is over %s, the limit (it was not read to its end)", jsonpos.FormatBytes(limit))
+	if size > int64(limit) {
+		msg = jsonpos.OverLimit("the payload", int(size), limit)
+	}
+	return "", &engine.Diagnostic{Severity: engine.SeverityError, Message: msg, Line: 1, Column: 1, Source: "payload"}, nil
+}
+
+// readAtMost reads a file, or standard input for "-", up to one byte past
+// limit, and says whether it went past; size is a regular file's size (-1
+// for another), which says by how much.
+func readAtMost(name string, stdin io.Reader, limit int) (b []byte, size int64, over bool, err error) {
 	r, size := stdin, int64(-1)
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return "", nil, err
+			return nil, size, false, err
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -209,18 +224,14 @@ func readInput(name string, stdin io.Reader) (string, *engine.Diagnostic, error)
 		}
 		r = f
 	}
-	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	b, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
-		return "", nil, err
+		return nil, size, false, err
 	}
-	if len(b) <= limit {
-		return string(b), nil, nil
+	if len(b) > limit {
+		return nil, size, true, nil
 	}
-	msg := fmt.Sprintf("the payload is over %s, the limit (it was not read to its end)", jsonpos.FormatBytes(limit))
-	if size > int64(limit) {
-		msg = jsonpos.OverLimit("the payload", int(size), limit)
-	}
-	return "", &engine.Diagnostic{Severity: engine.SeverityError, Message: msg, Line: 1, Column: 1, Source: "payload"}, nil
+	return b, size, false, nil
 }
 
 func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -318,22 +329,12 @@ func call(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	request := []byte("{}")
 	if len(args) == 2 {
-		r := stdin
-		if args[1] != "-" {
-			f, err := os.Open(args[1])
-			if err != nil {
-				fmt.Fprintln(stderr, err)
-				return exitUsage
-			}
-			defer f.Close()
-			r = f
-		}
-		b, err := io.ReadAll(io.LimitReader(r, maxRequestBytes+1))
+		b, _, over, err := readAtMost(args[1], stdin, maxRequestBytes)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
-		if len(b) > maxRequestBytes {
+		if over {
 			fmt.Fprintf(stderr, "error: the request is over %s\n", jsonpos.FormatBytes(maxRequestBytes))
 			return exitUsage
 		}
