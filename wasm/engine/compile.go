@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sort"
 
 	celcommon "cel.dev/cel-go/common"
@@ -87,18 +88,31 @@ const interruptCheckFrequency = 64
 // without a bound, where it first calls one.
 func unboundedCall(expr string, checked *cel.Ast, limit uint64) *Diagnostic {
 	native := checked.NativeRep()
-	var found celast.Expr
+	for _, c := range calls(native) {
+		if unbounded[c.name] {
+			line, col := callPosition(expr, c.name, native.SourceInfo().GetStartLocation(c.id))
+			return &Diagnostic{Severity: SeverityError, Message: unboundedMessage(c.name, limit), Line: line, Column: col, Source: "expression"}
+		}
+	}
+	return nil
+}
+
+// call is a function call of a checked expression: its name and node.
+type call struct {
+	name string
+	id   int64
+}
+
+// calls lists an expression's function calls as cel-go planned it (its
+// macros expanded), in pre-order.
+func calls(native *celast.AST) []call {
+	var out []call
 	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(e celast.Expr) {
-		if found == nil && e.Kind() == celast.CallKind && unbounded[e.AsCall().FunctionName()] {
-			found = e
+		if e.Kind() == celast.CallKind {
+			out = append(out, call{e.AsCall().FunctionName(), e.ID()})
 		}
 	}))
-	if found == nil {
-		return nil
-	}
-	name := found.AsCall().FunctionName()
-	line, col := callPosition(expr, name, native.SourceInfo().GetStartLocation(found.ID()))
-	return &Diagnostic{Severity: SeverityError, Message: unboundedMessage(name, limit), Line: line, Column: col, Source: "expression"}
+	return out
 }
 
 // callPosition is where a reader sees a call: cel-go places it at its
@@ -122,42 +136,28 @@ func callPosition(expr, name string, loc celcommon.Location) (line, col int) {
 func notShownInMorfDocs(expr string, checked *cel.Ast) []Diagnostic {
 	native := checked.NativeRep()
 	info := native.SourceInfo()
-	type call struct {
-		name string
-		id   int64
-	}
-	var calls []call
+	found := calls(native)
 	for id, m := range info.MacroCalls() {
-		calls = append(calls, call{m.AsCall().FunctionName(), id})
+		found = append(found, call{m.AsCall().FunctionName(), id})
 	}
-	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(e celast.Expr) {
-		if e.Kind() == celast.CallKind {
-			calls = append(calls, call{e.AsCall().FunctionName(), e.ID()})
-		}
-	}))
-	first := map[string]celcommon.Location{}
-	var names []string
-	for _, c := range calls {
+	var out []Diagnostic
+	for _, c := range found {
 		if !isCallableName(c.name) || isInternal(c.name) || !morf.MayNotExist(c.name) {
 			continue
 		}
-		loc := info.GetStartLocation(c.id)
-		if at, seen := first[c.name]; seen && (at.Line() < loc.Line() || at.Line() == loc.Line() && at.Column() <= loc.Column()) {
-			continue
-		} else if !seen {
-			names = append(names, c.name)
-		}
-		first[c.name] = loc
+		line, col := callPosition(expr, c.name, info.GetStartLocation(c.id))
+		out = append(out, Diagnostic{Severity: SeverityWarning, Message: morf.NotShownMessage(c.name), Line: line, Column: col, Source: "expression"})
 	}
-	var out []Diagnostic
-	for _, name := range names {
-		line, col := callPosition(expr, name, first[name])
-		out = append(out, Diagnostic{Severity: SeverityWarning, Message: morf.NotShownMessage(name), Line: line, Column: col, Source: "expression"})
-	}
+	// In the order they are written, the first call of each name.
 	sort.SliceStable(out, func(i, j int) bool {
 		return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Column < out[j].Column
 	})
-	return out
+	seen := map[string]bool{}
+	return slices.DeleteFunc(out, func(d Diagnostic) bool {
+		dup := seen[d.Message]
+		seen[d.Message] = true
+		return dup
+	})
 }
 
 // checkExpressionText applies the bounds that come before parsing.

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -73,7 +74,7 @@ func unknownFields(payload string, n *schemas.Node, v any, at []string, found in
 		if n.Type() != "object" || n.IsMap() || len(n.Properties) == 0 || n.AdditionalProperties != nil || len(n.PatternProperties) > 0 {
 			return nil
 		}
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			path := append(slices.Clip(at), k)
 			child := n.Property(k)
 			if child == nil {
@@ -103,15 +104,6 @@ func (e *Engine) payloadName(s *schemas.Schema) string {
 		}
 	}
 	return s.Title()
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // problem is a diagnostic before it is placed in the text.
