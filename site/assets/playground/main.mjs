@@ -23,7 +23,7 @@
 // tables), batchrun.mjs (the run, call by call), payloads.mjs (payloads
 // read a piece at a time from a file), limits.mjs (the page's bounds).
 
-import { start } from './playground.mjs';
+import { keptKey, start } from './playground.mjs';
 
 const root = document.querySelector('[data-fb="playground"]');
 // begin starts the playground (the engine and the editors), once.
@@ -58,7 +58,7 @@ wireFieldButtons();
 // (playground.mjs, keep).
 function keptHere() {
   try {
-    return localStorage.getItem(`fieldbook:playground:${location.pathname}`) !== null;
+    return localStorage.getItem(keptKey()) !== null;
   } catch {
     return false;
   }

@@ -10,6 +10,10 @@ import {
 import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
 
+// keptKey names what this browser keeps of this page's playground
+// (localStorage); main.mjs reads it to start a playground used before.
+export const keptKey = () => `fieldbook:playground:${location.pathname}`;
+
 export function start(root) {
   const $ = (hook) => root.querySelector(`[data-fb="${hook}"]`);
   const payloadEl = $('payload');
@@ -158,7 +162,7 @@ export function start(root) {
   // and clock, and the payload only when the reader ticks "Keep the payload
   // too", since it may hold patient data. Nothing is kept before the
   // reader changes something, and Forget and Clear remove it.
-  const keepKey = `fieldbook:playground:${location.pathname}`;
+  const keepKey = keptKey();
   const keepPayload = $('keep-payload');
   let changed = false;
   function keep() {
@@ -415,13 +419,19 @@ export function start(root) {
   // A link to this same page differs only in its fragment: no reload.
   window.addEventListener('hashchange', restoreFromLink);
 
+  // problemOf says what is wrong with a kept or shared state for this
+  // page's dialects and schemas, or ''.
+  function problemOf(state) {
+    return stateProblem(state, {
+      dialects: [...dialectPicker.options].map((o) => o.value),
+      schemas: picker ? [...picker.options].map((o) => o.value) : null,
+    });
+  }
+
   // restoreKept brings back what this browser kept of this page.
   function restoreKept() {
     const state = kept();
-    if (!state || stateProblem(state, {
-      dialects: [...dialectPicker.options].map((o) => o.value),
-      schemas: picker ? [...picker.options].map((o) => o.value) : null,
-    })) return;
+    if (!state || problemOf(state)) return;
     applyState(state);
     keepPayload.checked = state.payload !== undefined;
     changed = true;
@@ -440,10 +450,7 @@ export function start(root) {
       return;
     }
     if (gen !== linkGeneration) return; // a newer link arrived meanwhile
-    const problem = stateProblem(state, {
-      dialects: [...dialectPicker.options].map((o) => o.value),
-      schemas: picker ? [...picker.options].map((o) => o.value) : null,
-    });
+    const problem = problemOf(state);
     if (problem) {
       showLinkNote(`This link could not be used: ${problem}. Nothing was changed.`);
       return;
