@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -52,6 +53,11 @@ type Node struct {
 	// XInferred names the keywords of this node whose values were inferred
 	// from the example (by `site import`) rather than read from the source.
 	XInferred []string
+	// XUnstated names the facts of this field that the source does not
+	// state (its page was cut short before them) and Fieldbook did not
+	// infer: "required", "x-tags". The payload page shows them as not
+	// stated, never as "optional" or "no tags".
+	XUnstated []string
 	// XSourcePage is the vendor page the payload was documented from, root
 	// only; its Partial says what the page leaves out when it is cut short.
 	XSourcePage *SourcePage
@@ -351,6 +357,14 @@ func asSourcePage(v any) (*SourcePage, error) {
 	return p, nil
 }
 
+// unstatable are the facts x-unstated may name: those a field shows
+// whatever the schema says (a field is required or not, tagged or not), so
+// that only a word can tell that the source never said.
+var unstatable = map[string]bool{"required": true, "x-tags": true}
+
+// Unstated tells whether the source does not state the field's fact.
+func (n *Node) Unstated(fact string) bool { return slices.Contains(n.XUnstated, fact) }
+
 // Inferred tells whether the import inferred the node's keyword from the
 // example rather than read it from the source.
 func (n *Node) Inferred(keyword string) bool {
@@ -513,6 +527,13 @@ func parseNode(o *ordered.Object, at string) (*Node, error) {
 					err = fmt.Errorf("%q cannot be inferred (type, format, items, additionalProperties, required, x-quirks, x-tags)", name)
 				} else if _, ok := o.Vals[name]; !ok {
 					err = fmt.Errorf("names %q, which this node does not have", name)
+				}
+			}
+		case "x-unstated":
+			n.XUnstated, err = asStrings(v)
+			for _, name := range n.XUnstated {
+				if !unstatable[name] {
+					err = fmt.Errorf("%q cannot be unstated (required, x-tags)", name)
 				}
 			}
 		case "x-source-page":

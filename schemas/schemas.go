@@ -220,6 +220,31 @@ func (set *Set) link() error {
 	}
 	for _, s := range set.list {
 		s.Fields = flatten(s.Root)
+		for _, f := range s.Fields {
+			if err := f.checkProvenance(); err != nil {
+				return fmt.Errorf("%s: %s: %w", s.ID, f.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkProvenance refuses a field whose fact has two provenances, or a
+// value beside the word that the source never gave one: a fact is stated
+// by the source, inferred by Fieldbook (x-inferred), or not stated
+// (x-unstated), and only one of these.
+func (f *Field) checkProvenance() error {
+	n := f.Node
+	for _, fact := range n.XUnstated {
+		if n.Inferred(fact) {
+			return fmt.Errorf("%s is both inferred and not stated", fact)
+		}
+	}
+	if n.Unstated("x-tags") && len(n.XTags) > 0 {
+		return fmt.Errorf("has tags, yet says the source states none")
+	}
+	if n.Unstated("required") && f.Required {
+		return fmt.Errorf("is required, yet says the source does not state whether it is")
 	}
 	return nil
 }
@@ -448,6 +473,10 @@ func withAnnotations(n *Node) *Node {
 		if n.Inferred("x-tags") {
 			merged.XInferred = append(merged.XInferred, "x-tags")
 		}
+	}
+	if len(n.XUnstated) > 0 {
+		// What the source leaves unsaid is a fact of the field, not of its type.
+		merged.XUnstated = n.XUnstated
 	}
 	merged.ReadOnly = merged.ReadOnly || n.ReadOnly
 	merged.Deprecated = merged.Deprecated || n.Deprecated

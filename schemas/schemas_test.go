@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -182,18 +183,26 @@ func TestLoadRefusesWhatItWouldIgnore(t *testing.T) {
 	catalog := `{"eventSources":[{"id":"acme","name":"Acme","payloads":["acme/order"]}],"actionDestinations":[]}`
 	good := `{"$id":"https://fieldbook.dev/schemas/acme/order.json","type":"object","properties":{"id":{"type":"string","description":"d"}}}`
 	cases := map[string]struct{ schema, catalog, want string }{
-		"unknown keyword":  {strings.Replace(good, `"description"`, `"descripton"`, 1), catalog, `unknown keyword "descripton"`},
-		"unknown tag":      {strings.Replace(good, `"description":"d"`, `"description":"d","x-tags":["SECRET"]`, 1), catalog, `unknown tag "SECRET"`},
-		"inferred, absent": {strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["format"]`, 1), catalog, `names "format", which this node does not have`},
-		"not inferable":    {strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["description"]`, 1), catalog, `"description" cannot be inferred`},
-		"source page":      {strings.Replace(good, `"type":"object"`, `"type":"object","x-source-page":{"url":"docs.example"}`, 1), catalog, `is not an https address`},
-		"duplicate key":    {strings.Replace(good, `"type":"object"`, `"type":"object","type":"array"`, 1), catalog, `duplicate key "type"`},
-		"wrong $id":        {strings.Replace(good, "acme/order", "acme/other", 1), catalog, "$id is"},
-		"dangling $ref":    {strings.Replace(good, `"type":"string"`, `"$ref":"#/$defs/Nope"`, 1), catalog, "no such definition"},
-		"unlisted payload": {good, `{"eventSources":[],"actionDestinations":[]}`, "no source lists acme/order"},
-		"pending, listed":  {good, strings.Replace(catalog, `"payloads"`, `"pending":"no example published","payloads"`, 1), "yet says why it has none"},
-		"missing payload":  {good, strings.Replace(catalog, `"acme/order"`, `"acme/order","acme/gone"`, 1), "acme/gone, which has no schema"},
+		"unknown keyword":       {strings.Replace(good, `"description"`, `"descripton"`, 1), catalog, `unknown keyword "descripton"`},
+		"unknown tag":           {strings.Replace(good, `"description":"d"`, `"description":"d","x-tags":["SECRET"]`, 1), catalog, `unknown tag "SECRET"`},
+		"inferred, absent":      {strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["format"]`, 1), catalog, `names "format", which this node does not have`},
+		"not inferable":         {strings.Replace(good, `"description":"d"`, `"description":"d","x-inferred":["description"]`, 1), catalog, `"description" cannot be inferred`},
+		"source page":           {strings.Replace(good, `"type":"object"`, `"type":"object","x-source-page":{"url":"docs.example"}`, 1), catalog, `is not an https address`},
+		"duplicate key":         {strings.Replace(good, `"type":"object"`, `"type":"object","type":"array"`, 1), catalog, `duplicate key "type"`},
+		"wrong $id":             {strings.Replace(good, "acme/order", "acme/other", 1), catalog, "$id is"},
+		"dangling $ref":         {strings.Replace(good, `"type":"string"`, `"$ref":"#/$defs/Nope"`, 1), catalog, "no such definition"},
+		"unlisted payload":      {good, `{"eventSources":[],"actionDestinations":[]}`, "no source lists acme/order"},
+		"pending, listed":       {good, strings.Replace(catalog, `"payloads"`, `"pending":"no example published","payloads"`, 1), "yet says why it has none"},
+		"missing payload":       {good, strings.Replace(catalog, `"acme/order"`, `"acme/order","acme/gone"`, 1), "acme/gone, which has no schema"},
+		"not unstatable":        {strings.Replace(good, `"description":"d"`, `"description":"d","x-unstated":["type"]`, 1), catalog, `"type" cannot be unstated`},
+		"unstated, tagged":      {strings.Replace(good, `"description":"d"`, `"description":"d","x-tags":["ID"],"x-unstated":["x-tags"]`, 1), catalog, "has tags, yet says the source states none"},
+		"unstated, required":    {strings.Replace(good, `"properties"`, `"required":["id"],"properties"`, 1) + "", catalog, ""},
+		"inferred and unstated": {strings.Replace(good, `"description":"d"`, `"description":"d","x-tags":["ID"],"x-inferred":["x-tags"],"x-unstated":["x-tags"]`, 1), catalog, "x-tags is both inferred and not stated"},
 	}
+	c := cases["unstated, required"]
+	c.schema = strings.Replace(c.schema, `"description":"d"`, `"description":"d","x-unstated":["required"]`, 1)
+	c.want = "is required, yet says the source does not state whether it is"
+	cases["unstated, required"] = c
 	for name, c := range cases {
 		_, err := LoadFS(fstest.MapFS{
 			"catalog.json":    {Data: []byte(c.catalog)},
@@ -306,5 +315,39 @@ func TestMapValuesHaveTheirFields(t *testing.T) {
 	// entry as the document writes it (q2), not the first key in order.
 	if v, ok := firstValueAt(orderedExample(s), s.Fields[1]); !ok || v != "second" {
 		t.Errorf("answers{}.value in the example: %v %v", v, ok)
+	}
+}
+
+// TestEveryFactHasItsProvenance holds each field's type, required flag and
+// tags to where they come from: the source states them (a declared type
+// name, the page's flags and tags), Fieldbook inferred them (x-inferred),
+// or the source does not state them (x-unstated, shown as "not stated"),
+// which the loader holds to one of the three. A schema of Morf's catalog
+// names Morf's page as its source.
+func TestEveryFactHasItsProvenance(t *testing.T) {
+	set, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range set.All() {
+		morf := s.Source != "packagex" // packagex's models come from the vendor's own docs, a seed
+		page := s.Root.XSourcePage
+		if morf && (page == nil || !strings.Contains(page.URL, "morf.health/")) {
+			t.Errorf("%s: no Morf page as its source (x-source-page)", s.ID)
+		}
+		// A type the source's words state against its own example is a
+		// quirk of the field, which says so.
+		statedAgainst := map[string]bool{}
+		for _, q := range s.Quirks() {
+			if slices.Contains(q.Keywords, "type") && !s.Root.Inferred("x-quirks") {
+				statedAgainst[q.Pointer] = true
+			}
+		}
+		for _, f := range s.Fields {
+			n := f.Node
+			if n.XType == "" && !n.Inferred("type") && !n.HasConst && !statedAgainst[f.Pointer] && len(n.Types) > 0 {
+				t.Errorf("%s: %s: type %v is neither the source's declared type (x-type), a constant, the source's words against its example (a quirk), nor inferred", s.ID, f.Name(), n.Types)
+			}
+		}
 	}
 }

@@ -17,6 +17,7 @@ func TestPayloadPageSaysWhatWasInferred(t *testing.T) {
 		Title:          "Order",
 		Source:         SourceCard{ID: "acme", Name: "Acme", URL: "/events/acme/"},
 		SourcePage:     "https://docs.example/acme/order",
+		SourceOwner:    "Morf",
 		SourcePartial:  "the fields of refunds, after the page's first screen",
 		QuirksInferred: true,
 		Quirks:         []Quirk{{Field: "paid_at", Name: "paid_at", Note: "Inferred from the example, which sends an empty string."}},
@@ -24,6 +25,7 @@ func TestPayloadPageSaysWhatWasInferred(t *testing.T) {
 			{Anchor: "paid_at", Name: "paid_at", JSONType: "string (date-time)", CELType: "google.protobuf.Timestamp",
 				Inferred: []string{"type inferred from the example", "format inferred from the example"}},
 			{Anchor: "id", Name: "id", JSONType: "string", CELType: "string", DeclaredType: "string"},
+			{Anchor: "note", Name: "note", JSONType: "string", CELType: "string", RequiredUnstated: true, TagsUnstated: true},
 		},
 	}
 	html := render(t, page)
@@ -31,9 +33,9 @@ func TestPayloadPageSaysWhatWasInferred(t *testing.T) {
 		`<span class="badge inferred-fact" data-fb="inferred-fact" title="Read off the example by the import`,
 		`>type inferred from the example</span>`,
 		`>format inferred from the example</span>`,
-		`<a href="https://docs.example/acme/order" data-fb="source-page" rel="external noopener">Acme's page</a>`,
-		`<p class="warning" data-fb="partial"><strong>Partial source:</strong> Acme's page was cut short`,
-		`what it leaves out: the fields of refunds, after the page&#39;s first screen</p>`,
+		`<a href="https://docs.example/acme/order" data-fb="source-page" rel="external noopener">Morf's page for Order</a>`,
+		`<p class="warning" data-fb="partial"><strong>Partial source:</strong> Morf&#39;s page for Order is cut short`,
+		`reads "not stated": the fields of refunds, after the page&#39;s first screen</p>`,
 		`data-fb="quirks-inferred"`,
 	} {
 		if !strings.Contains(html, want) {
@@ -41,9 +43,20 @@ func TestPayloadPageSaysWhatWasInferred(t *testing.T) {
 		}
 	}
 	// Only paid_at is inferred: id's entry has no such badge.
-	id := html[strings.Index(html, `id="id"`):]
-	if strings.Contains(id[:strings.Index(id, "</article>")], "inferred") {
+	entry := func(anchor string) string {
+		e := html[strings.Index(html, `id="`+anchor+`"`):]
+		return e[:strings.Index(e, "</article>")]
+	}
+	if strings.Contains(entry("id"), "inferred") {
 		t.Error("id, read from the source, says it was inferred")
+	}
+	// What the source never showed reads "not stated", never "optional".
+	note := entry("note")
+	if !strings.Contains(note, ">required or optional: not stated</span>") || !strings.Contains(note, ">tags: not stated</span>") || strings.Contains(note, ">optional<") {
+		t.Errorf("a field whose details the source does not show reads %s", note)
+	}
+	if id := entry("id"); !strings.Contains(id, ">optional<") || strings.Contains(id, "not stated") {
+		t.Errorf("a field the source states optional reads %s", id)
 	}
 
 	page.SourcePage, page.SourcePartial, page.QuirksInferred, page.Fields[0].Inferred = "", "", false, nil

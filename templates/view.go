@@ -73,11 +73,14 @@ type Payload struct {
 	ExampleOrigin string // "fieldbook" when Fieldbook wrote the example
 	SourcePage    string // the vendor page the payload was documented from, or ""
 	SourcePartial string // what that page leaves out, when it was cut short
+	// SourceOwner names whose page SourcePage is: "Morf" for Morf's docs,
+	// which document every integration's payloads, not the vendor.
+	SourceOwner string
 	// QuirksInferred says the quirks were read off the example by the
 	// import, not confirmed against the source.
 	QuirksInferred bool
 	// TagsFrom says where the fields' tags come from: TagsFromSource,
-	// TagsProposed, or "" where no field has one.
+	// TagsProposed, TagsMixed, or "" where no field has one.
 	TagsFrom     string
 	Descriptions string // the field descriptions as a nested JSON object
 	Quirks       []Quirk
@@ -114,16 +117,20 @@ type Field struct {
 	JSONType     string // "string (date-time)", "integer", "array of Message"
 	CELType      string
 	Required     bool
-	ReadOnly     bool
-	Deprecated   bool
-	Tags         []string
-	TagsInferred bool // proposed by Fieldbook from the field's name, not the source's
-	Description  string
-	Constraints  []string
-	Enum         []string
-	Example      string // JSON, or "" when the example does not reach the field
-	CEL          string
-	Quirk        string // the note of a quirk at this field, if any
+	// RequiredUnstated and TagsUnstated say the source does not state
+	// whether the field is required, or its tags: its page was cut short.
+	RequiredUnstated bool
+	TagsUnstated     bool
+	ReadOnly         bool
+	Deprecated       bool
+	Tags             []string
+	TagsInferred     bool // proposed by Fieldbook from the field's name, not the source's
+	Description      string
+	Constraints      []string
+	Enum             []string
+	Example          string // JSON, or "" when the example does not reach the field
+	CEL              string
+	Quirk            string // the note of a quirk at this field, if any
 	// Inferred says which facts the import read off the example rather
 	// than the source: "type inferred from the example".
 	Inferred []string
@@ -177,7 +184,20 @@ func atClock(now string) string {
 const (
 	TagsFromSource = "source"
 	TagsProposed   = "proposed"
+	TagsMixed      = "mixed" // the source's where it gives them, proposed elsewhere
 )
 
 // proposedTagTitle says what a proposed tag is.
-const proposedTagTitle = "Proposed by Fieldbook from the field's name: the source tags no field"
+const proposedTagTitle = "Proposed by Fieldbook from the field's name and value: the source gives this field no tags"
+
+// unstatedTitle says why a fact reads "not stated".
+const unstatedTitle = "The source's page, as stored, ends before this field's details: it may say otherwise"
+
+// sourceWords names a payload's source page in a sentence: "Morf's page
+// for Appointment", or the source's name where no page is recorded.
+func sourceWords(p Payload) string {
+	if p.SourcePage == "" {
+		return p.Source.Name
+	}
+	return p.SourceOwner + "'s page for " + p.Title
+}

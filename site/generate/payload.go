@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"path"
 	"strings"
 
@@ -30,6 +31,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 	}
 	if sp := s.Root.XSourcePage; sp != nil {
 		p.SourcePage, p.SourcePartial = sp.URL, sp.Partial
+		p.SourceOwner = pageOwner(sp.URL, src.Name)
 	}
 	p.QuirksInferred = s.Root.Inferred("x-quirks")
 	quirkNotes := map[string]string{}
@@ -42,28 +44,27 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 			return p, fmt.Errorf("%s: the CEL expression of %s does not check: %+v", s.ID, f.Name(), check.Diagnostics)
 		}
 		view := templates.Field{
-			Anchor:       f.Anchor(),
-			Name:         f.Name(),
-			Depth:        len(f.Path) - 1,
-			DeclaredType: f.Node.XType,
-			JSONType:     jsonType(f.Node),
-			CELType:      check.Type,
-			Required:     f.Required,
-			ReadOnly:     f.Node.ReadOnly,
-			Deprecated:   f.Node.Deprecated,
-			Tags:         f.Node.XTags,
-			TagsInferred: f.Node.Inferred("x-tags"),
-			Description:  f.Node.Description,
-			Constraints:  constraints(f.Node),
-			CEL:          f.CEL,
-			Quirk:        quirkNotes[f.Pointer],
-			Inferred:     inferredNotes(f.Node),
+			Anchor:           f.Anchor(),
+			Name:             f.Name(),
+			Depth:            len(f.Path) - 1,
+			DeclaredType:     f.Node.XType,
+			JSONType:         jsonType(f.Node),
+			CELType:          check.Type,
+			Required:         f.Required,
+			RequiredUnstated: f.Node.Unstated("required"),
+			TagsUnstated:     f.Node.Unstated("x-tags"),
+			ReadOnly:         f.Node.ReadOnly,
+			Deprecated:       f.Node.Deprecated,
+			Tags:             f.Node.XTags,
+			TagsInferred:     f.Node.Inferred("x-tags"),
+			Description:      f.Node.Description,
+			Constraints:      constraints(f.Node),
+			CEL:              f.CEL,
+			Quirk:            quirkNotes[f.Pointer],
+			Inferred:         inferredNotes(f.Node),
 		}
-		switch {
-		case len(view.Tags) > 0 && !view.TagsInferred:
-			p.TagsFrom = templates.TagsFromSource
-		case len(view.Tags) > 0 && p.TagsFrom == "":
-			p.TagsFrom = templates.TagsProposed
+		if len(view.Tags) > 0 {
+			p.TagsFrom = tagsFrom(p.TagsFrom, view.TagsInferred)
 		}
 		for _, v := range f.Node.Enum {
 			view.Enum = append(view.Enum, fmt.Sprint(v))
@@ -104,6 +105,27 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		EditorURL:   b.site.Assets.Editor,
 	}
 	return p, nil
+}
+
+// tagsFrom adds one tagged field to what a page's tags come from so far.
+func tagsFrom(sofar string, proposed bool) string {
+	this := templates.TagsFromSource
+	if proposed {
+		this = templates.TagsProposed
+	}
+	if sofar != "" && sofar != this {
+		return templates.TagsMixed
+	}
+	return this
+}
+
+// pageOwner names whose docs a source page is: Morf documents the payloads
+// of every integration it receives, on its own site.
+func pageOwner(pageURL, sourceName string) string {
+	if u, err := url.Parse(pageURL); err == nil && (u.Host == "morf.health" || strings.HasSuffix(u.Host, ".morf.health")) {
+		return "Morf"
+	}
+	return sourceName
 }
 
 // dialectOptions are the playground's dialect picker's entries.

@@ -198,6 +198,9 @@ func (b *builder) render(n *node, field bool) *ordered.Object {
 			inferred = append(inferred, "additionalProperties")
 		}
 	}
+	if len(n.unstated) > 0 {
+		o.Set("x-unstated", strs(n.unstated))
+	}
 	if len(inferred) > 0 {
 		o.Set("x-inferred", inferred)
 	}

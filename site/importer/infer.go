@@ -33,6 +33,9 @@ type node struct {
 	values    *node // a map's values
 	valuesInf bool
 	def       string // $defs name of an array's elements or a map's values
+	// unstated are the facts the page does not state for this field
+	// (x-unstated): required and tags, where it gives no details for it.
+	unstated []string
 }
 
 type prop struct {
@@ -256,7 +259,14 @@ func (b *builder) object(n *node, path []string, values []any, desc any, element
 		if det != nil {
 			declared = det.Declared
 		}
-		n.props = append(n.props, prop{k, b.build(childPath, vals, childDesc, declared, det, false)})
+		child := b.build(childPath, vals, childDesc, declared, det, false)
+		switch {
+		case det == nil:
+			child.unstated = []string{"required", "x-tags"}
+		case !det.RequiredStated:
+			child.unstated = []string{"required"}
+		}
+		n.props = append(n.props, prop{k, child})
 		if det != nil && det.Required {
 			n.required = append(n.required, k)
 		}

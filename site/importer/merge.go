@@ -95,6 +95,7 @@ func (m *merger) node(old, new *ordered.Object) *ordered.Object {
 		nv, has := new.Get(k)
 		switch {
 		case k == "x-inferred" || k == "$defs":
+		case k == "x-unstated":
 		case k == "properties" && has:
 			op, _ := ov.(*ordered.Object)
 			np, _ := nv.(*ordered.Object)
@@ -118,7 +119,7 @@ func (m *merger) node(old, new *ordered.Object) *ordered.Object {
 		}
 	}
 	for _, k := range new.Keys {
-		if _, had := old.Get(k); had || k == "x-inferred" || k == "$defs" || oldRef && structural[k] {
+		if _, had := old.Get(k); had || k == "x-inferred" || k == "x-unstated" || k == "$defs" || oldRef && structural[k] {
 			continue
 		}
 		if !shapeAgrees(old, new, k, !oldInf["type"]) {
@@ -141,6 +142,18 @@ func (m *merger) node(old, new *ordered.Object) *ordered.Object {
 	if len(list) > 0 {
 		out.SetBefore("x-inferred", list, firstOf(out, "examples"))
 	}
+	// A copy of the page that shows a field's details states its facts;
+	// one that does not cannot unsay what another stated. A fact Fieldbook
+	// inferred was not stated either.
+	unstated := unstatedIn(old)
+	if oldInf["x-tags"] {
+		unstated["x-tags"] = true
+	}
+	newUnstated := unstatedIn(new)
+	for fact := range unstated {
+		unstated[fact] = newUnstated[fact] && !inferred[fact]
+	}
+	setUnstated(out, unstated)
 	return out
 }
 

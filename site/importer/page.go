@@ -27,6 +27,9 @@ type Detail struct {
 	Tags        []string // ID, PII, HI
 	Declared    string   // the declared type, verbatim; "" where the layout gives none
 	Required    bool
+	// RequiredStated says the layout gives required flags (the declared
+	// one does, the Message Thread one does not), so Required is a fact.
+	RequiredStated bool
 	Enum        []string // the values a page lists in place of an example
 	// Example is the entry's own example. The schema takes a field's
 	// examples from the root example instead (schemas/README.md); this
@@ -210,7 +213,7 @@ func parseDetailsDeclared(lines []string) []Detail {
 		if l != "CEL" || c < 3 {
 			continue
 		}
-		d := Detail{}
+		d := Detail{RequiredStated: true}
 		j := c - 2
 		if lines[j] == "required" {
 			d.Required = true

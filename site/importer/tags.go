@@ -4,29 +4,39 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strings"
 
 	"fieldbook/schemas/ordered"
 )
 
-// Where a source tags no field (ID, PII, HI), Fieldbook proposes tags for
-// the fields whose name says what they hold, and marks each proposal
-// inferred (x-inferred: x-tags), which the payload page and the search
-// show. A schema with any tag the source gave is left as it is: the
-// source's tags are all there is.
+// Where a source gives a field no tags (ID, PII, HI), Fieldbook proposes
+// them from the field's name and value, and marks each proposal inferred
+// (x-inferred: x-tags), which the payload page and the search show. A
+// source gives a field no tags where it tags no field at all, or where its
+// page ends before the field's details (x-unstated: x-tags). The tags a
+// source gives stay as they are.
 
-// ProposeTags adds proposed tags to a schema document whose source gives
-// none, replacing earlier proposals; it tells whether the document has any
-// source's tags (and was left alone).
-func ProposeTags(doc *ordered.Object) (sourceTagged bool) {
-	if hasSourceTags(doc) {
-		return true
-	}
+// ProposeTags adds proposed tags to the fields of a schema document whose
+// source gives them none, replacing earlier proposals; it tells whether it
+// left the document as it was.
+func ProposeTags(doc *ordered.Object) (unchanged bool) {
+	before := encode(doc)
+	whole := !hasSourceTags(doc)
 	walkProperties(doc, "", func(name, parent string, node *ordered.Object) {
-		tags := tagsFor(name, parent)
+		unstated := unstatedIn(node)
+		if !whole && !unstated["x-tags"] && !inferredIn(node)["x-tags"] {
+			return // the source's tags, or its word that there are none
+		}
+		example, _ := node.Get("examples")
+		tags := tagsFor(name, parent, firstOfList(example))
 		if len(tags) == 0 {
+			if inferredIn(node)["x-tags"] && !whole {
+				unstated["x-tags"] = true // the proposal is gone; the source still says nothing
+			}
 			node.Delete("x-tags")
 			markInferred(node, "x-tags", false)
+			setUnstated(node, unstated)
 			return
 		}
 		list := make([]any, len(tags))
@@ -35,8 +45,50 @@ func ProposeTags(doc *ordered.Object) (sourceTagged bool) {
 		}
 		node.SetBefore("x-tags", list, firstOf(node, "x-tags", "x-inferred", "properties", "items", "examples"))
 		markInferred(node, "x-tags", true)
+		delete(unstated, "x-tags")
+		setUnstated(node, unstated)
 	})
-	return false
+	return bytes.Equal(before, encode(doc))
+}
+
+// unstatedIn is the set of facts a node lists in x-unstated.
+func unstatedIn(o *ordered.Object) map[string]bool {
+	out := map[string]bool{}
+	v, _ := o.Get("x-unstated")
+	arr, _ := v.([]any)
+	for _, x := range arr {
+		if s, ok := x.(string); ok {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// setUnstated writes a node's x-unstated, in its order (required, x-tags).
+func setUnstated(o *ordered.Object, facts map[string]bool) {
+	var list []any
+	for _, f := range []string{"required", "x-tags"} {
+		if facts[f] {
+			list = append(list, f)
+		}
+	}
+	if len(list) == 0 {
+		o.Delete("x-unstated")
+		return
+	}
+	if _, ok := o.Get("x-unstated"); ok {
+		o.Set("x-unstated", list)
+		return
+	}
+	o.SetBefore("x-unstated", list, firstOf(o, "x-inferred", "properties", "items", "examples"))
+}
+
+// firstOfList is a list's first element, or nil.
+func firstOfList(v any) any {
+	if arr, ok := v.([]any); ok && len(arr) > 0 {
+		return arr[0]
+	}
+	return nil
 }
 
 // hasSourceTags tells whether a document has an x-tags its x-inferred does
@@ -104,11 +156,11 @@ var people = map[string]bool{"patient": true, "client": true, "user": true, "cus
 	"member": true, "subscriber": true, "contact": true, "practitioner": true, "provider": true, "dietitian": true}
 
 // tagsFor proposes a field's tags from its name (and, for a bare "name",
-// what holds it): identifiers are ID; emails, phone numbers, people's
+// what holds it, and its example where the value says what it is): identifiers are ID; emails, phone numbers, people's
 // names, street addresses, cities and postal codes, dates of birth and
 // gender are PII; free-text notes and comments, diagnoses and codes of
 // care, results and form answers are HI.
-func tagsFor(name, parent string) []string {
+func tagsFor(name, parent string, example any) []string {
 	words := strings.Split(strings.ToLower(name), "_")
 	last := words[len(words)-1]
 	has := func(w string) bool {
@@ -129,7 +181,8 @@ func tagsFor(name, parent string) []string {
 	switch {
 	case has("email"), has("phone") && (len(words) == 1 || has("number")), personName, bareName,
 		has("address") && !has("email"), last == "line1" || last == "line2", name == "city", has("zip") || has("postal"),
-		name == "dob" || has("birth") || name == "birthdate", has("gender") || name == "sex", name == "ssn":
+		name == "dob" || has("birth") || name == "birthdate", has("gender") || name == "sex", name == "ssn",
+		looksLikeContact(example):
 		tags = append(tags, "PII")
 	}
 	switch {
@@ -162,7 +215,7 @@ func Retag(text []byte) ([]byte, error) {
 		}
 	}
 	if ProposeTags(doc) {
-		return text, nil // the source's tags stand
+		return text, nil // nothing to propose, or the proposals stand
 	}
 	if layout == nil {
 		return nil, errors.New("the file is laid out neither as the import writes nor as encoding/json indents: tag it by hand, or lay it out first")
@@ -181,4 +234,19 @@ func indented(v any) []byte {
 		return nil
 	}
 	return b.Bytes()
+}
+
+// emailValue and phoneValue are values that say what they are whatever the
+// field is called: an email address, a phone number written with its
+// punctuation (+1 555-555-5555, (555) 555-5555).
+var (
+	emailValue = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
+	phoneValue = regexp.MustCompile(`^\+?[0-9]{0,3}[ .-]?\(?[0-9]{3}\)?[ .-][0-9]{3}[ .-][0-9]{4}$`)
+)
+
+// looksLikeContact tells whether an example value is an email address or a
+// phone number.
+func looksLikeContact(example any) bool {
+	s, ok := example.(string)
+	return ok && (emailValue.MatchString(s) || phoneValue.MatchString(s))
 }

@@ -13,24 +13,31 @@ import (
 func TestTagsForNames(t *testing.T) {
 	for _, c := range []struct {
 		name, parent string
+		example      any
 		want         []string
 	}{
-		{"appointment_email_address", "", []string{"PII"}},
-		{"appointment_phone_number", "", []string{"PII"}},
-		{"open_phone", "profile_ids", nil}, // an integration's name, not a number
-		{"first_name", "", []string{"PII"}},
-		{"name", "patient", []string{"PII"}},
-		{"name", "appointment_type", nil},
-		{"date_of_birth", "", []string{"PII"}},
-		{"line1", "address", []string{"PII"}},
-		{"user_id", "", []string{"ID"}},
-		{"appointment_notes", "", []string{"HI"}},
-		{"visit_note_type", "", nil}, // a kind of note
-		{"form_answers", "", []string{"HI"}},
-		{"created_at", "", nil},
+		{"appointment_email_address", "", nil, []string{"PII"}},
+		{"appointment_phone_number", "", nil, []string{"PII"}},
+		{"open_phone", "profile_ids", nil, nil}, // an integration's name, not a number
+		{"first_name", "", nil, []string{"PII"}},
+		{"name", "patient", nil, []string{"PII"}},
+		{"name", "appointment_type", nil, nil},
+		{"date_of_birth", "", nil, []string{"PII"}},
+		{"line1", "address", nil, []string{"PII"}},
+		{"user_id", "", nil, []string{"ID"}},
+		{"appointment_notes", "", nil, []string{"HI"}},
+		{"visit_note_type", "", nil, nil}, // a kind of note
+		{"form_answers", "", nil, []string{"HI"}},
+		{"created_at", "", nil, nil},
+		{"contact", "", "jane@example.com", []string{"PII"}}, // the value says what the name does not
+		{"reach_at", "", "+1 555-555-5555", []string{"PII"}},
+		{"reach_at", "", "(555) 555-5555", []string{"PII"}},
+		{"amount", "", "20.00", nil},
+		{"appointment_id", "", "67176890458", []string{"ID"}}, // digits alone are no phone number
+		{"zoom_link", "", "https://zoom.us/j/123", nil},
 	} {
-		if got := tagsFor(c.name, c.parent); !slices.Equal(got, c.want) {
-			t.Errorf("tagsFor(%q, %q) = %v, want %v", c.name, c.parent, got, c.want)
+		if got := tagsFor(c.name, c.parent, c.example); !slices.Equal(got, c.want) {
+			t.Errorf("tagsFor(%q, %q, %v) = %v, want %v", c.name, c.parent, c.example, got, c.want)
 		}
 	}
 }
