@@ -30,7 +30,7 @@ type Detail struct {
 	// RequiredStated says the layout gives required flags (the declared
 	// one does, the Message Thread one does not), so Required is a fact.
 	RequiredStated bool
-	Enum        []string // the values a page lists in place of an example
+	Enum           []string // the values a page lists in place of an example
 	// Example is the entry's own example. The schema takes a field's
 	// examples from the root example instead (schemas/README.md); this
 	// one tells where the entry ends.
