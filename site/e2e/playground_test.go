@@ -125,6 +125,14 @@ func TestBatchRun(t *testing.T) {
 	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"]').textContent`); !strings.Contains(got, "line 3") {
 		t.Errorf("the broken line is not named: %.300s", got)
 	}
+	// Payloads that break the schema (these lack Elation's required
+	// fields) are counted, and each row says where.
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-status"]').textContent`); !strings.Contains(got, "3 of them do not match the schema") {
+		t.Errorf("the status does not count the payloads that break the schema: %q", got)
+	}
+	if got := jsEval[[]string](t, b, `[...document.querySelectorAll('[data-fb="batch-rows"] tr:nth-of-type(2) td')].map(td => td.className + ':' + td.textContent)`); len(got) < 3 || !strings.HasPrefix(got[1], "error:the payload: ") || !strings.Contains(got[1], "appointment_id") {
+		t.Errorf("the first row's schema cell: %q", got)
+	}
 	// A JSON array pasted, written over several lines: the box replaces
 	// the file.
 	setValue(t, b, `[data-fb="batch-input"]`, "[\n  {\"mode\": \"VIDEO\", \"note\": \"a, [b] {c}\"},\n  {\"mode\":\n    \"IN_PERSON\"},\n  3\n]\n")

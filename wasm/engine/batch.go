@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
 	"fieldbook/wasm/infer"
 	"fieldbook/wasm/jsonpos"
@@ -19,6 +22,7 @@ const (
 	maxBatchExpressions = 20
 	defaultBatchRows    = 500
 	maxBatchErrors      = 20
+	maxRowProblems      = 3
 	// maxBatchResultBytes bounds the displays of one batch answer
 	// together, each also bounded by Limits.MaxResultBytes; a display past
 	// either is cut to batchPreviewChars characters, and said to be.
@@ -60,10 +64,14 @@ type BatchCell struct {
 // BatchRow is one payload's results. Line is its line in NDJSON, or 0 for
 // an element of a JSON array.
 type BatchRow struct {
-	Index  int         `json:"index"`
-	Line   int         `json:"line,omitempty"`
-	Error  string      `json:"error,omitempty"` // the payload itself could not be read
-	Values []BatchCell `json:"values,omitempty"`
+	Index int    `json:"index"`
+	Line  int    `json:"line,omitempty"`
+	Error string `json:"error,omitempty"` // the payload itself could not be read
+	// Invalid lists where the payload breaks its schema (at most
+	// maxRowProblems, then how many more): a field of the wrong type is
+	// why an expression over it fails, and the row says so.
+	Invalid []string    `json:"invalid,omitempty"`
+	Values  []BatchCell `json:"values,omitempty"`
 }
 
 // BatchError is one of the first errors, payload or expression.
@@ -78,6 +86,7 @@ type BatchError struct {
 type BatchResponse struct {
 	OK          bool         `json:"ok"`
 	Total       int          `json:"total"`
+	Invalid     int          `json:"invalid"` // payloads that break the schema (a catalog schema only)
 	Counts      []BatchCount `json:"counts"`
 	Rows        []BatchRow   `json:"rows"`
 	Errors      []BatchError `json:"errors"`
@@ -174,6 +183,13 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
+			if s != nil {
+				row.Invalid = schemaErrors(s, it.value)
+			}
+			if row.Invalid != nil {
+				resp.Invalid++
+				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(s) + ": " + strings.Join(row.Invalid, "; ")})
+			}
 			act := activation(newPayloadFields(it.value.(map[string]any), schema.Root, dialect), context, clock)
 			for c, p := range progs {
 				out, _, err := e.run(p.prg, act)
@@ -201,6 +217,40 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 		}
 	}
 	return resp
+}
+
+// schemaErrors lists where a payload breaks its schema, "pointer: what is
+// wrong", the first maxRowProblems and then how many more; nil where it
+// matches. The source's known quirks are no errors, and are not written
+// out: most payloads of a source carry its quirks, and a batch is many.
+func schemaErrors(s *schemas.Schema, value any) []string {
+	v, err := s.Validator()
+	if err != nil {
+		return []string{fmt.Sprintf("schema %s does not compile: %v", s.ID, err)}
+	}
+	var ve *jsonschema.ValidationError
+	if err := v.Validate(value); !errors.As(err, &ve) {
+		return nil
+	}
+	var out []string
+	n := 0
+	for _, leaf := range leaves(ve) {
+		pointer := pointerOf(leaf.InstanceLocation)
+		if _, quirk := matchQuirk(s.Quirks(), pointer, keywordOf(leaf.ErrorKind)); quirk {
+			continue
+		}
+		if n++; n <= maxRowProblems {
+			at := pointer
+			if at == "" {
+				at = "the payload"
+			}
+			out = append(out, at+": "+friendly(leaf.ErrorKind.LocalizedString(printer)))
+		}
+	}
+	if n > maxRowProblems {
+		out = append(out, fmt.Sprintf("and %d more", n-maxRowProblems))
+	}
+	return out
 }
 
 // batchDisplay writes a cell's result within what is left of the batch's

@@ -141,3 +141,35 @@ func TestBatchAnswersAreBounded(t *testing.T) {
 		t.Errorf("whole %v, cut to their start %v", whole, cut)
 	}
 }
+
+// TestBatchSaysWhichPayloadsBreakTheSchema: a payload whose date is no
+// date-time is counted and its row says where it breaks the schema, so
+// that the expression's error over that field has its reason beside it;
+// the payloads that match say nothing.
+func TestBatchSaysWhichPayloadsBreakTheSchema(t *testing.T) {
+	e := newEngine(t)
+	var base map[string]any
+	_ = json.Unmarshal([]byte(exampleText(t, schemaByID(t, e, "elation/appointment"))), &base)
+	good, _ := json.Marshal(base)
+	base["appointment_datetime"] = "next Tuesday"
+	base["appointment_duration_in_minutes"] = "15"
+	bad, _ := json.Marshal(base)
+	resp := e.Batch(BatchRequest{Schema: "elation/appointment", Payloads: string(good) + "\n" + string(bad) + "\n",
+		Expressions: []string{`appointment_datetime.getFullYear() > 2000`}})
+	if !resp.OK || resp.Total != 2 || resp.Invalid != 1 {
+		t.Fatalf("invalid %d of %d: %+v", resp.Invalid, resp.Total, resp.Diagnostics)
+	}
+	if resp.Rows[0].Invalid != nil {
+		t.Errorf("the example's row says it breaks the schema: %v", resp.Rows[0].Invalid)
+	}
+	got := strings.Join(resp.Rows[1].Invalid, "; ")
+	if !strings.Contains(got, "/appointment_datetime") || !strings.Contains(got, "/appointment_duration_in_minutes") {
+		t.Errorf("the bad row says %q", got)
+	}
+	if len(resp.Errors) == 0 || resp.Errors[0].Expression != -1 || !strings.Contains(resp.Errors[0].Message, "does not match Elation Appointment") {
+		t.Errorf("first errors %+v", resp.Errors)
+	}
+	if c := resp.Counts[0]; c.True != 1 || c.Error != 1 {
+		t.Errorf("counts %+v", c)
+	}
+}

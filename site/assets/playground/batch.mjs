@@ -110,7 +110,8 @@ export function wireBatch($, engine, current) {
       statusEl.textContent = brief(r.failed);
       return;
     }
-    const what = `${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'payload' : 'payloads'}`;
+    let what = `${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'payload' : 'payloads'}`;
+    if (r.invalid) what += `; ${r.invalid.toLocaleString('en-US')} of them ${r.invalid === 1 ? 'does' : 'do'} not match the schema (see the rows and the first errors)`;
     statusEl.textContent = r.cancelled ? `Cancelled after ${what}: the results below are of those.` : what;
     downloadURL = URL.createObjectURL(r.download);
     download.href = downloadURL;
@@ -151,16 +152,22 @@ function countsTable(r) {
 // rowsTable shows the first rows (as shownRow, in batchrun.mjs, keeps
 // them): a cell shows at most CELL_SHOWN_CHARS of its text, and a note when
 // that is not all.
+// Where some payload breaks the schema, a column says where, for each row:
+// the reason an expression over that field failed.
 function rowsTable(r) {
-  const t = table(['#', ...r.counts.map((_, i) => `Expression ${i + 1}`)]);
+  const schemaColumn = r.invalid > 0;
+  const t = table(['#', ...(schemaColumn ? ['Schema'] : []), ...r.counts.map((_, i) => `Expression ${i + 1}`)]);
+  t.dataset.fb = 'batch-rows';
   const shown = (c) => shownIn(document.createElement('span'), c.text, CELL_SHOWN_CHARS, { total: c.total, truncated: c.truncated });
   for (const rw of r.rows) {
-    const cells = rw.error
-      ? [[rw.line ? `line ${rw.line}` : rw.index + 1], [shown(rw.error), 'error']]
-      : [[rw.line ? `line ${rw.line}` : rw.index + 1], ...rw.values.map((v) => [shown(v), v.ok ? '' : 'error'])];
+    const cells = [[rw.line ? `line ${rw.line}` : rw.index + 1]];
+    if (schemaColumn && !rw.error) cells.push(rw.invalid ? [shown(rw.invalid), 'error'] : ['matches']);
+    if (rw.error) cells.push([shown(rw.error), 'error']);
+    else cells.push(...rw.values.map((v) => [shown(v), v.ok ? '' : 'error']));
     const tr = row(t, cells.map(([text]) => text), cells.map(([, cls]) => cls));
-    // A payload that is not JSON has one error for all the expressions.
-    if (rw.error) tr.lastChild.colSpan = r.counts.length;
+    // A payload that is not JSON has one error for the schema and all the
+    // expressions.
+    if (rw.error) tr.lastChild.colSpan = r.counts.length + (schemaColumn ? 1 : 0);
   }
   const caption = document.createElement('caption');
   caption.textContent = r.rows.length < r.total ? `The first ${r.rows.length} of ${r.total} payloads` : `All ${r.total} payloads`;

@@ -19,14 +19,16 @@ const BATCH_SHOWN_ERRORS = 20;
 // runBatch runs the expressions over the payloads of source (a File or a
 // string), in calls of at most BATCH_CHUNK_PAYLOADS. Two calls are in
 // flight at a time, so that the engine always has the next one while the
-// page takes in the last. It answers { total, counts, rows, errors,
-// download (a Blob of NDJSON, one line a payload), cancelled }, or
+// page takes in the last. It answers { total, invalid (the payloads that
+// break the schema), counts, rows, errors, download (a Blob of NDJSON, one
+// line a payload), cancelled }, or
 // { failed } with what to tell the reader.
 export async function runBatch(engine, source, { schema, dialect, event, expressions, now }, job, progress) {
   const started = performance.now();
   const size = typeof source === 'string' ? source.length : source.size;
   const out = {
     total: 0,
+    invalid: 0,
     counts: expressions.map((expression) => ({ expression, true: 0, false: 0, other: 0, error: 0 })),
     rows: [],
     errors: [],
@@ -93,6 +95,7 @@ export async function runBatch(engine, source, { schema, dialect, event, express
 function merge(out, items, r, lines) {
   const base = out.total;
   const sent = []; // the index in the run of each payload sent
+  out.invalid += r.invalid ?? 0;
   r.counts.forEach((c, i) => {
     for (const k of ['true', 'false', 'other', 'error']) out.counts[i][k] += c[k];
   });
@@ -108,7 +111,7 @@ function merge(out, items, r, lines) {
     } else {
       const engineRow = r.rows[sent.length];
       sent.push(index);
-      row = { index, line: it.line || undefined, error: engineRow.error, values: engineRow.values };
+      row = { index, line: it.line || undefined, error: engineRow.error, invalid: engineRow.invalid, values: engineRow.values };
     }
     text.push(JSON.stringify(row));
     if (out.rows.length < BATCH_SHOWN_ROWS) out.rows.push(shownRow(row));
@@ -134,6 +137,7 @@ function shownRow(row) {
     index: row.index,
     line: row.line,
     error: row.error === undefined ? undefined : keep(row.error),
+    invalid: row.invalid === undefined ? undefined : keep(row.invalid.join('; ')),
     values: row.values?.map((v) => ({ ok: v.ok, ...(v.ok ? keep(v.display, v.truncated === true) : keep(v.error)) })),
   };
 }
