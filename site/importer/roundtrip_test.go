@@ -108,8 +108,11 @@ func differences(got, want *schemas.Schema) []string {
 // Any other difference fails the test, and so does one listed here that
 // no longer shows (the list must say what is true).
 var roundTripAllowed = map[string]string{
-	"elation/appointment: root: description": "the copied Appointment page starts at its example, without the title and description lines; the title comes from the events sentence",
-	"elation/appointment: mode: enum":        "the page gives IN_PERSON and VIDEO only in the description's words (\"Must be either IN_PERSON or VIDEO\"); the hand read them off it",
+	"elation/appointment: root: description":        "the copied Appointment page starts at its example, without the title and description lines; the title comes from the events sentence",
+	"elation/appointment: mode: enum":               "the page gives IN_PERSON and VIDEO only in the description's words (\"Must be either IN_PERSON or VIDEO\"); the hand read them off it",
+	"elation/appointment: payment.bill_id: missing": "the seed is the older docs.morf.health copy; a newer www.morf.health copy's example adds payment.bill_id, which the hand-written schema takes with its example",
+	"elation/appointment: root: events":             "the newer www.morf.health copies list a fourteenth event, Elation Appointment Deleted, which the seed's copy lacks",
+	"elation/appointment: quirks: [/deleted_at /payment/deleted_at /service_location/phone_number /status], hand-written [/payment/deleted_at /service_location/phone_number /status]": "the seed's example sends deleted_at as an empty string; the hand-written schema's example, the newer www.morf.health copy's, sends a time there, so it has no quirk at /deleted_at",
 }
 
 func init() {
@@ -137,8 +140,16 @@ func TestImportingTheSeedsReproducesTheHandWrittenSchemas(t *testing.T) {
 		if !ok {
 			t.Fatalf("no hand-written %s", c[1])
 		}
-		if len(got.Fields) != len(want.Fields) {
-			t.Errorf("%s: %d fields imported, %d written by hand", c[1], len(got.Fields), len(want.Fields))
+		// Fields a newer copy of the page adds are missing from the seed's
+		// import; the allow-list names each of them.
+		added := 0
+		for k := range roundTripAllowed {
+			if strings.HasPrefix(k, c[1]+": ") && strings.HasSuffix(k, ": missing") {
+				added++
+			}
+		}
+		if len(got.Fields)+added != len(want.Fields) {
+			t.Errorf("%s: %d fields imported, %d written by hand (%d added from a newer copy)", c[1], len(got.Fields), len(want.Fields), added)
 		}
 		diffs := differences(got, want)
 		if got.Title() != want.Title() {
