@@ -475,7 +475,7 @@ func TestTypedExpressions(t *testing.T) {
 		{"elation/appointment", appt, "elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED", "string", `"APPOINTMENT_STATUS_SCHEDULED"`},
 		{"elation/appointment", appt, `status.orValue("") == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED`, "bool", "false"},
 		{"elation/appointment", appt, `payment.deleted_at.hasValue()`, "bool", "false"},
-		{"elation/appointment", appt, `deleted_at == ""`, "bool", "true"},
+		{"elation/appointment", appt, `deleted_at - created_at`, "google.protobuf.Duration", `duration("87917s")`},
 		{"elation/appointment", appt, `last_modified_at - created_at`, "google.protobuf.Duration", `duration("735s")`},
 		{"elation/appointment", appt, `appointment_datetime > now() - duration("24h")`, "bool", "true"},
 		{"elation/appointment", appt, `service_location.city + ", " + service_location.state`, "string", `"San Francisco, CA"`},
