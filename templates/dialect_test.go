@@ -26,6 +26,12 @@ func TestDialectPageShowsValuesAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := b.String()
+	// Code may break after a dot, a comma or a parenthesis, and nowhere
+	// else: the text is the code's, with <wbr> between its parts.
+	if !strings.Contains(html, `<code>json.<wbr>encode</code>`) {
+		t.Error("a function's name has no break opportunity after its dot")
+	}
+	html = strings.ReplaceAll(html, "<wbr>", "")
 	for _, want := range []string{
 		`<article class="field ref-entry" id="fn-isAfter">`,
 		`href="#fn-isAfter"`,

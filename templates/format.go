@@ -1,8 +1,12 @@
 package templates
 
 import (
+	"context"
+	"io"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // filterText is what the catalog's filter box matches a source by.
@@ -50,3 +54,40 @@ func exampleQuirkNote(p Payload) string {
 
 // inferredTitle explains an inferred badge.
 const inferredTitle = "Read off the example by the import, not declared by the source: one payload shows it, the source has not confirmed it"
+
+// codeText writes code with a line-break opportunity (<wbr>) after each
+// dot, comma and opening parenthesis, so that a long path or expression
+// wraps between its parts on a narrow screen, never inside a name. It
+// writes no other character: the code's text stays the code.
+func codeText(s string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for i, part := range codeParts(s) {
+			if i > 0 {
+				if _, err := io.WriteString(w, "<wbr>"); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(w, templ.EscapeString(part)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// codeParts cuts code after each dot, comma and opening parenthesis: the
+// places codeText lets a line break.
+func codeParts(s string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.', ',', '(':
+			if i+1 < len(s) {
+				parts = append(parts, s[start:i+1])
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, s[start:])
+}
