@@ -76,18 +76,47 @@ func codeText(s string) templ.Component {
 }
 
 // codeParts cuts code after each dot, comma and opening parenthesis: the
-// places codeText lets a line break.
+// places codeText lets a line break. A name longer than longName, which
+// may not fit a phone's line on its own, may also break after each of its
+// underscores, between its words, rather than inside one.
 func codeParts(s string) []string {
 	var parts []string
 	start := 0
+	cut := func(i int) {
+		if i+1 < len(s) {
+			parts = append(parts, s[start:i+1])
+			start = i + 1
+		}
+	}
+	run := 0 // the length of the name that ends at i
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '.', ',', '(':
-			if i+1 < len(s) {
-				parts = append(parts, s[start:i+1])
-				start = i + 1
-			}
+		c := s[i]
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			run++
+		} else {
+			run = 0
+		}
+		switch {
+		case c == '.' || c == ',' || c == '(':
+			cut(i)
+		case c == '_' && nameLength(s, i-run+1) > longName:
+			cut(i)
 		}
 	}
 	return append(parts, s[start:])
+}
+
+// longName is the length past which a name may break between its words.
+const longName = 28
+
+// nameLength is the length of the name that starts at i.
+func nameLength(s string, i int) int {
+	n := 0
+	for ; i+n < len(s); n++ {
+		c := s[i+n]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			break
+		}
+	}
+	return n
 }

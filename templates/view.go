@@ -22,6 +22,9 @@ type Meta struct {
 	Description string
 	Path        string // the page's own path, for the canonical link and the nav
 	Assets      Assets
+	// Playground says the page has a playground, which a skip link beside
+	// "Skip to content" reaches from the top.
+	Playground bool
 }
 
 // Catalog is the front page.

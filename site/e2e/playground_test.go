@@ -292,8 +292,11 @@ func TestNarrowScreen(t *testing.T) {
 	}
 	shots := filepath.Join("..", "..", "build", "screenshots")
 	_ = os.MkdirAll(shots, 0o755)
-	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
+	for _, path := range []string{"/", "/events/elation/appointment/", "/events/healthie/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
 		openPage(t, b, path)
+		if cut := jsEval[[]string](t, b, codeCutInsideAName); len(cut) > 0 {
+			t.Errorf("%s: code breaks inside a name at 375 px: %q", path, cut)
+		}
 		widths := jsEval[[]float64](t, b, `[document.documentElement.scrollWidth, window.innerWidth]`)
 		if widths[0] > widths[1] {
 			wide := jsEval[[]string](t, b, `[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className)`)
@@ -307,6 +310,68 @@ func TestNarrowScreen(t *testing.T) {
 			}
 			_ = os.WriteFile(filepath.Join(shots, "375-"+name+".jpg"), png, 0o644)
 		}
+	}
+}
+
+// codeCutInsideAName lists the code on the page (outside pre blocks and
+// the editors) whose lines break inside a name: between two of its letters
+// or digits (after an underscore, a name too long for a line of its own may
+// break). It measures where each character lands.
+const codeCutInsideAName = `(() => {
+	const cuts = [];
+	for (const code of document.querySelectorAll('main code')) {
+		if (code.closest('pre')) continue;
+		let lastTop = null, prev = '';
+		const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+		for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+			for (let i = 0; i < node.length; i++) {
+				const r = document.createRange();
+				r.setStart(node, i); r.setEnd(node, i + 1);
+				const rect = r.getClientRects()[0];
+				if (!rect) continue;
+				if (lastTop !== null && rect.top > lastTop + 2 && /[A-Za-z0-9]/.test(prev) && /[A-Za-z0-9_]/.test(node.data[i])) {
+					cuts.push(code.textContent.slice(0, 80) + ' @ ' + prev + '|' + node.data[i]);
+				}
+				lastTop = rect.top; prev = node.data[i];
+			}
+		}
+	}
+	return cuts.slice(0, 5);
+})()`
+
+// TestThePlaygroundIsWithinReach: a skip link at the top of a payload page
+// takes the keyboard to the playground; on a wide screen the playground
+// sits beside the fields and stays in view as they scroll.
+func TestThePlaygroundIsWithinReach(t *testing.T) {
+	b := newBrowser(t)
+	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 1600, Height: 900, DeviceScaleFactor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	openPage(t, b, "/events/healthie/appointment/")
+	// The second Tab from the top of the page is the skip link.
+	jsEval[any](t, b, `(document.activeElement && document.activeElement.blur(), window.scrollTo(0, 0), true)`)
+	b.do(t, chromedp.KeyEvent("\t"), chromedp.KeyEvent("\t"))
+	if got := jsEval[string](t, b, `document.activeElement.dataset.fb || document.activeElement.textContent`); got != "skip-playground" {
+		t.Fatalf("the second Tab reaches %q, not the skip link to the playground", got)
+	}
+	b.do(t, chromedp.KeyEvent("\r"))
+	waitFor(t, b, "the jump", `location.hash === '#playground'`)
+	b.do(t, chromedp.KeyEvent("\t"))
+	if !jsEval[bool](t, b, `!!document.activeElement.closest('[data-fb="playground"]')`) {
+		t.Errorf("after the skip link, Tab reaches %s, outside the playground", jsEval[string](t, b, `document.activeElement.outerHTML.slice(0, 120)`))
+	}
+	// Beside the fields, and in view with the last field.
+	jsEval[any](t, b, `(document.querySelector('#fields article:last-of-type').scrollIntoView(), true)`)
+	got := jsEval[[]float64](t, b, `(() => {
+		const pg = document.querySelector('[data-fb="playground"]').getBoundingClientRect();
+		const fields = document.querySelector('#fields').getBoundingClientRect();
+		return [pg.left, fields.right, pg.top, pg.bottom, window.innerHeight];
+	})()`)
+	if got[0] < got[1] {
+		t.Errorf("at 1600 px the playground (left %.0f) is not beside the fields (right %.0f)", got[0], got[1])
+	}
+	if got[2] < 0 || got[2] > got[4]/2 {
+		t.Errorf("with the last field in view, the playground's top is at %.0f of %.0f px", got[2], got[4])
 	}
 }
 

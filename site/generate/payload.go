@@ -29,6 +29,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		ExampleOrigin: s.Root.XExampleOrigin,
 		Descriptions:  descriptionsJSON(s.Root),
 	}
+	p.Meta.Playground = true
 	if sp := s.Root.XSourcePage; sp != nil {
 		p.SourcePage, p.SourcePartial = sp.URL, sp.Partial
 		p.SourceOwner = pageOwner(sp.URL, src.Name)
