@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -130,6 +131,7 @@ type browser struct {
 	ctx      context.Context
 	mu       sync.Mutex
 	console  []string // console errors and uncaught exceptions
+	security []string // the browser's own security messages: a CSP refusal, say
 	dialogs  []string
 	requests []string // what the page's network domain saw
 }
@@ -161,6 +163,10 @@ func newBrowser(t *testing.T) *browser {
 	if _, err := chromedp.Call(ctx, runtime.Enable, struct{}{}); err != nil {
 		t.Fatal(err)
 	}
+	// A CSP refusal reaches the log domain, not the console API.
+	if _, err := chromedp.Call(ctx, cdplog.Enable, struct{}{}); err != nil {
+		t.Fatal(err)
+	}
 	dialogs := make(chan struct{}, 8)
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
@@ -171,6 +177,10 @@ func newBrowser(t *testing.T) *browser {
 					parts = append(parts, string(a.Value)+a.Description)
 				}
 				b.record(&b.console, strings.Join(parts, " "))
+			}
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Source == cdplog.EntrySourceSecurity {
+				b.record(&b.security, ev.Entry.Text)
 			}
 		case *runtime.EventExceptionThrown:
 			b.record(&b.console, ev.ExceptionDetails.Text+" "+exceptionText(ev))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // in the shadow root of the first editor of a kind ("json" or "cel").
@@ -184,5 +185,49 @@ func TestCompletionIconsAreDrawn(t *testing.T) {
 	waitFor(t, b, "the keyword in the list", in("cel", ".cm-completionIcon-keyword")+` !== null`)
 	if got := icon("keyword"); got != `"k"` {
 		t.Errorf("a keyword's icon is %s", got)
+	}
+}
+
+// TestEditingRaisesNoCSPRefusal types, completes, deletes, types over a
+// selection that spans highlighted tokens and hovers in the expression
+// editor: the page's Content-Security-Policy (no inline style) refuses
+// nothing. A style attribute set in the page is refused, and seen: the
+// check can fail.
+func TestEditingRaisesNoCSPRefusal(t *testing.T) {
+	b := newBrowser(t)
+	openPlayground(t, b, "/events/healthie/appointment/")
+	for _, keys := range []string{"appointment_", "morf.", "appointment_datetime.isA", "[1, 2].map(x, x", "morf_event_type.co"} {
+		typeInto(t, b, keys)
+		waitFor(t, b, "the completions", in("cel", ".cm-tooltip-autocomplete")+` !== null`)
+		b.do(t, chromedp.KeyEvent(kb.ArrowDown))
+	}
+	typeInto(t, b, `appointment_datetime.isAfter(morf.now()) && "x" in ["a", "b"]`)
+	for i := 0; i < 12; i++ {
+		b.do(t, chromedp.KeyEvent(kb.Backspace))
+	}
+	jsEval[any](t, b, `(() => {
+		const content = document.querySelector('.fb-editor-cel').shadowRoot.querySelector('.cm-content');
+		const line = content.querySelector('.cm-line');
+		const r = document.createRange();
+		r.setStart(line.firstChild, 0); r.setEnd(line.lastChild, 0);
+		const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+		return true;
+	})()`)
+	b.do(t, chromedp.KeyEvent("zz"))
+	box := jsEval[[]float64](t, b, `(() => { const r = document.querySelector('.fb-editor-cel').getBoundingClientRect(); return [r.left, r.top, r.width, r.height] })()`)
+	for x := box[0] + 5; x < box[0]+box[2]; x += 20 {
+		if _, err := chromedp.Call(b.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: box[1] + box[3]/2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // what the page does in its own time
+
+	if s := b.snapshot(&b.security); len(s) > 0 {
+		t.Errorf("the browser refused: %v", s)
+	}
+	jsEval[any](t, b, `(() => { const d = document.createElement('div'); d.setAttribute('style', 'color: red'); document.body.append(d); return true })()`)
+	time.Sleep(300 * time.Millisecond)
+	if s := b.snapshot(&b.security); len(s) == 0 || !strings.Contains(s[0], "style-src") {
+		t.Errorf("a style attribute set in the page was not refused, or not seen: %v", s)
 	}
 }
