@@ -127,7 +127,7 @@ func TestBatchRun(t *testing.T) {
 	}
 	// Payloads that break the schema (these lack Elation's required
 	// fields) are counted, and each row says where.
-	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-status"]').textContent`); !strings.Contains(got, "3 of them do not match the schema") {
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-status"]').textContent`); !strings.Contains(got, "of those an expression failed on, 3 do not match the schema") {
 		t.Errorf("the status does not count the payloads that break the schema: %q", got)
 	}
 	if got := jsEval[[]string](t, b, `[...document.querySelectorAll('[data-fb="batch-rows"] tr:nth-of-type(2) td')].map(td => td.className + ':' + td.textContent)`); len(got) < 3 || !strings.HasPrefix(got[1], "error:the payload: ") || !strings.Contains(got[1], "appointment_id") {
@@ -145,6 +145,15 @@ func TestBatchRun(t *testing.T) {
 	}
 	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-results"]').textContent`); !strings.Contains(got, "payload 3") {
 		t.Errorf("the array's third payload, not an object, is not named: %.300s", got)
+	}
+	// Asked to, the run checks every payload, not only those an
+	// expression failed on.
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-check-all"]`)))
+	jsEval[any](t, b, `document.querySelector('[data-fb="batch-results"]').replaceChildren()`)
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
+	waitFor(t, b, "the checked run's counts", `!!document.querySelector('[data-fb="batch-counts"]')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-status"]').textContent`); !strings.Contains(got, "2 of them do not match the schema") {
+		t.Errorf("checking every payload, the status says %q", got)
 	}
 	for _, r := range requests.all() {
 		if strings.Contains(r, "IN_PERSON") {

@@ -41,6 +41,10 @@ type BatchRequest struct {
 	Now         string   `json:"now,omitempty"`
 	Rows        int      `json:"rows,omitempty"`
 	Event       string   `json:"event,omitempty"` // as CheckRequest's
+	// CheckAll checks every payload against the schema. Without it only a
+	// payload an expression failed on is checked, where the check says
+	// why: checking each payload costs more than running a filter on it.
+	CheckAll bool `json:"checkAll,omitempty"`
 }
 
 // BatchCount tallies one expression's results.
@@ -84,9 +88,12 @@ type BatchError struct {
 
 // BatchResponse answers a batch run.
 type BatchResponse struct {
-	OK          bool         `json:"ok"`
-	Total       int          `json:"total"`
-	Invalid     int          `json:"invalid"` // payloads that break the schema (a catalog schema only)
+	OK    bool `json:"ok"`
+	Total int  `json:"total"`
+	// Invalid counts the payloads checked (all, or those an expression
+	// failed on: CheckedAll says which) that break the catalog schema.
+	Invalid     int          `json:"invalid"`
+	CheckedAll  bool         `json:"checkedAll"`
 	Counts      []BatchCount `json:"counts"`
 	Rows        []BatchRow   `json:"rows"`
 	Errors      []BatchError `json:"errors"`
@@ -166,7 +173,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	}
 	clock := clockFunctions(now)
 	displays := &celjson.Budget{Left: maxBatchResultBytes}
-	resp := BatchResponse{OK: true, Total: len(items), Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
+	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll && s != nil, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	for _, expr := range req.Expressions {
 		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
 	}
@@ -183,14 +190,9 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
-			if s != nil {
-				row.Invalid = schemaErrors(s, it.value)
-			}
-			if row.Invalid != nil {
-				resp.Invalid++
-				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(s) + ": " + strings.Join(row.Invalid, "; ")})
-			}
 			act := activation(newPayloadFields(it.value.(map[string]any), schema.Root, dialect), context, clock)
+			failed := false
+			var cellErrors []BatchError
 			for c, p := range progs {
 				out, _, err := e.run(p.prg, act)
 				cell := BatchCell{OK: err == nil}
@@ -198,7 +200,8 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 				case err != nil:
 					cell.Error = e.runtimeError(env, p.ast, err, e.limits.CostLimit).Message
 					resp.Counts[c].Error++
-					noteError(BatchError{Index: i, Line: it.line, Expression: c, Message: cell.Error})
+					failed = true
+					cellErrors = append(cellErrors, BatchError{Index: i, Line: it.line, Expression: c, Message: cell.Error})
 				case out == types.True:
 					resp.Counts[c].True++
 				case out == types.False:
@@ -210,6 +213,16 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 					cell.Display, cell.Truncated = e.batchDisplay(out, displays)
 				}
 				row.Values = append(row.Values, cell)
+			}
+			if s != nil && (failed || req.CheckAll) {
+				row.Invalid = schemaErrors(s, it.value)
+			}
+			if row.Invalid != nil {
+				resp.Invalid++
+				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(s) + ": " + strings.Join(row.Invalid, "; ")})
+			}
+			for _, be := range cellErrors {
+				noteError(be)
 			}
 		}
 		if len(resp.Rows) < rowsWanted {

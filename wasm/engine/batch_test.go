@@ -142,10 +142,11 @@ func TestBatchAnswersAreBounded(t *testing.T) {
 	}
 }
 
-// TestBatchSaysWhichPayloadsBreakTheSchema: a payload whose date is no
-// date-time is counted and its row says where it breaks the schema, so
-// that the expression's error over that field has its reason beside it;
-// the payloads that match say nothing.
+// TestBatchSaysWhichPayloadsBreakTheSchema: a payload an expression fails
+// on is checked against the schema, and its row says where it breaks it
+// (a date that is no date-time: the reason getFullYear failed); the
+// payloads that pass say nothing. Checking every payload is asked for: a
+// payload that breaks the schema where no expression reads is found then.
 func TestBatchSaysWhichPayloadsBreakTheSchema(t *testing.T) {
 	e := newEngine(t)
 	var base map[string]any
@@ -154,22 +155,44 @@ func TestBatchSaysWhichPayloadsBreakTheSchema(t *testing.T) {
 	base["appointment_datetime"] = "next Tuesday"
 	base["appointment_duration_in_minutes"] = "15"
 	bad, _ := json.Marshal(base)
-	resp := e.Batch(BatchRequest{Schema: "elation/appointment", Payloads: string(good) + "\n" + string(bad) + "\n",
-		Expressions: []string{`appointment_datetime.getFullYear() > 2000`}})
-	if !resp.OK || resp.Total != 2 || resp.Invalid != 1 {
-		t.Fatalf("invalid %d of %d: %+v", resp.Invalid, resp.Total, resp.Diagnostics)
+	base["appointment_datetime"] = "2016-10-13T11:15:00Z"
+	quiet, _ := json.Marshal(base) // breaks the schema only where the expression does not read
+	payloads := string(good) + "\n" + string(bad) + "\n" + string(quiet) + "\n"
+	req := BatchRequest{Schema: "elation/appointment", Payloads: payloads, Expressions: []string{`appointment_datetime.getFullYear() > 2000`}}
+	resp := e.Batch(req)
+	if !resp.OK || resp.Total != 3 || resp.Invalid != 1 || resp.CheckedAll {
+		t.Fatalf("invalid %d of %d (checked all: %v): %+v", resp.Invalid, resp.Total, resp.CheckedAll, resp.Diagnostics)
 	}
-	if resp.Rows[0].Invalid != nil {
-		t.Errorf("the example's row says it breaks the schema: %v", resp.Rows[0].Invalid)
+	if resp.Rows[0].Invalid != nil || resp.Rows[2].Invalid != nil {
+		t.Errorf("rows the expression passed were checked: %v, %v", resp.Rows[0].Invalid, resp.Rows[2].Invalid)
 	}
 	got := strings.Join(resp.Rows[1].Invalid, "; ")
 	if !strings.Contains(got, "/appointment_datetime") || !strings.Contains(got, "/appointment_duration_in_minutes") {
 		t.Errorf("the bad row says %q", got)
 	}
-	if len(resp.Errors) == 0 || resp.Errors[0].Expression != -1 || !strings.Contains(resp.Errors[0].Message, "does not match Elation Appointment") {
+	if len(resp.Errors) < 2 || resp.Errors[0].Expression != -1 || !strings.Contains(resp.Errors[0].Message, "does not match Elation Appointment") || resp.Errors[1].Expression != 0 {
 		t.Errorf("first errors %+v", resp.Errors)
 	}
-	if c := resp.Counts[0]; c.True != 1 || c.Error != 1 {
+	if c := resp.Counts[0]; c.True != 2 || c.Error != 1 {
 		t.Errorf("counts %+v", c)
+	}
+
+	req.CheckAll = true
+	resp = e.Batch(req)
+	if resp.Invalid != 2 || !resp.CheckedAll || resp.Rows[0].Invalid != nil || !strings.Contains(strings.Join(resp.Rows[2].Invalid, "; "), "/appointment_duration_in_minutes") {
+		t.Errorf("checking all: invalid %d, rows %v / %v", resp.Invalid, resp.Rows[0].Invalid, resp.Rows[2].Invalid)
+	}
+}
+
+// BenchmarkBatch10000CheckAll is BenchmarkBatch10000 with every payload
+// checked against the schema: the price of CheckAll.
+func BenchmarkBatch10000CheckAll(b *testing.B) {
+	e := newEngine(b)
+	text := appointments(b, e, 10000, nil)
+	req := BatchRequest{Schema: "elation/appointment", Payloads: text, CheckAll: true, Expressions: []string{`mode == "VIDEO" && service_location.state == "CA"`}}
+	for b.Loop() {
+		if r := e.Batch(req); !r.OK || r.Counts[0].True != 5000 {
+			b.Fatal(r.Counts, r.Diagnostics)
+		}
 	}
 }

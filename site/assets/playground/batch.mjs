@@ -93,7 +93,7 @@ export function wireBatch($, engine, current) {
     performance.mark('fieldbook:batch-start');
     let r;
     try {
-      r = await runBatch(engine, source, { schema, dialect, event, expressions, now }, job, showProgress);
+      r = await runBatch(engine, source, { schema, dialect, event, expressions, now, checkAll: $('batch-check-all').checked }, job, showProgress);
     } catch (err) {
       r = {
         failed: err instanceof NotUTF8
@@ -111,7 +111,13 @@ export function wireBatch($, engine, current) {
       return;
     }
     let what = `${r.total.toLocaleString('en-US')} ${r.total === 1 ? 'payload' : 'payloads'}`;
-    if (r.invalid) what += `; ${r.invalid.toLocaleString('en-US')} of them ${r.invalid === 1 ? 'does' : 'do'} not match the schema (see the rows and the first errors)`;
+    if (r.invalid) {
+      const n = r.invalid.toLocaleString('en-US');
+      const verb = r.invalid === 1 ? 'does' : 'do';
+      what += r.checkedAll
+        ? `; ${n} of them ${verb} not match the schema (see the rows and the first errors)`
+        : `; of those an expression failed on, ${n} ${verb} not match the schema (see the rows and the first errors)`;
+    }
     statusEl.textContent = r.cancelled ? `Cancelled after ${what}: the results below are of those.` : what;
     downloadURL = URL.createObjectURL(r.download);
     download.href = downloadURL;

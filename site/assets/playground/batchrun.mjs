@@ -20,15 +20,17 @@ const BATCH_SHOWN_ERRORS = 20;
 // string), in calls of at most BATCH_CHUNK_PAYLOADS. Two calls are in
 // flight at a time, so that the engine always has the next one while the
 // page takes in the last. It answers { total, invalid (the payloads that
-// break the schema), counts, rows, errors, download (a Blob of NDJSON, one
-// line a payload), cancelled }, or
+// break the schema, of those checked: every one where checkedAll, else
+// those an expression failed on), checkedAll, counts, rows, errors,
+// download (a Blob of NDJSON, one line a payload), cancelled }, or
 // { failed } with what to tell the reader.
-export async function runBatch(engine, source, { schema, dialect, event, expressions, now }, job, progress) {
+export async function runBatch(engine, source, { schema, dialect, event, expressions, now, checkAll }, job, progress) {
   const started = performance.now();
   const size = typeof source === 'string' ? source.length : source.size;
   const out = {
     total: 0,
     invalid: 0,
+    checkedAll: checkAll === true,
     counts: expressions.map((expression) => ({ expression, true: 0, false: 0, other: 0, error: 0 })),
     rows: [],
     errors: [],
@@ -46,7 +48,7 @@ export async function runBatch(engine, source, { schema, dialect, event, express
     chunk = [];
     chars = 0;
     const answer = texts.length
-      ? engine.call('batch', { schema, dialect, event, payloads: texts.join('\n'), expressions, now, rows: texts.length }, BATCH_LIMIT_MS, () => job.cancelled)
+      ? engine.call('batch', { schema, dialect, event, payloads: texts.join('\n'), expressions, now, rows: texts.length, checkAll }, BATCH_LIMIT_MS, () => job.cancelled)
       : Promise.resolve({ ok: true, counts: out.counts.map(() => ({ true: 0, false: 0, other: 0, error: 0 })), rows: [], errors: [] });
     inflight.push({ items, answer, read });
   };
@@ -96,6 +98,7 @@ function merge(out, items, r, lines) {
   const base = out.total;
   const sent = []; // the index in the run of each payload sent
   out.invalid += r.invalid ?? 0;
+  out.checkedAll &&= r.checkedAll !== false;
   r.counts.forEach((c, i) => {
     for (const k of ['true', 'false', 'other', 'error']) out.counts[i][k] += c[k];
   });
