@@ -61,6 +61,9 @@ type Node struct {
 	// XSourcePage is the vendor page the payload was documented from, root
 	// only; its Partial says what the page leaves out when it is cut short.
 	XSourcePage *SourcePage
+	// XAction says what an action is and takes, on the root of an action
+	// document, whose root is the action's result.
+	XAction *Action
 
 	// CELType is the CEL object type name of an object with properties,
 	// set while the set is resolved.
@@ -357,6 +360,9 @@ func asSourcePage(v any) (*SourcePage, error) {
 	return p, nil
 }
 
+// knownTags are the data tags a field or parameter may carry.
+var knownTags = map[string]bool{"ID": true, "PII": true, "HI": true}
+
 // unstatable are the facts x-unstated may name: those a field shows
 // whatever the schema says (a field is required or not, tagged or not), so
 // that only a word can tell that the source never said.
@@ -503,7 +509,7 @@ func parseNode(o *ordered.Object, at string) (*Node, error) {
 		case "x-tags":
 			n.XTags, err = asStrings(v)
 			for _, t := range n.XTags {
-				if t != "ID" && t != "PII" && t != "HI" {
+				if !knownTags[t] {
 					err = fmt.Errorf("unknown tag %q (ID, PII, HI)", t)
 				}
 			}
@@ -538,6 +544,8 @@ func parseNode(o *ordered.Object, at string) (*Node, error) {
 			}
 		case "x-source-page":
 			n.XSourcePage, err = asSourcePage(v)
+		case "x-action":
+			n.XAction, err = asAction(v)
 		default:
 			err = fmt.Errorf("unknown keyword %q", k)
 		}

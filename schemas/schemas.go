@@ -18,7 +18,7 @@ import (
 	"fieldbook/schemas/ordered"
 )
 
-//go:embed catalog.json */*.json
+//go:embed catalog.json */*.json actions/*/*/*.json
 var embedded embed.FS
 
 // BaseURL is the prefix of every schema's $id.
@@ -43,16 +43,25 @@ type Source struct {
 	Pending string `json:"pending,omitempty"`
 }
 
-// Destination is an integration events can be sent to.
+// Destination is an integration a workflow's actions send to or fetch
+// from.
 type Destination struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Actions []string `json:"actions,omitempty"` // action ids, <destination>/<version>/<action>
+	// Pending says why the destination's actions are not documented.
+	Pending string `json:"pending,omitempty"`
+	// Outside says the destination is not in Morf's catalog list, though
+	// Morf's docs have pages of its actions.
+	Outside bool `json:"outside,omitempty"`
 }
 
-// Schema is one payload schema.
+// Schema is one payload schema, or one action's: then Action says what the
+// action takes, Root is its result, and Fields are read under its key.
 type Schema struct {
-	ID     string // "elation/appointment"
-	Source string // "elation"
+	ID     string // "elation/appointment"; an action's "stripe/v1/create-card"
+	Source string // "elation"; an action's destination, "stripe"
+	Action *Action
 	URL    string // the $id
 	Raw    []byte // the document as written
 	Root   *Node
@@ -61,6 +70,10 @@ type Schema struct {
 	Fields []*Field
 
 	set *Set
+	// typePrefix begins the CEL names of its object types: the source for
+	// a payload, <destination>.<version>.<action> for an action, whose
+	// types are then apart from another action's of the same names.
+	typePrefix string
 }
 
 // Title is the payload's name.
@@ -122,6 +135,8 @@ type Set struct {
 	Catalog Catalog
 	list    []*Schema
 	byID    map[string]*Schema
+	actions []*Schema
+	byActID map[string]*Schema
 
 	compileMu sync.Mutex
 	compiler  *jsonschema.Compiler
@@ -142,7 +157,7 @@ func Load() (*Set, error) {
 
 // LoadFS loads catalog.json and every <source>/<payload>.json of fsys.
 func LoadFS(fsys fs.FS) (*Set, error) {
-	set := &Set{byID: map[string]*Schema{}}
+	set := &Set{byID: map[string]*Schema{}, byActID: map[string]*Schema{}}
 	cat, err := fs.ReadFile(fsys, "catalog.json")
 	if err != nil {
 		return nil, err
@@ -161,6 +176,24 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 			return nil, err
 		}
 		s, err := set.add(strings.TrimSuffix(p, ".json"), raw)
+		if err != nil {
+			return nil, err
+		}
+		if want := BaseURL + p; s.URL != want {
+			return nil, fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
+		}
+	}
+	actions, err := fs.Glob(fsys, "actions/*/*/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(actions)
+	for _, p := range actions {
+		raw, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		s, err := set.addAction(strings.TrimSuffix(strings.TrimPrefix(p, "actions/"), ".json"), raw)
 		if err != nil {
 			return nil, err
 		}
@@ -201,10 +234,38 @@ func (set *Set) add(id string, raw []byte) (*Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+	if root.XAction != nil {
+		return nil, fmt.Errorf("%s: x-action in a payload's schema", id)
+	}
 	url, _ := doc.Vals["$id"].(string)
-	s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set}
+	s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set, typePrefix: path.Dir(id)}
 	set.list = append(set.list, s)
 	set.byID[id] = s
+	return s, nil
+}
+
+// addAction reads one action document into the set.
+func (set *Set) addAction(id string, raw []byte) (*Schema, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%s: an action's id is <destination>/<version>/<action>", id)
+	}
+	doc, err := decodeDocument(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	root, err := parseNode(doc, id)
+	if err != nil {
+		return nil, err
+	}
+	if root.XAction == nil {
+		return nil, fmt.Errorf("%s: an action's document has no x-action", id)
+	}
+	url, _ := doc.Vals["$id"].(string)
+	s := &Schema{ID: id, Source: parts[0], Action: root.XAction, URL: url, Raw: raw, doc: doc, Root: root, set: set,
+		typePrefix: parts[0] + "." + parts[1] + "." + strings.ReplaceAll(parts[2], "-", "_")}
+	set.actions = append(set.actions, s)
+	set.byActID[id] = s
 	return s, nil
 }
 
@@ -216,6 +277,22 @@ func (set *Set) link() error {
 		s.Root.CELType = s.Source + "." + pascal(path.Base(s.ID))
 		if err := r.resolve(s.Root, s.Root.CELType, s.ID); err != nil {
 			return err
+		}
+	}
+	for _, s := range set.actions {
+		r := resolver{set: set, schema: s}
+		name := s.Action.Response
+		if name == "" || !IsIdentifier(name) {
+			name = "Result"
+		}
+		if err := r.resolve(s.Root, s.typePrefix+"."+name, s.ID); err != nil {
+			return err
+		}
+		s.Fields = keyedFields(s.Root, s.Action.Key)
+		for _, f := range s.Fields {
+			if err := f.checkProvenance(); err != nil {
+				return fmt.Errorf("%s: %s: %w", s.ID, f.Name(), err)
+			}
 		}
 	}
 	for _, s := range set.list {
@@ -249,8 +326,17 @@ func (f *Field) checkProvenance() error {
 	return nil
 }
 
-// All returns every schema, ordered by id.
+// All returns every payload's schema, ordered by id.
 func (set *Set) All() []*Schema { return set.list }
+
+// Actions returns every action's schema, ordered by id.
+func (set *Set) Actions() []*Schema { return set.actions }
+
+// Action returns the action with the given id ("stripe/v1/create-card").
+func (set *Set) Action(id string) (*Schema, bool) {
+	s, ok := set.byActID[id]
+	return s, ok
+}
 
 // Get returns the schema with the given id.
 func (set *Set) Get(id string) (*Schema, bool) {
@@ -279,6 +365,35 @@ func (set *Set) checkCatalog() error {
 			return fmt.Errorf("catalog: no source lists %s", s.ID)
 		}
 	}
+	for i, d := range set.Catalog.ActionDestinations {
+		if len(d.Actions) == 0 && d.Pending == "" {
+			// Without a list, a destination's actions are the documents
+			// under its folder, in the order of their ids.
+			for _, s := range set.actions {
+				if s.Source == d.ID {
+					d.Actions = append(d.Actions, s.ID)
+				}
+			}
+			set.Catalog.ActionDestinations[i] = d
+		}
+		if d.Pending != "" && len(d.Actions) > 0 {
+			return fmt.Errorf("catalog: %s has actions, yet says why it has none (pending)", d.ID)
+		}
+		for _, id := range d.Actions {
+			if _, ok := set.byActID[id]; !ok {
+				return fmt.Errorf("catalog: %s lists the action %s, which has no schema", d.ID, id)
+			}
+			if !strings.HasPrefix(id, d.ID+"/") {
+				return fmt.Errorf("catalog: %s lists %s, another destination's action", d.ID, id)
+			}
+			listed[id] = true
+		}
+	}
+	for _, s := range set.actions {
+		if !listed[s.ID] {
+			return fmt.Errorf("catalog: no destination lists the action %s", s.ID)
+		}
+	}
 	return nil
 }
 
@@ -295,7 +410,7 @@ func (set *Set) validator(url string) (*jsonschema.Schema, error) {
 		c := jsonschema.NewCompiler()
 		c.DefaultDraft(jsonschema.Draft2020)
 		c.AssertFormat()
-		for _, s := range set.list {
+		for _, s := range append(slices.Clip(set.list), set.actions...) {
 			if err := c.AddResource(s.URL, ordered.Plain(s.doc)); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.ID, err)
 			}
@@ -332,7 +447,7 @@ func (r resolver) resolve(n *Node, celType, at string) error {
 		n.CELType = celType
 	}
 	for name, d := range n.Defs {
-		d.CELType = r.schema.Source + "." + name
+		d.CELType = r.schema.typePrefix + "." + name
 		if err := r.resolve(d, d.CELType, at+"/$defs/"+name); err != nil {
 			return err
 		}
