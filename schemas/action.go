@@ -130,3 +130,57 @@ func keyedFields(root *Node, key string) []*Field {
 	}
 	return fields
 }
+
+// Keyed is an action's result as a later step of a workflow sees it: a
+// context of one variable, the result key, holding the result. It is a
+// schema like a payload's (its root's one field is the key), so the engine
+// types, validates and completes expressions over it as over a payload.
+// key "" is the action's own; a keyed schema is made once per key.
+func (s *Schema) Keyed(key string) (*Schema, error) {
+	if s.Action == nil {
+		return nil, fmt.Errorf("%s is not an action", s.ID)
+	}
+	if key == "" {
+		key = s.Action.Key
+	}
+	if !IsIdentifier(key) {
+		return nil, fmt.Errorf("the result key %q is not a CEL identifier (letters, digits and _, not first a digit)", key)
+	}
+	set := s.set
+	set.keyedMu.Lock()
+	defer set.keyedMu.Unlock()
+	id := s.ID + "#" + key
+	if k, ok := set.keyed[id]; ok {
+		return k, nil
+	}
+	root := keyed(s.Root, key)
+	root.Title = s.Root.Title
+	root.CELType = s.typePrefix + ".Context"
+	for _, q := range s.Root.XQuirks {
+		q.Pointer = "/" + escapePointer(key) + q.Pointer
+		root.XQuirks = append(root.XQuirks, q)
+	}
+	if ex, ok := s.Root.Example(); ok {
+		root.Examples = []any{map[string]any{key: ex}}
+	}
+	doc := ordered.New()
+	doc.Set("$schema", "https://json-schema.org/draft/2020-12/schema")
+	doc.Set("type", "object")
+	props := ordered.New()
+	ref := ordered.New()
+	ref.Set("$ref", s.URL)
+	props.Set(key, ref)
+	doc.Set("properties", props)
+	doc.Set("required", []any{key})
+	raw, err := json.Marshal(ordered.Plain(doc))
+	if err != nil {
+		return nil, err
+	}
+	k := &Schema{ID: id, Source: s.Source, Action: s.Action, URL: BaseURL + "keyed/" + s.ID + "/" + key + ".json",
+		Raw: raw, doc: doc, Root: root, set: set, typePrefix: s.typePrefix, Fields: flatten(root)}
+	if set.keyed == nil {
+		set.keyed = map[string]*Schema{}
+	}
+	set.keyed[id] = k
+	return k, nil
+}

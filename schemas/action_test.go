@@ -141,3 +141,40 @@ func TestLoadRefusesABadAction(t *testing.T) {
 		t.Errorf("a destination without a list lists %v, not its documents", d.Actions)
 	}
 }
+
+// A keyed result validates as a later step's context: the result under
+// its key, under the action's key or another, with the result's quirks
+// at the key's place; its one field is the key.
+func TestKeyedResultsValidate(t *testing.T) {
+	set := load(t)
+	s, _ := set.Action("open-phone/v1/send-text-message")
+	for _, key := range []string{"", "sms"} {
+		k, err := s.Keyed(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := key
+		if name == "" {
+			name = "message"
+		}
+		if k.Fields[0].CEL != name || k.Fields[1].CEL != name+".id" {
+			t.Errorf("key %q: fields %s, %s", key, k.Fields[0].CEL, k.Fields[1].CEL)
+		}
+		v, err := k.Validator()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Validate(map[string]any{name: map[string]any{"id": "AC1", "created_at": "2025-01-17T10:57:05Z"}}); err != nil {
+			t.Errorf("key %q: a good result is refused: %v", key, err)
+		}
+		if err := v.Validate(map[string]any{name: map[string]any{"id": "AC1", "created_at": "yesterday"}}); err == nil {
+			t.Errorf("key %q: a result whose time is no time is taken", key)
+		}
+		if err := v.Validate(map[string]any{"other": map[string]any{}}); err == nil {
+			t.Errorf("key %q: a context without the key is taken", key)
+		}
+	}
+	if _, err := s.Keyed("2fast"); err == nil {
+		t.Error("a key that is no identifier is taken")
+	}
+}

@@ -93,7 +93,7 @@ func (s *Schema) Example() any {
 
 // Validator is the compiled JSON Schema, with format assertion on.
 func (s *Schema) Validator() (*jsonschema.Schema, error) {
-	return s.set.validator(s.URL)
+	return s.set.validator(s.URL, s.doc)
 }
 
 // Field is one field of a payload, wherever it is nested.
@@ -137,6 +137,10 @@ type Set struct {
 	byID    map[string]*Schema
 	actions []*Schema
 	byActID map[string]*Schema
+	// keyed are the actions' results under a key, made as they are asked
+	// for (Schema.Keyed).
+	keyedMu sync.Mutex
+	keyed   map[string]*Schema
 
 	compileMu sync.Mutex
 	compiler  *jsonschema.Compiler
@@ -400,11 +404,18 @@ func (set *Set) checkCatalog() error {
 // validator compiles a schema on its first use, with the schemas it refers
 // to; the others wait until they are asked for, since compiling is a good
 // part of the engine's start in the browser.
-func (set *Set) validator(url string) (*jsonschema.Schema, error) {
+func (set *Set) validator(url string, doc *ordered.Object) (*jsonschema.Schema, error) {
 	set.compileMu.Lock()
 	defer set.compileMu.Unlock()
 	if sch, ok := set.compiled[url]; ok {
 		return sch, nil
+	}
+	if strings.HasPrefix(url, BaseURL+"keyed/") && set.compiler != nil {
+		// An action's result under a key, made after the documents were
+		// added: its one $ref leads to one of them.
+		if err := set.compiler.AddResource(url, ordered.Plain(doc)); err != nil {
+			return nil, fmt.Errorf("%s: %w", url, err)
+		}
 	}
 	if set.compiler == nil {
 		c := jsonschema.NewCompiler()
@@ -413,6 +424,11 @@ func (set *Set) validator(url string) (*jsonschema.Schema, error) {
 		for _, s := range append(slices.Clip(set.list), set.actions...) {
 			if err := c.AddResource(s.URL, ordered.Plain(s.doc)); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.ID, err)
+			}
+		}
+		if strings.HasPrefix(url, BaseURL+"keyed/") {
+			if err := c.AddResource(url, ordered.Plain(doc)); err != nil {
+				return nil, fmt.Errorf("%s: %w", url, err)
 			}
 		}
 		set.compiler, set.compiled = c, map[string]*jsonschema.Schema{}

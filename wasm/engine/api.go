@@ -47,6 +47,9 @@ type SchemasResponse struct {
 type ValidateRequest struct {
 	Schema  string `json:"schema"`
 	Payload string `json:"payload"`
+	// Key is the result object key an action's result is read under,
+	// where Schema is an action's id (default: the action's own key).
+	Key string `json:"key,omitempty"`
 }
 
 // ValidateResponse is ok when no diagnostic is an error; quirks the schema
@@ -67,6 +70,9 @@ type CheckRequest struct {
 	// Event is the trigger's event type, among the schema's (default: the
 	// first); in the morf dialect, morf_event_type holds it.
 	Event string `json:"event,omitempty"`
+	// Key is the result object key an action's result is read under,
+	// where Schema is an action's id (default: the action's own key).
+	Key string `json:"key,omitempty"`
 }
 
 // Cost is CEL's estimated cost range of an expression.
@@ -95,6 +101,7 @@ type EvaluateRequest struct {
 	Now        string `json:"now,omitempty"`
 	CostLimit  uint64 `json:"costLimit,omitempty"`
 	Event      string `json:"event,omitempty"` // as CheckRequest's
+	Key        string `json:"key,omitempty"`   // as CheckRequest's
 }
 
 // EvaluateResponse carries the result as JSON (Value) and as CEL (Display).
@@ -120,6 +127,7 @@ type CompleteRequest struct {
 	Expression string `json:"expression"`
 	Offset     int    `json:"offset"`
 	Payload    string `json:"payload,omitempty"`
+	Key        string `json:"key,omitempty"` // as CheckRequest's
 }
 
 // CompletionItem is one suggestion.

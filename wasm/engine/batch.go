@@ -44,7 +44,8 @@ type BatchRequest struct {
 	// CheckAll checks every payload against the schema. Without it only a
 	// payload an expression failed on is checked, where the check says
 	// why: checking each payload costs more than running a filter on it.
-	CheckAll bool `json:"checkAll,omitempty"`
+	CheckAll bool   `json:"checkAll,omitempty"`
+	Key      string `json:"key,omitempty"` // as CheckRequest's
 }
 
 // BatchCount tallies one expression's results.
@@ -113,7 +114,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	fail := func(d Diagnostic) BatchResponse {
 		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
 	}
-	p, bad := e.prepare(preparation{schema: req.Schema, dialect: req.Dialect, now: req.Now, clock: true})
+	p, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, dialect: req.Dialect, now: req.Now, clock: true})
 	if bad != nil {
 		return fail(*bad)
 	}

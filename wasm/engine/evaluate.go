@@ -11,7 +11,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	fail := func(d Diagnostic) EvaluateResponse {
 		return EvaluateResponse{OK: false, Diagnostics: []Diagnostic{d}}
 	}
-	p, bad := e.prepare(preparation{schema: req.Schema, dialect: req.Dialect, now: req.Now, clock: true, payload: req.Payload, payloadIn: true, env: true, event: req.Event})
+	p, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, dialect: req.Dialect, now: req.Now, clock: true, payload: req.Payload, payloadIn: true, env: true, event: req.Event})
 	if bad != nil {
 		return fail(*bad)
 	}

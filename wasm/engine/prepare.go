@@ -21,6 +21,9 @@ import (
 // preparation says what a call brings and needs.
 type preparation struct {
 	schema, dialect string
+	// key is the result key an action's result is read under ("" for the
+	// action's own), where schema is an action's id.
+	key string
 	// now is the clock's RFC 3339 time ("" for the real time), read when
 	// clock is set.
 	now   string
@@ -53,7 +56,7 @@ type prepared struct {
 // prepare reads what p asks for, in order; a diagnostic says what was
 // wrong first.
 func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
-	s, bad := e.schema(p.schema)
+	s, bad := e.schema(p.schema, p.key)
 	if bad != nil {
 		return nil, bad
 	}
@@ -121,18 +124,36 @@ func eventContext(s *schemas.Schema, env *celEnv, event string) (map[string]any,
 }
 
 // schema finds a schema by id; "" is the schema-less mode (nil, nil).
-func (e *Engine) schema(id string) (*schemas.Schema, *Diagnostic) {
+func (e *Engine) schema(id, key string) (*schemas.Schema, *Diagnostic) {
 	if id == "" {
+		if key != "" {
+			d := requestError("a key is read only with an action's id as the schema")
+			return nil, &d
+		}
 		return nil, nil
 	}
 	if s, ok := e.set.Get(id); ok {
+		if key != "" {
+			d := requestError(fmt.Sprintf("%s is a payload: a key is read only with an action's id as the schema", id))
+			return nil, &d
+		}
+		return s, nil
+	}
+	if a, ok := e.set.Action(id); ok {
+		// An action's result is read as a later step reads it: under its
+		// key.
+		s, err := a.Keyed(key)
+		if err != nil {
+			d := requestError(err.Error())
+			return nil, &d
+		}
 		return s, nil
 	}
 	var ids []string
 	for _, s := range e.set.All() {
 		ids = append(ids, s.ID)
 	}
-	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, or \"\" for none", id, strings.Join(ids, ", ")))
+	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, an action's id (such as open-phone/v1/send-text-message), or \"\" for none", id, strings.Join(ids, ", ")))
 	return nil, &d
 }
 

@@ -28,7 +28,7 @@ var printer = message.NewPrinter(language.English)
 // warning carrying the quirk's note; any other is an error. Without a schema
 // only the JSON itself is checked.
 func (e *Engine) Validate(req ValidateRequest) ValidateResponse {
-	prep, bad := e.prepare(preparation{schema: req.Schema, payload: req.Payload, payloadIn: true})
+	prep, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, payload: req.Payload, payloadIn: true})
 	if bad != nil {
 		return ValidateResponse{OK: false, Diagnostics: []Diagnostic{*bad}}
 	}
