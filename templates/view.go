@@ -31,7 +31,7 @@ type Meta struct {
 type Catalog struct {
 	Meta         Meta
 	EventSources []SourceCard
-	Destinations []string
+	Destinations []Destination
 	ModelSources []SourceCard
 	Documented   int    // payloads with a page
 	OpenAPI      string // the URL of the OpenAPI document
@@ -137,6 +137,9 @@ type Field struct {
 	// Inferred says which facts the import read off the example rather
 	// than the source: "type inferred from the example".
 	Inferred []string
+	// UnderKey says the field's CEL starts from an action's result key,
+	// which the reader may rename on the page.
+	UnderKey bool
 }
 
 // Playground is the playground's initial state.
@@ -154,6 +157,9 @@ type Playground struct {
 	// Events are the schema's event types, for the event picker: in the
 	// morf dialect, morf_event_type holds the one picked.
 	Events []string
+	// Key is the result key an action's result sits under, which the
+	// reader may rename; "" on a payload's playground.
+	Key string
 }
 
 // SchemaOption is an entry of the schema picker.

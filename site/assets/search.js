@@ -81,7 +81,7 @@
       li.dataset.url = data.url;
       const name = span('search-name', '');
       // Fields, functions, macros and operators are code; pages are prose.
-      const isCode = m.kind !== 'payload' && m.kind !== 'dialect';
+      const isCode = m.kind !== 'payload' && m.kind !== 'dialect' && m.kind !== 'action';
       name.append(isCode ? Object.assign(document.createElement('code'), { textContent: m.title }) : m.title);
       // Two lines: what and where, then the type and tags.
       const head = span('search-line', '');

@@ -258,7 +258,7 @@ func TestDarkModeFollowsTheSystem(t *testing.T) {
 }
 
 func checkAccessibility(t *testing.T, b *browser) {
-	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
+	for _, path := range []string{"/", "/events/elation/appointment/", "/playground/", "/dialects/", "/dialects/morf/", "/actions/", "/actions/stripe/v1/create-card/"} {
 		openPage(t, b, path)
 		runAxe(t, b, path)
 	}
@@ -301,7 +301,7 @@ func TestNarrowScreen(t *testing.T) {
 	}
 	shots := filepath.Join("..", "..", "build", "screenshots")
 	_ = os.MkdirAll(shots, 0o755)
-	for _, path := range []string{"/", "/events/elation/appointment/", "/events/healthie/appointment/", "/playground/", "/dialects/", "/dialects/morf/"} {
+	for _, path := range []string{"/", "/events/elation/appointment/", "/events/healthie/appointment/", "/playground/", "/dialects/", "/dialects/morf/", "/actions/", "/actions/spruce/v1/create-or-update-contact/"} {
 		openPage(t, b, path)
 		if cut := jsEval[[]string](t, b, codeCutInsideAName); len(cut) > 0 {
 			t.Errorf("%s: code breaks inside a name at 375 px: %q", path, cut)
@@ -325,12 +325,13 @@ func TestNarrowScreen(t *testing.T) {
 // codeCutInsideAName lists the code on the page (outside pre blocks and
 // the editors) whose lines break inside a name: between two of its letters
 // or digits (after an underscore, a name too long for a line of its own may
-// break). It measures where each character lands.
+// break; a string, such as a long address, may break anywhere). It
+// measures where each character lands.
 const codeCutInsideAName = `(() => {
 	const cuts = [];
 	for (const code of document.querySelectorAll('main code')) {
 		if (code.closest('pre')) continue;
-		let lastTop = null, prev = '';
+		let lastTop = null, prev = '', inString = false;
 		const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
 		for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 			for (let i = 0; i < node.length; i++) {
@@ -338,7 +339,8 @@ const codeCutInsideAName = `(() => {
 				r.setStart(node, i); r.setEnd(node, i + 1);
 				const rect = r.getClientRects()[0];
 				if (!rect) continue;
-				if (lastTop !== null && rect.top > lastTop + 2 && /[A-Za-z0-9]/.test(prev) && /[A-Za-z0-9_]/.test(node.data[i])) {
+				if (node.data[i] === '"') inString = !inString;
+				if (lastTop !== null && rect.top > lastTop + 2 && !inString && /[A-Za-z0-9]/.test(prev) && /[A-Za-z0-9_]/.test(node.data[i])) {
 					cuts.push(code.textContent.slice(0, 80) + ' @ ' + prev + '|' + node.data[i]);
 				}
 				lastTop = rect.top; prev = node.data[i];

@@ -225,7 +225,11 @@ func (b *builder) pages() error {
 		sources = append(sources, source{src, c})
 	}
 	for _, d := range b.set.Catalog.ActionDestinations {
-		cat.Destinations = append(cat.Destinations, d.Name)
+		card := destinationCard(d)
+		for range d.Actions {
+			card.Actions = append(card.Actions, templates.ActionLink{})
+		}
+		cat.Destinations = append(cat.Destinations, card)
 	}
 	cat.Documented = len(b.set.All())
 	cat.OpenAPI = OpenAPIPath
@@ -270,12 +274,20 @@ func (b *builder) pages() error {
 	if err := b.dialectPages(); err != nil {
 		return err
 	}
+	if err := b.actionPages(); err != nil {
+		return err
+	}
 	return b.render("/404.html", templates.NotFound(b.meta("Page not found", "No page at this address.", "/404.html")))
 }
 
 func (b *builder) schemaFiles() error {
 	for _, s := range b.set.All() {
 		if err := b.write(strings.TrimPrefix(schemaFileURL(s.ID), "/"), s.Raw); err != nil {
+			return err
+		}
+	}
+	for _, a := range b.set.Actions() {
+		if err := b.write(strings.TrimPrefix(actionSchemaURL(a.ID), "/"), a.Raw); err != nil {
 			return err
 		}
 	}

@@ -53,6 +53,9 @@ if (root) {
   }
 }
 wireFieldButtons();
+// Renaming an action's result key is meant for the playground too: it
+// starts, and follows the new name.
+document.querySelector('[data-fb="result-key"]')?.addEventListener('focus', () => begin());
 
 // keptHere tells whether this browser kept the reader's work on this page
 // (playground.mjs, keep).

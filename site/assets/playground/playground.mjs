@@ -40,6 +40,9 @@ export function start(root) {
     eventRow.hidden = list.length === 0;
   };
   let schema = root.dataset.schema || '';
+  // On an action's page the result sits under a key the reader may rename
+  // (the result object key of a Morf workflow): every call names it.
+  let key = root.dataset.key || undefined;
   // The CEL dialect: the schema's own (Morf's workflows for its event
   // sources), which the reader may switch.
   let dialect = root.dataset.dialect || 'morf';
@@ -61,7 +64,7 @@ export function start(root) {
   // complete asks the engine what fits at an offset of an expression; the
   // editors use it for completion and hover.
   const complete = (expression, offset) => engine.call('complete', {
-    schema, dialect, expression, offset, payload: schema ? undefined : payloadEl.value,
+    schema, key, dialect, expression, offset, payload: schema ? undefined : payloadEl.value,
   }, limit());
   const attachExpression = (input) => editors?.attach(input, {
     language: 'cel', label: input.labels[0]?.textContent || 'Expression', complete,
@@ -139,7 +142,7 @@ export function start(root) {
         out.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, dialect, payload, expression, now: clock, event: event() }, limit(), stale, RESULT_SHOWN_CHARS);
+      const result = await engine.call('evaluate', { schema, key, dialect, payload, expression, now: clock, event: event() }, limit(), stale, RESULT_SHOWN_CHARS);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
       editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
@@ -149,7 +152,7 @@ export function start(root) {
       performance.mark('fieldbook:first-result');
       attachEditors();
     }
-    const validation = await engine.call('validate', { schema, payload }, limit(), stale);
+    const validation = await engine.call('validate', { schema, key, payload }, limit(), stale);
     if (gen !== generation) return;
     showValidation(validation);
     editors?.setDiagnostics(payloadEl, briefly(validation.diagnostics));
@@ -489,7 +492,31 @@ export function start(root) {
     run();
   }
 
-  wireBatch($, engine, () => ({ schema, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
+  wireBatch($, engine, () => ({ schema, key, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
+  wireResultKey(() => key, (next) => {
+    const from = key;
+    key = next;
+    // The result moves to the new key, and the expressions follow it.
+    try {
+      const value = JSON.parse(payloadEl.value);
+      if (value && typeof value === 'object' && !Array.isArray(value) && from in value) {
+        const moved = {};
+        for (const [k, v] of Object.entries(value)) moved[k === from ? next : k] = v;
+        setText(payloadEl, JSON.stringify(moved, null, 2));
+      }
+    } catch { /* a payload being typed: the reader renames it */ }
+    try {
+      // Reset to the example gives the example under the new key.
+      const example = JSON.parse(loadedExample);
+      if (example && from in example) loadedExample = JSON.stringify({ [next]: example[from] }, null, 2);
+    } catch { /* no example to move */ }
+    for (const input of exprList.querySelectorAll('[data-fb="expression"]')) {
+      setText(input, renameKey(input.value, from, next));
+    }
+    changed = true;
+    keep();
+    schedule();
+  });
 }
 // loadEditors loads the CodeMirror bundle, which defines
 // globalThis.FieldbookEditor.
@@ -513,4 +540,75 @@ function jumpTo(textarea, line, column) {
   textarea.setSelectionRange(offset, offset + 1);
   const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
   textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
+}
+
+// renameKey writes an expression's reads of the result key under another
+// name: the key as a name of its own, not a field (x.key) nor inside a
+// string.
+export function renameKey(expression, from, to) {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (quote) {
+      out += c;
+      if (c === '\\') out += expression[++i] ?? '';
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      out += c;
+      continue;
+    }
+    const before = expression[i - 1] ?? '';
+    if (expression.startsWith(from, i) && !/[\w.]/.test(before) && !/\w/.test(expression[i + from.length] ?? '')) {
+      out += to;
+      i += from.length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// wireResultKey lets the reader rename an action's result key, where the
+// page has one: the page's expressions (each field's CEL, its Copy and Try)
+// and the playground follow. A name CEL cannot read is refused, and said.
+function wireResultKey(current, rename) {
+  const input = document.querySelector('[data-fb="result-key"]');
+  if (!input) return;
+  const help = document.querySelector('[data-fb="result-key-help"]');
+  const helpText = help.textContent;
+  const reserved = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
+    'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+  input.addEventListener('input', () => {
+    const next = input.value.trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(next) || reserved.has(next)) {
+      input.setAttribute('aria-invalid', 'true');
+      help.textContent = `"${next}" is not a name CEL can read: letters, digits and _, not first a digit, and not a reserved word.`;
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    help.textContent = helpText;
+    const from = current();
+    if (next === from) return;
+    for (const code of document.querySelectorAll('[data-key-cel]')) {
+      const cel = renameKey(code.dataset.keyCel, input.defaultValue, next);
+      code.textContent = cel;
+      const row = code.closest('.cel-row');
+      for (const b of row?.querySelectorAll('[data-copy], [data-try]') ?? []) {
+        if (b.dataset.copy !== undefined) b.dataset.copy = cel;
+        if (b.dataset.try !== undefined) b.dataset.try = cel;
+      }
+    }
+    const example = document.querySelector('[data-fb="result-example"]');
+    if (example) {
+      try {
+        const value = JSON.parse(example.textContent);
+        example.textContent = JSON.stringify({ [next]: Object.values(value)[0] }, null, 2);
+      } catch { /* left as it is */ }
+    }
+    rename(next);
+  });
 }

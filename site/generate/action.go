@@ -1,0 +1,212 @@
+package generate
+
+import (
+	"fmt"
+	"strings"
+
+	"fieldbook/schemas"
+	"fieldbook/templates"
+	"fieldbook/wasm/engine"
+)
+
+// The actions' pages: /actions/, a page per destination with actions, and
+// a page per action.
+
+func actionsURL() string               { return "/actions/" }
+func destinationURL(id string) string  { return "/actions/" + id + "/" }
+func actionURL(id string) string       { return "/actions/" + id + "/" }
+func actionSchemaURL(id string) string { return "/schemas/actions/" + id + ".json" }
+func actionVersion(id string) string   { return strings.Split(id, "/")[1] }
+func destinationCard(d schemas.Destination) templates.Destination {
+	card := templates.Destination{ID: d.ID, Name: d.Name, Pending: d.Pending, Outside: d.Outside}
+	if len(d.Actions) > 0 {
+		card.URL = destinationURL(d.ID)
+	}
+	return card
+}
+
+// actionPages renders /actions/, the destinations' pages and the actions'.
+func (b *builder) actionPages() error {
+	index := templates.ActionsIndex{Meta: b.meta("Actions", "What each action of a Morf workflow takes, gives back, and the CEL that reaches its result.", actionsURL())}
+	for _, d := range b.set.Catalog.ActionDestinations {
+		card := destinationCard(d)
+		var views []templates.Action
+		for _, id := range d.Actions {
+			a, _ := b.set.Action(id)
+			view, err := b.actionView(a, card)
+			if err != nil {
+				return err
+			}
+			views = append(views, view)
+			card.Actions = append(card.Actions, templates.ActionLink{
+				Title: view.Title, Version: view.Version, URL: view.Meta.Path, Summary: view.Summary,
+				Parameters: len(view.Parameters), Fields: len(view.Fields),
+			})
+		}
+		index.Destinations = append(index.Destinations, card)
+		index.Documented += len(views)
+		if len(views) == 0 {
+			continue
+		}
+		page := templates.DestinationPage{Meta: b.meta(card.Name+" actions", card.Name+": documented actions.", card.URL), Destination: card}
+		if err := b.render(card.URL, templates.DestinationActionsPage(page)); err != nil {
+			return err
+		}
+		for _, view := range views {
+			view.Destination = card
+			if err := b.render(view.Meta.Path, templates.ActionPage(view)); err != nil {
+				return err
+			}
+			b.records = append(b.records, actionRecords(view)...)
+		}
+	}
+	return b.render(actionsURL(), templates.ActionsPage(index))
+}
+
+// actionView is an action's page: its parameters, and its result's fields
+// under its key, each field's CEL checked by the engine as a later step
+// would read it.
+func (b *builder) actionView(a *schemas.Schema, dest templates.Destination) (templates.Action, error) {
+	keyed, err := a.Keyed("")
+	if err != nil {
+		return templates.Action{}, err
+	}
+	act := a.Action
+	p := templates.Action{
+		Meta:              b.meta(act.Title+" · "+dest.Name, a.Root.Description, actionURL(a.ID)),
+		ID:                a.ID,
+		Title:             act.Title,
+		Summary:           a.Root.Description,
+		Destination:       dest,
+		Version:           actionVersion(a.ID),
+		Response:          act.Response,
+		Key:               act.Key,
+		SchemaURL:         actionSchemaURL(a.ID),
+		ParametersPartial: act.ParametersPartial,
+	}
+	p.Meta.Playground = true
+	if sp := a.Root.XSourcePage; sp != nil {
+		p.SourcePage, p.SourcePartial = sp.URL, sp.Partial
+		p.SourceOwner = pageOwner(sp.URL, dest.Name)
+	}
+	for _, prm := range act.Parameters {
+		row := templates.Parameter{
+			Key: prm.Key, MapsTo: prm.MapsTo, Name: prm.Name, Type: prm.Type, CEL: prm.CEL,
+			Tags: prm.Tags, Enum: prm.Enum, Default: prm.Default, Description: prm.Description,
+		}
+		for _, f := range prm.Inferred {
+			row.CELInferred = row.CELInferred || f == "cel"
+		}
+		switch {
+		case prm.Required == nil:
+			row.Required = "not stated"
+		case *prm.Required:
+			row.Required = "required"
+		default:
+			row.Required = "optional"
+		}
+		for _, f := range prm.Unstated {
+			row.TagsUnstated = row.TagsUnstated || f == "tags"
+		}
+		p.Parameters = append(p.Parameters, row)
+	}
+	if ex, ok := keyed.Root.Example(); ok {
+		p.Result = prettyJSON(ex)
+	}
+	quirkNotes := map[string]string{}
+	for _, q := range a.Quirks() {
+		quirkNotes[q.Pointer] = q.Note
+	}
+	for _, f := range a.Fields {
+		check := b.eng.Check(engine.CheckRequest{Schema: a.ID, Expression: f.CEL})
+		if !check.OK {
+			return p, fmt.Errorf("%s: the CEL expression of %s does not check: %+v", a.ID, f.Name(), check.Diagnostics)
+		}
+		view := templates.Field{
+			Anchor:           f.Anchor(),
+			Name:             f.Name(),
+			Depth:            len(f.Path) - 1,
+			DeclaredType:     f.Node.XType,
+			JSONType:         jsonType(f.Node),
+			CELType:          check.Type,
+			Required:         f.Required,
+			RequiredUnstated: f.Node.Unstated("required"),
+			TagsUnstated:     f.Node.Unstated("x-tags"),
+			ReadOnly:         f.Node.ReadOnly,
+			Deprecated:       f.Node.Deprecated,
+			Tags:             f.Node.XTags,
+			TagsInferred:     f.Node.Inferred("x-tags"),
+			Description:      f.Node.Description,
+			Constraints:      constraints(f.Node),
+			CEL:              f.CEL,
+			Quirk:            quirkNotes[f.Pointer],
+			Inferred:         inferredNotes(f.Node),
+			UnderKey:         true,
+		}
+		if len(f.Path) == 1 {
+			// The key itself holds the whole result.
+			view.Required, view.RequiredUnstated, view.TagsUnstated = false, false, false
+			view.Description = "The whole result, under the key a later step reads it by."
+		}
+		for _, v := range f.Node.Enum {
+			view.Enum = append(view.Enum, fmt.Sprint(v))
+		}
+		if len(f.Path) > 1 {
+			if ex, ok := f.Node.Example(); ok {
+				view.Example = prettyJSON(ex)
+			}
+		}
+		p.Fields = append(p.Fields, view)
+	}
+	first := act.Key
+	if len(a.Fields) > 1 {
+		first = a.Fields[1].CEL
+	}
+	payload := p.Result
+	if payload == "" {
+		payload = "{\n  \"" + act.Key + "\": {}\n}"
+	}
+	p.Playground = templates.Playground{
+		Schema:      a.ID,
+		Key:         act.Key,
+		OnIntent:    true,
+		Payload:     payload,
+		Expressions: []string{first},
+		Dialect:     b.eng.DefaultDialect(""),
+		Dialects:    dialectOptions(),
+		WorkerURL:   b.site.Assets.Worker,
+		EditorURL:   b.site.Assets.Editor,
+	}
+	return p, nil
+}
+
+// actionRecords are the search's records of an action page: the action,
+// each parameter and each result field.
+func actionRecords(p templates.Action) []SearchRecord {
+	where := p.Destination.Name + " " + p.Title
+	out := []SearchRecord{{
+		URL: p.Meta.Path, Title: p.Title, Kind: "action", Payload: p.Destination.Name, Source: p.Destination.Name,
+		Type:  fmt.Sprintf("action · %d parameters · %d result fields", len(p.Parameters), len(p.Fields)),
+		Words: "action " + p.Destination.Name,
+		Text:  []string{p.Destination.Name, p.Summary, p.Response},
+	}}
+	for _, prm := range p.Parameters {
+		out = append(out, SearchRecord{
+			URL: p.Meta.Path + "#parameters", Title: prm.Key, Words: nameSegments(prm.Key),
+			Facts: []string{"parameter · CEL " + prm.CEL, prm.Type}, Text: []string{prm.Name, prm.MapsTo, prm.Description, where},
+			Kind: "parameter", Payload: where, Type: "parameter · CEL " + prm.CEL, Tags: prm.Tags, Source: p.Destination.Name,
+		})
+	}
+	for _, f := range p.Fields {
+		types := "JSON " + f.JSONType + " · CEL " + f.CELType
+		if f.DeclaredType != "" {
+			types = f.DeclaredType + " · " + types
+		}
+		out = append(out, SearchRecord{
+			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name, Words: nameSegments(f.Name),
+			Facts: []string{types, f.CEL}, Text: []string{f.Description, where, "result field"},
+			Kind: "field", Payload: where, Type: types, Tags: f.Tags, TagsProposed: f.TagsInferred, Source: p.Destination.Name,
+		})
+	}
+	return out
+}
