@@ -53,6 +53,12 @@ func TestRenamingTheResultKey(t *testing.T) {
 	}
 	setValue(t, b, `[data-fb="expression"]`, `stripe_card.id.startsWith("card_")`)
 	waitFor(t, b, "a filter over the renamed key", firstResult+`.startsWith('true')`)
+	// The key is kept with the expressions: a reload comes back to it.
+	b.do(t, chromedp.Reload())
+	waitFor(t, b, "the kept key after a reload", `document.querySelector('[data-fb="result-key"]').value === 'stripe_card' && `+firstResult+`.startsWith('true')`)
+	if got := jsEval[string](t, b, `document.querySelector('[data-key-cel="card.id"]').textContent`); got != "stripe_card.id" {
+		t.Errorf("after a reload the field's CEL reads %q", got)
+	}
 	setValue(t, b, `[data-fb="result-key"]`, "2cards")
 	if got := jsEval[[]string](t, b, `[document.querySelector('[data-fb="result-key"]').getAttribute('aria-invalid') || '', document.querySelector('[data-fb="result-key-help"]').textContent]`); got[0] != "true" || !strings.Contains(got[1], "not a name CEL can read") {
 		t.Errorf("a key that is no name: %q", got)

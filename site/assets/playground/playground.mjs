@@ -171,6 +171,7 @@ export function start(root) {
   function keep() {
     if (!changed) return;
     const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
+    if (key) state.key = key;
     if (keepPayload.checked) state.payload = payloadEl.value;
     try {
       localStorage.setItem(keepKey, JSON.stringify(state));
@@ -359,6 +360,7 @@ export function start(root) {
   });
   $('share-copy').addEventListener('click', async () => {
     const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
+    if (key) state.key = key;
     if ($('share-payload').checked) state.payload = payloadEl.value;
     const json = new TextEncoder().encode(JSON.stringify(state));
     if (json.length > LINK_STATE_LIMIT_BYTES) {
@@ -415,6 +417,31 @@ export function start(root) {
     linkNote.hidden = !text;
   }
 
+  wireResultKey(() => key, (next) => {
+    const from = key;
+    key = next;
+    // The result moves to the new key, and the expressions follow it.
+    try {
+      const value = JSON.parse(payloadEl.value);
+      if (value && typeof value === 'object' && !Array.isArray(value) && from in value) {
+        const moved = {};
+        for (const [k, v] of Object.entries(value)) moved[k === from ? next : k] = v;
+        setText(payloadEl, JSON.stringify(moved, null, 2));
+      }
+    } catch { /* a payload being typed: the reader renames it */ }
+    try {
+      // Reset to the example gives the example under the new key.
+      const example = JSON.parse(loadedExample);
+      if (example && from in example) loadedExample = JSON.stringify({ [next]: example[from] }, null, 2);
+    } catch { /* no example to move */ }
+    for (const input of exprList.querySelectorAll('[data-fb="expression"]')) {
+      setText(input, renameKey(input.value, from, next));
+    }
+    changed = true;
+    keep();
+    schedule();
+  });
+
   let linkGeneration = 0; // the latest link being read
   // A share link wins over what this browser kept.
   if (location.hash.startsWith('#s=')) restoreFromLink();
@@ -465,6 +492,12 @@ export function start(root) {
 
   // applyState sets what a share link or this browser's kept state holds.
   function applyState(state) {
+    const keyInput = document.querySelector('[data-fb="result-key"]');
+    if (state.key !== undefined && keyInput && state.key !== key) {
+      // The result key first: the payload and expressions below use it.
+      keyInput.value = state.key;
+      keyInput.dispatchEvent(new Event('input'));
+    }
     if (state.schema !== undefined) {
       schema = state.schema;
       if (picker) {
@@ -493,30 +526,6 @@ export function start(root) {
   }
 
   wireBatch($, engine, () => ({ schema, key, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
-  wireResultKey(() => key, (next) => {
-    const from = key;
-    key = next;
-    // The result moves to the new key, and the expressions follow it.
-    try {
-      const value = JSON.parse(payloadEl.value);
-      if (value && typeof value === 'object' && !Array.isArray(value) && from in value) {
-        const moved = {};
-        for (const [k, v] of Object.entries(value)) moved[k === from ? next : k] = v;
-        setText(payloadEl, JSON.stringify(moved, null, 2));
-      }
-    } catch { /* a payload being typed: the reader renames it */ }
-    try {
-      // Reset to the example gives the example under the new key.
-      const example = JSON.parse(loadedExample);
-      if (example && from in example) loadedExample = JSON.stringify({ [next]: example[from] }, null, 2);
-    } catch { /* no example to move */ }
-    for (const input of exprList.querySelectorAll('[data-fb="expression"]')) {
-      setText(input, renameKey(input.value, from, next));
-    }
-    changed = true;
-    keep();
-    schedule();
-  });
 }
 // loadEditors loads the CodeMirror bundle, which defines
 // globalThis.FieldbookEditor.

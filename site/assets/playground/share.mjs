@@ -72,7 +72,7 @@ export function stateProblem(state, { dialects, schemas }) {
   if (state.v !== undefined && state.v !== 1) {
     return `it is of version ${JSON.stringify(state.v).slice(0, 20)}, and this page reads version 1`;
   }
-  for (const key of ['schema', 'dialect', 'event', 'payload', 'now']) {
+  for (const key of ['schema', 'dialect', 'event', 'payload', 'now', 'key']) {
     if (state[key] !== undefined && typeof state[key] !== 'string') return `its ${key} is not a string`;
   }
   if (state.expressions !== undefined && !(Array.isArray(state.expressions) && state.expressions.every((e) => typeof e === 'string'))) {
@@ -80,6 +80,9 @@ export function stateProblem(state, { dialects, schemas }) {
   }
   if (state.dialect !== undefined && !dialects.includes(state.dialect)) {
     return `its dialect, ${JSON.stringify(state.dialect.slice(0, 40))}, is not one the playground has`;
+  }
+  if (state.key !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(state.key)) {
+    return `its result key, ${JSON.stringify(state.key.slice(0, 40))}, is not a name CEL can read`;
   }
   if (state.schema !== undefined && schemas && !schemas.includes(state.schema)) {
     return `its schema, ${JSON.stringify(state.schema.slice(0, 60))}, is not one this site has`;
