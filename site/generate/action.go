@@ -6,7 +6,6 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/templates"
-	"fieldbook/wasm/engine"
 )
 
 // The actions' pages: /actions/, a page per destination with actions, and
@@ -113,48 +112,17 @@ func (b *builder) actionView(a *schemas.Schema, dest templates.Destination) (tem
 	if ex, ok := keyed.Root.Example(); ok {
 		p.Result = prettyJSON(ex)
 	}
-	quirkNotes := map[string]string{}
-	for _, q := range a.Quirks() {
-		quirkNotes[q.Pointer] = q.Note
-	}
+	quirkNotes := quirkNotesOf(a)
 	for _, f := range a.Fields {
-		check := b.eng.Check(engine.CheckRequest{Schema: a.ID, Expression: f.CEL})
-		if !check.OK {
-			return p, fmt.Errorf("%s: the CEL expression of %s does not check: %+v", a.ID, f.Name(), check.Diagnostics)
+		view, err := b.fieldView(a.ID, f, quirkNotes)
+		if err != nil {
+			return p, err
 		}
-		view := templates.Field{
-			Anchor:           f.Anchor(),
-			Name:             f.Name(),
-			Depth:            len(f.Path) - 1,
-			DeclaredType:     f.Node.XType,
-			JSONType:         jsonType(f.Node),
-			CELType:          check.Type,
-			Required:         f.Required,
-			RequiredUnstated: f.Node.Unstated("required"),
-			TagsUnstated:     f.Node.Unstated("x-tags"),
-			ReadOnly:         f.Node.ReadOnly,
-			Deprecated:       f.Node.Deprecated,
-			Tags:             f.Node.XTags,
-			TagsInferred:     f.Node.Inferred("x-tags"),
-			Description:      f.Node.Description,
-			Constraints:      constraints(f.Node),
-			CEL:              f.CEL,
-			Quirk:            quirkNotes[f.Pointer],
-			Inferred:         inferredNotes(f.Node),
-			UnderKey:         true,
-		}
+		view.UnderKey = true
 		if len(f.Path) == 1 {
 			// The key itself holds the whole result.
 			view.Required, view.RequiredUnstated, view.TagsUnstated = false, false, false
 			view.Description = "The whole result, under the key a later step reads it by."
-		}
-		for _, v := range f.Node.Enum {
-			view.Enum = append(view.Enum, fmt.Sprint(v))
-		}
-		if len(f.Path) > 1 {
-			if ex, ok := f.Node.Example(); ok {
-				view.Example = prettyJSON(ex)
-			}
 		}
 		p.Fields = append(p.Fields, view)
 	}

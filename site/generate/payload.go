@@ -35,43 +35,14 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		p.SourceOwner = pageOwner(sp.URL, src.Name)
 	}
 	p.QuirksInferred = s.Root.Inferred("x-quirks")
-	quirkNotes := map[string]string{}
-	for _, q := range s.Quirks() {
-		quirkNotes[q.Pointer] = q.Note
-	}
+	quirkNotes := quirkNotesOf(s)
 	for _, f := range s.Fields {
-		check := b.eng.Check(engine.CheckRequest{Schema: s.ID, Expression: f.CEL})
-		if !check.OK {
-			return p, fmt.Errorf("%s: the CEL expression of %s does not check: %+v", s.ID, f.Name(), check.Diagnostics)
-		}
-		view := templates.Field{
-			Anchor:           f.Anchor(),
-			Name:             f.Name(),
-			Depth:            len(f.Path) - 1,
-			DeclaredType:     f.Node.XType,
-			JSONType:         jsonType(f.Node),
-			CELType:          check.Type,
-			Required:         f.Required,
-			RequiredUnstated: f.Node.Unstated("required"),
-			TagsUnstated:     f.Node.Unstated("x-tags"),
-			ReadOnly:         f.Node.ReadOnly,
-			Deprecated:       f.Node.Deprecated,
-			Tags:             f.Node.XTags,
-			TagsInferred:     f.Node.Inferred("x-tags"),
-			Description:      f.Node.Description,
-			Constraints:      constraints(f.Node),
-			CEL:              f.CEL,
-			Quirk:            quirkNotes[f.Pointer],
-			Inferred:         inferredNotes(f.Node),
+		view, err := b.fieldView(s.ID, f, quirkNotes)
+		if err != nil {
+			return p, err
 		}
 		if len(view.Tags) > 0 {
 			p.TagsFrom = tagsFrom(p.TagsFrom, view.TagsInferred)
-		}
-		for _, v := range f.Node.Enum {
-			view.Enum = append(view.Enum, fmt.Sprint(v))
-		}
-		if ex, ok := f.Node.Example(); ok {
-			view.Example = prettyJSON(ex)
 		}
 		if view.Quirk != "" {
 			q := templates.Quirk{Field: view.Anchor, Name: view.Name, Note: view.Quirk}
@@ -106,6 +77,52 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		EditorURL:   b.site.Assets.Editor,
 	}
 	return p, nil
+}
+
+// quirkNotesOf maps a schema's quirks' pointers to their notes.
+func quirkNotesOf(s *schemas.Schema) map[string]string {
+	notes := map[string]string{}
+	for _, q := range s.Quirks() {
+		notes[q.Pointer] = q.Note
+	}
+	return notes
+}
+
+// fieldView is a field's entry in the field details, its CEL checked by
+// the engine (schemaID is a payload's, or an action's whose result the
+// field is read from under its key).
+func (b *builder) fieldView(schemaID string, f *schemas.Field, quirkNotes map[string]string) (templates.Field, error) {
+	check := b.eng.Check(engine.CheckRequest{Schema: schemaID, Expression: f.CEL})
+	if !check.OK {
+		return templates.Field{}, fmt.Errorf("%s: the CEL expression of %s does not check: %+v", schemaID, f.Name(), check.Diagnostics)
+	}
+	view := templates.Field{
+		Anchor:           f.Anchor(),
+		Name:             f.Name(),
+		Depth:            len(f.Path) - 1,
+		DeclaredType:     f.Node.XType,
+		JSONType:         jsonType(f.Node),
+		CELType:          check.Type,
+		Required:         f.Required,
+		RequiredUnstated: f.Node.Unstated("required"),
+		TagsUnstated:     f.Node.Unstated("x-tags"),
+		ReadOnly:         f.Node.ReadOnly,
+		Deprecated:       f.Node.Deprecated,
+		Tags:             f.Node.XTags,
+		TagsInferred:     f.Node.Inferred("x-tags"),
+		Description:      f.Node.Description,
+		Constraints:      constraints(f.Node),
+		CEL:              f.CEL,
+		Quirk:            quirkNotes[f.Pointer],
+		Inferred:         inferredNotes(f.Node),
+	}
+	for _, v := range f.Node.Enum {
+		view.Enum = append(view.Enum, fmt.Sprint(v))
+	}
+	if ex, ok := f.Node.Example(); ok {
+		view.Example = prettyJSON(ex)
+	}
+	return view, nil
 }
 
 // tagsFrom adds one tagged field to what a page's tags come from so far.
