@@ -228,6 +228,21 @@ func Standalone(id string, raw []byte) (*Schema, error) {
 	return s, set.link()
 }
 
+// StandaloneAction loads one action document outside the catalog, such
+// as a draft from an action page; id is <destination>/<version>/<action>
+// and its $refs may only point into itself.
+func StandaloneAction(id string, raw []byte) (*Schema, error) {
+	set := &Set{byID: map[string]*Schema{}, byActID: map[string]*Schema{}}
+	s, err := set.addAction(id, raw)
+	if err != nil {
+		return nil, err
+	}
+	if s.URL == "" {
+		s.URL = BaseURL + "actions/" + id + ".json"
+	}
+	return s, set.link()
+}
+
 // add reads one document into the set.
 func (set *Set) add(id string, raw []byte) (*Schema, error) {
 	doc, err := decodeDocument(raw)

@@ -8,6 +8,7 @@
 //	go run ./site eval -schema elation/appointment -payload p.json [-dialect morf|cel] [-now T] [--json] 'expr'
 //	go run ./site call METHOD [REQUEST_FILE|-]
 //	go run ./site import -page page.txt [-source elation] [-payload appointment] [-url URL] [-o FILE|-]
+//	go run ./site import -action stripe/v1/create-card -page page.txt [-url URL] [-o FILE|-]
 //
 // Exit status: 0 ok, 1 invalid payload or failed expression, 2 bad usage.
 package main
@@ -44,11 +45,16 @@ const usage = `usage:
   site tag SCHEMA_FILE...
   site import [-page FILE|-] [-example FILE] [-descriptions FILE] [-source ID] [-payload ID]
               [-title T] [-description D] [-events 'A,B'] [-url URL] [-partial TEXT] [-o FILE|-]
+  site import -action DESTINATION/VERSION/ACTION -page FILE|- [-title T] [-description D]
+              [-url URL] [-partial TEXT] [-o FILE|-]
 A schema ID looks like elation/appointment; -schema "" means none. The
 dialect is Morf's workflow CEL (morf) or cel-go with its extensions (cel);
 by default the schema's source decides (morf without a schema). import
 drafts schemas/SOURCE/PAYLOAD.json from a vendor's payload page, keeping
-what was edited by hand (schemas/README.md, "Importing a payload"). call
+what was edited by hand (schemas/README.md, "Importing a payload"); with
+-action it reads the page as one of Morf's action pages and drafts
+schemas/actions/DESTINATION/VERSION/ACTION.json, its parameters and the
+schema of its result, as edited by hand kept ("Importing an action"). call
 sends one request object (JSON; none for {}) to a call of the engine
 (version, schemas, validate, check, evaluate, complete, infer, batch) and
 prints its response object, as the browser and the Worker API answer it.
@@ -444,7 +450,16 @@ func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	partial := fs.String("partial", "", "what the vendor page leaves out, when it is cut short")
 	out := fs.String("o", "", "where to write the schema, - for standard output (default: schemas/SOURCE/PAYLOAD.json)")
 	dir := fs.String("schemas", "schemas", "the schemas folder")
+	action := fs.String("action", "", "read -page as an action page: the action's id, DESTINATION/VERSION/ACTION such as stripe/v1/create-card")
 	rest, err := parse(fs, args)
+	if err == nil && len(rest) == 0 && *action != "" {
+		if *page == "" || *exampleFile != "" || *descFile != "" || *source != "" || *payload != "" || *events != "" {
+			fmt.Fprintln(stderr, "import -action takes -page FILE, and no -example, -descriptions, -source, -payload or -events")
+			return exitUsage
+		}
+		return importAction(importer.ActionOptions{ID: *action, URL: *pageURL, Partial: *partial, Title: *title, Description: *description},
+			*page, *out, *dir, stdin, stdout, stderr)
+	}
 	if err != nil || len(rest) > 0 || *page == "" && *exampleFile == "" {
 		if err == nil {
 			fmt.Fprintln(stderr, "import takes -page FILE (or -example FILE), and no other arguments")
@@ -554,6 +569,69 @@ func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// The loader refuses a schema no source lists: say so before the
 		// next build does.
 		fmt.Fprintf(stderr, "wrote %s; list %q in the catalog (schemas/catalog.json, under its source's payloads): until then the site does not load it\n", target, opt.ID())
+	}
+	return exitOK
+}
+
+// importAction writes an action document from the text of one of Morf's
+// action pages; run over an existing document, it keeps what was edited
+// by hand.
+func importAction(opt importer.ActionOptions, page, out, dir string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if opt.URL != "" && !strings.HasPrefix(opt.URL, "https://") || opt.Partial != "" && opt.URL == "" {
+		fmt.Fprintln(stderr, "import: -url must be an https address, and -partial needs it")
+		return exitUsage
+	}
+	var text []byte
+	var err error
+	if page == "-" {
+		text, err = io.ReadAll(io.LimitReader(stdin, 8<<20))
+	} else {
+		text, err = os.ReadFile(page)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	m, err := importer.ParseActionPage(string(text))
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", page, err)
+		return exitInvalid
+	}
+	target := out
+	if target == "" {
+		target = filepath.Join(dir, filepath.FromSlash(opt.Path()))
+	}
+	var existing []byte
+	if target != "-" {
+		existing, err = os.ReadFile(target)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+	}
+	doc, warnings, err := importer.ImportAction(m, opt, existing)
+	if err != nil {
+		fmt.Fprintln(stderr, "import:", err)
+		return exitInvalid
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if target == "-" {
+		_, _ = stdout.Write(doc)
+		return exitOK
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
+		err = os.WriteFile(target, doc, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "import:", err)
+		return exitInvalid
+	}
+	if existing != nil {
+		fmt.Fprintf(stderr, "updated %s: edits kept, inferred facts recomputed\n", target)
+	} else {
+		fmt.Fprintf(stderr, "wrote %s; the catalog (schemas/catalog.json) must list %q under its destination's actions, or list none there, and the destination must not be pending: until then the site does not load it\n", target, opt.ID)
 	}
 	return exitOK
 }

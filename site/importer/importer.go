@@ -57,7 +57,7 @@ func Import(m Material, opt Options, existing []byte) ([]byte, []string, error) 
 	if !keepQuirks {
 		doc.Delete("x-quirks")
 		markInferred(doc, "x-quirks", false)
-		quirks, err := inferQuirks(doc, opt.ID())
+		quirks, err := inferQuirks(doc, func(raw []byte) (*schemas.Schema, error) { return schemas.Standalone(opt.ID(), raw) })
 		if err != nil {
 			return nil, nil, err
 		}
@@ -248,8 +248,9 @@ func markInferred(o *ordered.Object, keyword string, on bool) {
 // inferQuirks validates the root example against the schema with the
 // schemas package's validator and turns each place the example breaks it
 // into a quirk, so that the example validates with exactly its quirks.
-func inferQuirks(doc *ordered.Object, id string) ([]any, error) {
-	s, err := schemas.Standalone(id, encode(doc))
+// load reads the document as the site will.
+func inferQuirks(doc *ordered.Object, load func([]byte) (*schemas.Schema, error)) ([]any, error) {
+	s, err := load(encode(doc))
 	if err != nil {
 		return nil, fmt.Errorf("the draft does not load: %w", err)
 	}

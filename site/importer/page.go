@@ -36,6 +36,9 @@ type Detail struct {
 	// one tells where the entry ends.
 	Example    any
 	HasExample bool
+	// Pointer is where an action page's CEL path leads in the result, as
+	// a JSON pointer ("$result_object_key[*].type" is "/*/type").
+	Pointer string
 }
 
 var (
