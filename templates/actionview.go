@@ -72,3 +72,6 @@ type Parameter struct {
 	Default      string
 	Description  string
 }
+
+// ParamAnchor is the HTML id of a parameter's row: "param-" and its key.
+func ParamAnchor(key string) string { return "param-" + key }

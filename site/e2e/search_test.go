@@ -205,6 +205,16 @@ func TestSearchFindsFieldsAndPayloads(t *testing.T) {
 		}
 	}
 
+	// Actions: found by title, a parameter, a result field under its key.
+	if got := search(t, b, "Send Text Message"); !slices.Contains(urls(got), "/actions/open-phone/v1/send-text-message/") {
+		t.Errorf(`"Send Text Message" does not list Open Phone's action: %v`, urls(got))
+	}
+	if got := search(t, b, "customer_id"); !slices.Contains(urls(got), "/actions/stripe/v1/create-card/#card.customer_id") {
+		t.Errorf(`"customer_id" does not list Stripe Create Card's result field: %v`, urls(got))
+	}
+	if got := search(t, b, "givenName"); !slices.Contains(urls(got), "/actions/spruce/v1/create-or-update-contact/#param-givenName") {
+		t.Errorf(`"givenName" does not list Spruce's parameter: %v`, urls(got))
+	}
 	if got := search(t, b, "zzqxjv"); len(got) != 0 {
 		t.Errorf("a word in no schema lists %v", urls(got))
 	}

@@ -153,19 +153,19 @@ func (b *builder) actionView(a *schemas.Schema, dest templates.Destination) (tem
 func actionRecords(p templates.Action) []SearchRecord {
 	where := p.Destination.Name + " " + p.Title
 	out := []SearchRecord{{
-		URL: p.Meta.Path, Title: p.Title, Kind: "action", Payload: p.Destination.Name, Source: p.Destination.Name,
+		URL: p.Meta.Path, Title: p.Title, Kind: "action", Payload: p.Destination.Name, Source: p.Destination.Name, Action: true,
 		Type:  fmt.Sprintf("action · %d parameters · %d result fields", len(p.Parameters), len(p.Fields)),
 		Words: "action " + p.Destination.Name,
 		Text:  []string{p.Destination.Name, p.Summary, p.Response},
 	}}
 	for _, prm := range p.Parameters {
 		out = append(out, SearchRecord{
-			URL: p.Meta.Path + "#parameters", Title: prm.Key, Words: nameSegments(prm.Key),
+			URL: p.Meta.Path + "#" + templates.ParamAnchor(prm.Key), Title: prm.Key, Words: nameSegments(prm.Key),
 			Facts: []string{"parameter · CEL " + prm.CEL, prm.Type}, Text: []string{prm.Name, prm.MapsTo, prm.Description, where},
-			Kind: "parameter", Payload: where, Type: "parameter · CEL " + prm.CEL, Tags: prm.Tags, Source: p.Destination.Name,
+			Kind: "parameter", Payload: where, Type: "parameter · CEL " + prm.CEL, Tags: prm.Tags, Source: p.Destination.Name, Action: true,
 		})
 	}
-	for _, f := range p.Fields {
+	for _, f := range p.Fields[min(1, len(p.Fields)):] { // the key, the whole result, is the action's own record
 		types := "JSON " + f.JSONType + " · CEL " + f.CELType
 		if f.DeclaredType != "" {
 			types = f.DeclaredType + " · " + types
@@ -173,7 +173,7 @@ func actionRecords(p templates.Action) []SearchRecord {
 		out = append(out, SearchRecord{
 			URL: p.Meta.Path + "#" + f.Anchor, Title: f.Name, Words: nameSegments(f.Name),
 			Facts: []string{types, f.CEL}, Text: []string{f.Description, where, "result field"},
-			Kind: "field", Payload: where, Type: types, Tags: f.Tags, TagsProposed: f.TagsInferred, Source: p.Destination.Name,
+			Kind: "field", Payload: where, Type: types, Tags: f.Tags, TagsProposed: f.TagsInferred, Source: p.Destination.Name, Action: true,
 		})
 	}
 	return out

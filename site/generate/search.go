@@ -32,6 +32,11 @@ type SearchRecord struct {
 	// TagsProposed says Fieldbook proposed the tags from the field's name.
 	TagsProposed bool
 	Source       string // the source's name, a filter
+	// Action says the record is of an action's page: its names weigh
+	// less than a payload's, so that a search for a payload's word lists
+	// the payloads, which most searches are for, before the many action
+	// results that share it.
+	Action bool
 }
 
 // Pagefind weights a word by the element it is in (data-pagefind-weight,
@@ -45,6 +50,8 @@ const (
 	weightFieldPath    = 5
 	weightWords        = 2
 	weightFacts        = 2
+	weightActionName   = 2
+	weightActionPath   = 1
 )
 
 // HTML is the record as Pagefind indexes it: its text under weights, and
@@ -69,18 +76,31 @@ func (r SearchRecord) HTML() string {
 		fmt.Fprintf(&b, `<span data-pagefind-filter="tag[data-tag]" data-tag="%s"></span>`, esc(t))
 	}
 	own := ownName(r.Title)
+	nameWeight := weightFieldName
+	if r.Action && r.Kind != "parameter" {
+		// A parameter keeps a field's weight: the parameters are few, and
+		// what a reader of an action looks up.
+		titleWeight, nameWeight = weightActionName, weightActionName
+	}
 	if r.Kind == "field" && own != r.Title {
 		titleWeight = weightFieldPath
+		if r.Action {
+			titleWeight = weightActionPath
+		}
 	}
 	fmt.Fprintf(&b, `<h1 data-pagefind-meta="title" data-pagefind-weight="%d">%s</h1>`, titleWeight, esc(r.Title))
 	if r.Kind == "field" && own != r.Title {
-		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFieldName, esc(own))
+		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, nameWeight, esc(own))
+	}
+	words, facts := weightWords, weightFacts
+	if r.Action {
+		words, facts = 1, 1
 	}
 	if r.Words != "" {
-		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightWords, esc(r.Words))
+		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, words, esc(r.Words))
 	}
 	for _, f := range r.Facts {
-		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, weightFacts, esc(f))
+		fmt.Fprintf(&b, `<p data-pagefind-weight="%d">%s</p>`, facts, esc(f))
 	}
 	for _, t := range r.Text {
 		fmt.Fprintf(&b, `<p>%s</p>`, esc(withoutLoneLetters(t)))
