@@ -43,14 +43,17 @@ func TestTagsForNames(t *testing.T) {
 }
 
 // The committed schemas are as the proposer leaves them (a change to its
-// rules shows here until `go run ./site tag` runs), a schema whose source
-// tags fields keeps only the source's tags, and every event payload tags
+// rules shows here until `go run ./site tag` runs; the actions' documents
+// too), a schema whose source tags fields keeps only the source's tags,
+// and every event payload tags
 // its email, phone and name fields PII, the source's or proposed.
 func TestCommittedSchemasCarryTheirTags(t *testing.T) {
 	files, err := filepath.Glob("../../schemas/*/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatal(files, err)
+	actions, err2 := filepath.Glob("../../schemas/actions/*/*/*.json")
+	if err != nil || err2 != nil || len(files) == 0 || len(actions) == 0 {
+		t.Fatal(files, actions, err, err2)
 	}
+	files = append(files, actions...) // an action's result is tagged as a payload is
 	for _, f := range files {
 		text, err := os.ReadFile(f)
 		if err != nil {
