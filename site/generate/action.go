@@ -39,7 +39,7 @@ func (b *builder) actionPages() error {
 			views = append(views, view)
 			card.Actions = append(card.Actions, templates.ActionLink{
 				Title: view.Title, Version: view.Version, URL: view.Meta.Path, Summary: view.Summary,
-				Parameters: len(view.Parameters), Fields: len(view.Fields),
+				Parameters: len(view.Parameters), Fields: resultFields(view),
 			})
 		}
 		index.Destinations = append(index.Destinations, card)
@@ -154,7 +154,7 @@ func actionRecords(p templates.Action) []SearchRecord {
 	where := p.Destination.Name + " " + p.Title
 	out := []SearchRecord{{
 		URL: p.Meta.Path, Title: p.Title, Kind: "action", Payload: p.Destination.Name, Source: p.Destination.Name, Action: true,
-		Type:  fmt.Sprintf("action · %d parameters · %d result fields", len(p.Parameters), len(p.Fields)),
+		Type:  fmt.Sprintf("action · %d parameters · %d result fields", len(p.Parameters), resultFields(p)),
 		Words: "action " + p.Destination.Name,
 		Text:  []string{p.Destination.Name, p.Summary, p.Response},
 	}}
@@ -178,3 +178,7 @@ func actionRecords(p templates.Action) []SearchRecord {
 	}
 	return out
 }
+
+// resultFields counts an action's result fields, not the key that holds
+// them all.
+func resultFields(p templates.Action) int { return max(0, len(p.Fields)-1) }
