@@ -466,14 +466,7 @@ func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	read := func(name string) (string, error) {
-		if name == "-" {
-			b, err := io.ReadAll(io.LimitReader(stdin, 8<<20))
-			return string(b), err
-		}
-		b, err := os.ReadFile(name)
-		return string(b), err
-	}
+	read := func(name string) (string, error) { return readPageText(name, stdin) }
 	var m importer.Material
 	if *page != "" {
 		text, err := read(*page)
@@ -528,71 +521,32 @@ func importPage(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "import: the page does not name its source or payload: pass -source and -payload")
 		return exitUsage
 	}
-	if opt.URL != "" && !strings.HasPrefix(opt.URL, "https://") || opt.Partial != "" && opt.URL == "" {
-		fmt.Fprintln(stderr, "import: -url must be an https address, and -partial needs it")
+	if !pageURLOK(opt.URL, opt.Partial, stderr) {
 		return exitUsage
 	}
 	target := *out
 	if target == "" {
 		target = filepath.Join(*dir, opt.Source, opt.Payload+".json")
 	}
-	var existing []byte
-	if target != "-" {
-		existing, err = os.ReadFile(target)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintln(stderr, err)
-			return exitUsage
-		}
-	}
-	schema, warnings, err := importer.Import(m, opt, existing)
-	if err != nil {
-		fmt.Fprintln(stderr, "import:", err)
-		return exitInvalid
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(stderr, "warning:", w)
-	}
-	if target == "-" {
-		_, _ = stdout.Write(schema)
-		return exitOK
-	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
-		err = os.WriteFile(target, schema, 0o644)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "import:", err)
-		return exitInvalid
-	}
-	if existing != nil {
-		fmt.Fprintf(stderr, "updated %s: edits kept, inferred facts recomputed\n", target)
-	} else {
-		// The loader refuses a schema no source lists: say so before the
-		// next build does.
-		fmt.Fprintf(stderr, "wrote %s; list %q in the catalog (schemas/catalog.json, under its source's payloads): until then the site does not load it\n", target, opt.ID())
-	}
-	return exitOK
+	// The loader refuses a schema no source lists: say so before the next
+	// build does.
+	listIt := fmt.Sprintf("list %q in the catalog (schemas/catalog.json, under its source's payloads): until then the site does not load it", opt.ID())
+	return writeDraft(target, func(existing []byte) ([]byte, []string, error) { return importer.Import(m, opt, existing) }, listIt, stdout, stderr)
 }
 
 // importAction writes an action document from the text of one of Morf's
 // action pages; run over an existing document, it keeps what was edited
 // by hand.
 func importAction(opt importer.ActionOptions, page, out, dir string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if opt.URL != "" && !strings.HasPrefix(opt.URL, "https://") || opt.Partial != "" && opt.URL == "" {
-		fmt.Fprintln(stderr, "import: -url must be an https address, and -partial needs it")
+	if !pageURLOK(opt.URL, opt.Partial, stderr) {
 		return exitUsage
 	}
-	var text []byte
-	var err error
-	if page == "-" {
-		text, err = io.ReadAll(io.LimitReader(stdin, 8<<20))
-	} else {
-		text, err = os.ReadFile(page)
-	}
+	text, err := readPageText(page, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	m, err := importer.ParseActionPage(string(text))
+	m, err := importer.ParseActionPage(text)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", page, err)
 		return exitInvalid
@@ -601,15 +555,45 @@ func importAction(opt importer.ActionOptions, page, out, dir string, stdin io.Re
 	if target == "" {
 		target = filepath.Join(dir, filepath.FromSlash(opt.Path()))
 	}
+	listIt := fmt.Sprintf("the catalog (schemas/catalog.json) must list %q under its destination's actions, or list none there, and the destination must not be pending: until then the site does not load it", opt.ID)
+	return writeDraft(target, func(existing []byte) ([]byte, []string, error) { return importer.ImportAction(m, opt, existing) }, listIt, stdout, stderr)
+}
+
+// readPageText reads an import's input, a file or standard input for "-"
+// (at most 8 MiB of it).
+func readPageText(name string, stdin io.Reader) (string, error) {
+	if name == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, 8<<20))
+		return string(b), err
+	}
+	b, err := os.ReadFile(name)
+	return string(b), err
+}
+
+// pageURLOK checks import's -url and -partial, saying what is wrong.
+func pageURLOK(url, partial string, stderr io.Writer) bool {
+	if url != "" && !strings.HasPrefix(url, "https://") || partial != "" && url == "" {
+		fmt.Fprintln(stderr, "import: -url must be an https address, and -partial needs it")
+		return false
+	}
+	return true
+}
+
+// writeDraft runs an import over the document at target, if there is one
+// (a rerun keeps what was edited by hand), and writes its draft there, or
+// to standard output for "-"; listIt says what a new document still needs
+// before the site loads it.
+func writeDraft(target string, draft func(existing []byte) ([]byte, []string, error), listIt string, stdout, stderr io.Writer) int {
 	var existing []byte
 	if target != "-" {
+		var err error
 		existing, err = os.ReadFile(target)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
 	}
-	doc, warnings, err := importer.ImportAction(m, opt, existing)
+	doc, warnings, err := draft(existing)
 	if err != nil {
 		fmt.Fprintln(stderr, "import:", err)
 		return exitInvalid
@@ -631,7 +615,7 @@ func importAction(opt importer.ActionOptions, page, out, dir string, stdin io.Re
 	if existing != nil {
 		fmt.Fprintf(stderr, "updated %s: edits kept, inferred facts recomputed\n", target)
 	} else {
-		fmt.Fprintf(stderr, "wrote %s; the catalog (schemas/catalog.json) must list %q under its destination's actions, or list none there, and the destination must not be pending: until then the site does not load it\n", target, opt.ID)
+		fmt.Fprintf(stderr, "wrote %s; %s\n", target, listIt)
 	}
 	return exitOK
 }
