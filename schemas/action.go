@@ -48,18 +48,38 @@ func (p Parameter) IsRequired() bool { return p.Required != nil && *p.Required }
 var celTypes = map[string]bool{"string": true, "int": true, "uint": true, "double": true, "bool": true, "bytes": true,
 	"google.protobuf.Timestamp": true, "google.protobuf.Duration": true, "dyn": true}
 
-// validCELType tells whether t is a CEL type a parameter may name:
-// a scalar, list(T) or map(K, V) of them.
-func validCELType(t string) bool {
+// ParamType is a CEL type a parameter takes, as its document writes it:
+// a scalar's Name, or "list" with its element's type and "map" with its
+// key's and value's in Args. The engine makes a cel.Type of it.
+type ParamType struct {
+	Name string
+	Args []ParamType
+}
+
+// ParseParamType reads a parameter's CEL type: a scalar, list(T) or
+// map(K, V) of them.
+func ParseParamType(t string) (ParamType, error) {
 	t = strings.TrimSpace(t)
 	if inner, ok := strings.CutPrefix(t, "list("); ok && strings.HasSuffix(inner, ")") {
-		return validCELType(strings.TrimSuffix(inner, ")"))
+		elem, err := ParseParamType(strings.TrimSuffix(inner, ")"))
+		return ParamType{Name: "list", Args: []ParamType{elem}}, err
 	}
 	if inner, ok := strings.CutPrefix(t, "map("); ok && strings.HasSuffix(inner, ")") {
 		k, v, ok := strings.Cut(strings.TrimSuffix(inner, ")"), ",")
-		return ok && validCELType(k) && validCELType(v)
+		if !ok {
+			return ParamType{}, fmt.Errorf("%q: a map names its key and value types", t)
+		}
+		kt, err := ParseParamType(k)
+		if err != nil {
+			return ParamType{}, err
+		}
+		vt, err := ParseParamType(v)
+		return ParamType{Name: "map", Args: []ParamType{kt, vt}}, err
 	}
-	return celTypes[t]
+	if !celTypes[t] {
+		return ParamType{}, fmt.Errorf("%q is not a type a parameter can take", t)
+	}
+	return ParamType{Name: t}, nil
 }
 
 // asAction reads x-action, refusing a member Fieldbook does not know.
@@ -88,7 +108,7 @@ func asAction(v any) (*Action, error) {
 			return nil, fmt.Errorf("%s: no key", at)
 		case seen[p.Key]:
 			return nil, fmt.Errorf("%s: a second parameter with this key", at)
-		case !validCELType(p.CEL):
+		case !isParamType(p.CEL):
 			return nil, fmt.Errorf("%s: cel %q is not a CEL type a parameter can take", at, p.CEL)
 		}
 		seen[p.Key] = true
@@ -112,6 +132,12 @@ func asAction(v any) (*Action, error) {
 		}
 	}
 	return a, nil
+}
+
+// isParamType tells whether t is a CEL type a parameter may name.
+func isParamType(t string) bool {
+	_, err := ParseParamType(t)
+	return err == nil
 }
 
 // keyed is the node a later step sees: one variable, the result key,

@@ -243,13 +243,19 @@ func StandaloneAction(id string, raw []byte) (*Schema, error) {
 	return s, set.link()
 }
 
-// add reads one document into the set.
-func (set *Set) add(id string, raw []byte) (*Schema, error) {
+// parseDocument reads a document's text into its object and root node.
+func parseDocument(id string, raw []byte) (*ordered.Object, *Node, error) {
 	doc, err := decodeDocument(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", id, err)
+		return nil, nil, fmt.Errorf("%s: %w", id, err)
 	}
 	root, err := parseNode(doc, id)
+	return doc, root, err
+}
+
+// add reads one document into the set.
+func (set *Set) add(id string, raw []byte) (*Schema, error) {
+	doc, root, err := parseDocument(id, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +275,7 @@ func (set *Set) addAction(id string, raw []byte) (*Schema, error) {
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("%s: an action's id is <destination>/<version>/<action>", id)
 	}
-	doc, err := decodeDocument(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", id, err)
-	}
-	root, err := parseNode(doc, id)
+	doc, root, err := parseDocument(id, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -308,14 +310,11 @@ func (set *Set) link() error {
 			return err
 		}
 		s.Fields = keyedFields(s.Root, s.Action.Key)
-		for _, f := range s.Fields {
-			if err := f.checkProvenance(); err != nil {
-				return fmt.Errorf("%s: %s: %w", s.ID, f.Name(), err)
-			}
-		}
 	}
 	for _, s := range set.list {
 		s.Fields = flatten(s.Root)
+	}
+	for _, s := range append(slices.Clip(set.list), set.actions...) {
 		for _, f := range s.Fields {
 			if err := f.checkProvenance(); err != nil {
 				return fmt.Errorf("%s: %s: %w", s.ID, f.Name(), err)
@@ -366,22 +365,8 @@ func (set *Set) Get(id string) (*Schema, bool) {
 func (set *Set) checkCatalog() error {
 	listed := map[string]bool{}
 	for _, src := range append(append([]Source{}, set.Catalog.EventSources...), set.Catalog.ModelSources...) {
-		if src.Pending != "" && len(src.Payloads) > 0 {
-			return fmt.Errorf("catalog: %s has payloads, yet says why it has none (pending)", src.ID)
-		}
-		for _, id := range src.Payloads {
-			if _, ok := set.byID[id]; !ok {
-				return fmt.Errorf("catalog: %s lists %s, which has no schema", src.ID, id)
-			}
-			if !strings.HasPrefix(id, src.ID+"/") {
-				return fmt.Errorf("catalog: %s lists %s, another source's payload", src.ID, id)
-			}
-			listed[id] = true
-		}
-	}
-	for _, s := range set.list {
-		if !listed[s.ID] {
-			return fmt.Errorf("catalog: no source lists %s", s.ID)
+		if err := checkListed(src.ID, src.Pending, src.Payloads, set.byID, "payload", "source", listed); err != nil {
+			return err
 		}
 	}
 	for i, d := range set.Catalog.ActionDestinations {
@@ -395,23 +380,39 @@ func (set *Set) checkCatalog() error {
 			}
 			set.Catalog.ActionDestinations[i] = d
 		}
-		if d.Pending != "" && len(d.Actions) > 0 {
-			return fmt.Errorf("catalog: %s has actions, yet says why it has none (pending)", d.ID)
+		if err := checkListed(d.ID, d.Pending, d.Actions, set.byActID, "action", "destination", listed); err != nil {
+			return err
 		}
-		for _, id := range d.Actions {
-			if _, ok := set.byActID[id]; !ok {
-				return fmt.Errorf("catalog: %s lists the action %s, which has no schema", d.ID, id)
-			}
-			if !strings.HasPrefix(id, d.ID+"/") {
-				return fmt.Errorf("catalog: %s lists %s, another destination's action", d.ID, id)
-			}
-			listed[id] = true
+	}
+	for _, s := range set.list {
+		if !listed[s.ID] {
+			return fmt.Errorf("catalog: no source lists %s", s.ID)
 		}
 	}
 	for _, s := range set.actions {
 		if !listed[s.ID] {
 			return fmt.Errorf("catalog: no destination lists the action %s", s.ID)
 		}
+	}
+	return nil
+}
+
+// checkListed checks one catalog entry's list of documents (a source's
+// payloads, a destination's actions): none where it says why it has none,
+// and each a document of the set under the entry's own folder. It marks
+// each listed.
+func checkListed(owner, pending string, ids []string, docs map[string]*Schema, kind, ownerKind string, listed map[string]bool) error {
+	if pending != "" && len(ids) > 0 {
+		return fmt.Errorf("catalog: %s has %ss, yet says why it has none (pending)", owner, kind)
+	}
+	for _, id := range ids {
+		if _, ok := docs[id]; !ok {
+			return fmt.Errorf("catalog: %s lists the %s %s, which has no schema", owner, kind, id)
+		}
+		if !strings.HasPrefix(id, owner+"/") {
+			return fmt.Errorf("catalog: %s lists %s, another %s's %s", owner, id, ownerKind, kind)
+		}
+		listed[id] = true
 	}
 	return nil
 }
@@ -425,13 +426,6 @@ func (set *Set) validator(url string, doc *ordered.Object) (*jsonschema.Schema, 
 	if sch, ok := set.compiled[url]; ok {
 		return sch, nil
 	}
-	if strings.HasPrefix(url, BaseURL+"keyed/") && set.compiler != nil {
-		// An action's result under a key, made after the documents were
-		// added: its one $ref leads to one of them.
-		if err := set.compiler.AddResource(url, ordered.Plain(doc)); err != nil {
-			return nil, fmt.Errorf("%s: %w", url, err)
-		}
-	}
 	if set.compiler == nil {
 		c := jsonschema.NewCompiler()
 		c.DefaultDraft(jsonschema.Draft2020)
@@ -441,12 +435,14 @@ func (set *Set) validator(url string, doc *ordered.Object) (*jsonschema.Schema, 
 				return nil, fmt.Errorf("%s: %w", s.ID, err)
 			}
 		}
-		if strings.HasPrefix(url, BaseURL+"keyed/") {
-			if err := c.AddResource(url, ordered.Plain(doc)); err != nil {
-				return nil, fmt.Errorf("%s: %w", url, err)
-			}
-		}
 		set.compiler, set.compiled = c, map[string]*jsonschema.Schema{}
+	}
+	if strings.HasPrefix(url, BaseURL+"keyed/") {
+		// An action's result under a key, made after the documents were
+		// added (compiled once, above): its one $ref leads to one of them.
+		if err := set.compiler.AddResource(url, ordered.Plain(doc)); err != nil {
+			return nil, fmt.Errorf("%s: %w", url, err)
+		}
 	}
 	sch, err := set.compiler.Compile(url)
 	if err != nil {

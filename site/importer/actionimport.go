@@ -447,17 +447,6 @@ func mergeParameter(old, new *ordered.Object) *ordered.Object {
 	return out
 }
 
-func listSet(v any) map[string]bool {
-	out := map[string]bool{}
-	arr, _ := v.([]any)
-	for _, x := range arr {
-		if s, ok := x.(string); ok {
-			out[s] = true
-		}
-	}
-	return out
-}
-
 // checkAction loads the document as the site will and validates its
 // example: it must load, and the example must raise nothing but its
 // quirks. What a person must still write is a warning.

@@ -213,9 +213,12 @@ func (b *builder) render(n *node, field bool) *ordered.Object {
 }
 
 // inferredIn is the set of keywords a node lists in x-inferred.
-func inferredIn(o *ordered.Object) map[string]bool {
+func inferredIn(o *ordered.Object) map[string]bool { return listSet(o.Vals["x-inferred"]) }
+
+// listSet is the set of the strings of a JSON array (none for anything
+// else).
+func listSet(v any) map[string]bool {
 	out := map[string]bool{}
-	v, _ := o.Get("x-inferred")
 	arr, _ := v.([]any)
 	for _, x := range arr {
 		if s, ok := x.(string); ok {

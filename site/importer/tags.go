@@ -52,17 +52,7 @@ func ProposeTags(doc *ordered.Object) (unchanged bool) {
 }
 
 // unstatedIn is the set of facts a node lists in x-unstated.
-func unstatedIn(o *ordered.Object) map[string]bool {
-	out := map[string]bool{}
-	v, _ := o.Get("x-unstated")
-	arr, _ := v.([]any)
-	for _, x := range arr {
-		if s, ok := x.(string); ok {
-			out[s] = true
-		}
-	}
-	return out
-}
+func unstatedIn(o *ordered.Object) map[string]bool { return listSet(o.Vals["x-unstated"]) }
 
 // setUnstated writes a node's x-unstated, in its order (required, x-tags).
 func setUnstated(o *ordered.Object, facts map[string]bool) {

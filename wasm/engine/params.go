@@ -1,59 +1,46 @@
 package engine
 
 import (
-	"fmt"
-	"strings"
-
 	"cel.dev/cel-go/cel"
+
+	"fieldbook/schemas"
 )
 
 // ParamType reads the CEL type an action's parameter takes, as its schema
 // writes it (`string`, `list(string)`, `map(string, dyn)`,
 // `google.protobuf.Timestamp`): what a parameter's expression is checked
-// against.
+// against. The schemas package reads the text, as its loader does.
 func ParamType(t string) (*cel.Type, error) {
-	t = strings.TrimSpace(t)
-	if inner, ok := strings.CutPrefix(t, "list("); ok && strings.HasSuffix(inner, ")") {
-		elem, err := ParamType(strings.TrimSuffix(inner, ")"))
-		if err != nil {
-			return nil, err
-		}
-		return cel.ListType(elem), nil
+	p, err := schemas.ParseParamType(t)
+	if err != nil {
+		return nil, err
 	}
-	if inner, ok := strings.CutPrefix(t, "map("); ok && strings.HasSuffix(inner, ")") {
-		k, v, ok := strings.Cut(strings.TrimSuffix(inner, ")"), ",")
-		if !ok {
-			return nil, fmt.Errorf("%q: a map names its key and value types", t)
-		}
-		kt, err := ParamType(k)
-		if err != nil {
-			return nil, err
-		}
-		vt, err := ParamType(v)
-		if err != nil {
-			return nil, err
-		}
-		return cel.MapType(kt, vt), nil
-	}
-	switch t {
+	return celParamType(p), nil
+}
+
+// celParamType makes the cel.Type of a parsed parameter type.
+func celParamType(p schemas.ParamType) *cel.Type {
+	switch p.Name {
+	case "list":
+		return cel.ListType(celParamType(p.Args[0]))
+	case "map":
+		return cel.MapType(celParamType(p.Args[0]), celParamType(p.Args[1]))
 	case "string":
-		return cel.StringType, nil
+		return cel.StringType
 	case "int":
-		return cel.IntType, nil
+		return cel.IntType
 	case "uint":
-		return cel.UintType, nil
+		return cel.UintType
 	case "double":
-		return cel.DoubleType, nil
+		return cel.DoubleType
 	case "bool":
-		return cel.BoolType, nil
+		return cel.BoolType
 	case "bytes":
-		return cel.BytesType, nil
+		return cel.BytesType
 	case "google.protobuf.Timestamp":
-		return cel.TimestampType, nil
+		return cel.TimestampType
 	case "google.protobuf.Duration":
-		return cel.DurationType, nil
-	case "dyn":
-		return cel.DynType, nil
+		return cel.DurationType
 	}
-	return nil, fmt.Errorf("%q is not a type a parameter can take", t)
+	return cel.DynType
 }
