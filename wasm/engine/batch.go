@@ -1,13 +1,11 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
@@ -242,23 +240,19 @@ func schemaErrors(s *schemas.Schema, value any) []string {
 	if err != nil {
 		return []string{fmt.Sprintf("schema %s does not compile: %v", s.ID, err)}
 	}
-	var ve *jsonschema.ValidationError
-	if err := v.Validate(value); !errors.As(err, &ve) {
-		return nil
-	}
+	found, _ := findingsOf(v, s.Quirks(), value) // an error that is no finding says nothing of the payload
 	var out []string
 	n := 0
-	for _, leaf := range leaves(ve) {
-		pointer := pointerOf(leaf.InstanceLocation)
-		if _, quirk := matchQuirk(s.Quirks(), pointer, keywordOf(leaf.ErrorKind)); quirk {
+	for _, f := range found {
+		if f.quirk != nil {
 			continue
 		}
 		if n++; n <= maxRowProblems {
-			at := pointer
+			at := f.pointer
 			if at == "" {
 				at = "the payload"
 			}
-			out = append(out, at+": "+friendly(leaf.ErrorKind.LocalizedString(printer)))
+			out = append(out, at+": "+f.message())
 		}
 	}
 	if n > maxRowProblems {

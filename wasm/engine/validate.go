@@ -120,12 +120,8 @@ func validateAgainst(s *schemas.Schema, value any) ([]problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema %s does not compile: %w", s.ID, err)
 	}
-	err = v.Validate(value)
-	if err == nil {
-		return nil, nil
-	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
+	found, err := findingsOf(v, s.Quirks(), value)
+	if err != nil {
 		return nil, err
 	}
 	var out []problem
@@ -138,26 +134,60 @@ func validateAgainst(s *schemas.Schema, value any) ([]problem, error) {
 	}
 	quirkAt := map[string]*quirkFinding{}
 	var quirkOrder []*quirkFinding
-	for _, leaf := range leaves(ve) {
-		pointer := pointerOf(leaf.InstanceLocation)
-		msg := friendly(leaf.ErrorKind.LocalizedString(printer))
-		q, ok := matchQuirk(s.Quirks(), pointer, keywordOf(leaf.ErrorKind))
-		if !ok {
-			out = append(out, problem{severity: SeverityError, pointer: pointer, message: msg})
+	for _, f := range found {
+		msg := f.message()
+		if f.quirk == nil {
+			out = append(out, problem{severity: SeverityError, pointer: f.pointer, message: msg})
 			continue
 		}
-		key := pointer + "\x00" + q.Pointer
-		if f, seen := quirkAt[key]; seen {
-			f.details = append(f.details, msg)
+		key := f.pointer + "\x00" + f.quirk.Pointer
+		if qf, seen := quirkAt[key]; seen {
+			qf.details = append(qf.details, msg)
 			continue
 		}
-		f := &quirkFinding{at: len(out), note: q.Note, details: []string{msg}}
-		quirkAt[key] = f
-		quirkOrder = append(quirkOrder, f)
-		out = append(out, problem{severity: SeverityWarning, pointer: pointer})
+		qf := &quirkFinding{at: len(out), note: f.quirk.Note, details: []string{msg}}
+		quirkAt[key] = qf
+		quirkOrder = append(quirkOrder, qf)
+		out = append(out, problem{severity: SeverityWarning, pointer: f.pointer})
 	}
 	for _, f := range quirkOrder {
 		out[f.at].message = "known quirk of the source: " + f.note + " (" + strings.Join(f.details, "; ") + ")"
+	}
+	return out, nil
+}
+
+// finding is one place where a payload breaks its schema: the
+// validator's finding, where it is, and the source's quirk it is, if it is
+// one.
+type finding struct {
+	leaf    *jsonschema.ValidationError
+	pointer string
+	quirk   *schemas.Quirk
+}
+
+// message says what is wrong, written when asked for: a batch writes only
+// the errors out, most payloads carrying quirks.
+func (f finding) message() string { return friendly(f.leaf.ErrorKind.LocalizedString(printer)) }
+
+// findingsOf validates value and lists its findings, each matched against
+// the source's quirks; an error is one the validator gave other than its
+// findings.
+func findingsOf(v *jsonschema.Schema, quirks []schemas.Quirk, value any) ([]finding, error) {
+	err := v.Validate(value)
+	if err == nil {
+		return nil, nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, err
+	}
+	var out []finding
+	for _, leaf := range leaves(ve) {
+		f := finding{leaf: leaf, pointer: pointerOf(leaf.InstanceLocation)}
+		if q, ok := matchQuirk(quirks, f.pointer, keywordOf(leaf.ErrorKind)); ok {
+			f.quirk = &q
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
