@@ -24,8 +24,11 @@ func destinationCard(d schemas.Destination) templates.Destination {
 	return card
 }
 
-// actionPages renders /actions/, the destinations' pages and the actions'.
-func (b *builder) actionPages() error {
+// actionPages renders /actions/, the destinations' pages and the actions',
+// and gives the destinations' cards, which the catalog shows too, and the
+// search's records of the actions.
+func (b *builder) actionPages() ([]templates.Destination, []SearchRecord, error) {
+	var records []SearchRecord
 	index := templates.ActionsIndex{Meta: b.meta("Actions", "What each action of a Morf workflow takes, gives back, and the CEL that reaches its result.", actionsURL())}
 	for _, d := range b.set.Catalog.ActionDestinations {
 		card := destinationCard(d)
@@ -34,7 +37,7 @@ func (b *builder) actionPages() error {
 			a, _ := b.set.Action(id)
 			view, err := b.actionView(a, card)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
 			views = append(views, view)
 			card.Actions = append(card.Actions, templates.ActionLink{
@@ -49,17 +52,17 @@ func (b *builder) actionPages() error {
 		}
 		page := templates.DestinationPage{Meta: b.meta(card.Name+" actions", card.Name+": documented actions.", card.URL), Destination: card}
 		if err := b.render(card.URL, templates.DestinationActionsPage(page)); err != nil {
-			return err
+			return nil, nil, err
 		}
 		for _, view := range views {
 			view.Destination = card
 			if err := b.render(view.Meta.Path, templates.ActionPage(view)); err != nil {
-				return err
+				return nil, nil, err
 			}
-			b.records = append(b.records, actionRecords(view)...)
+			records = append(records, actionRecords(view)...)
 		}
 	}
-	return b.render(actionsURL(), templates.ActionsPage(index))
+	return index.Destinations, records, b.render(actionsURL(), templates.ActionsPage(index))
 }
 
 // actionView is an action's page: its parameters, and its result's fields

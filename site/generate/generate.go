@@ -224,13 +224,11 @@ func (b *builder) pages() error {
 		cat.ModelSources = append(cat.ModelSources, c)
 		sources = append(sources, source{src, c})
 	}
-	for _, d := range b.set.Catalog.ActionDestinations {
-		card := destinationCard(d)
-		for range d.Actions {
-			card.Actions = append(card.Actions, templates.ActionLink{})
-		}
-		cat.Destinations = append(cat.Destinations, card)
+	destinations, actionSearch, err := b.actionPages()
+	if err != nil {
+		return err
 	}
+	cat.Destinations = destinations
 	cat.Documented = len(b.set.All())
 	cat.OpenAPI = OpenAPIPath
 	if err := b.render("/", templates.CatalogPage(cat)); err != nil {
@@ -274,9 +272,7 @@ func (b *builder) pages() error {
 	if err := b.dialectPages(); err != nil {
 		return err
 	}
-	if err := b.actionPages(); err != nil {
-		return err
-	}
+	b.records = append(b.records, actionSearch...)
 	return b.render("/404.html", templates.NotFound(b.meta("Page not found", "No page at this address.", "/404.html")))
 }
 

@@ -7,7 +7,7 @@ import {
   EVALUATION_LIMIT_MS, INFERRED_SHOWN_CHARS, LINK_STATE_LIMIT_BYTES, MAX_EXPRESSIONS, MESSAGE_SHOWN_CHARS,
   RESULT_SHOWN_CHARS,
 } from './limits.mjs';
-import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
+import { LinkRefused, isCELName, pack, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
 
 // keptKey names what this browser keeps of this page's playground
@@ -589,11 +589,9 @@ function wireResultKey(current, rename) {
   if (!input) return;
   const help = document.querySelector('[data-fb="result-key-help"]');
   const helpText = help.textContent;
-  const reserved = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
-    'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
   input.addEventListener('input', () => {
     const next = input.value.trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(next) || reserved.has(next)) {
+    if (!isCELName(next)) {
       input.setAttribute('aria-invalid', 'true');
       help.textContent = `"${next}" is not a name CEL can read: letters, digits and _, not first a digit, and not a reserved word.`;
       return;

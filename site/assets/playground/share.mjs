@@ -81,11 +81,22 @@ export function stateProblem(state, { dialects, schemas }) {
   if (state.dialect !== undefined && !dialects.includes(state.dialect)) {
     return `its dialect, ${JSON.stringify(state.dialect.slice(0, 40))}, is not one the playground has`;
   }
-  if (state.key !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(state.key)) {
+  if (state.key !== undefined && !isCELName(state.key)) {
     return `its result key, ${JSON.stringify(state.key.slice(0, 40))}, is not a name CEL can read`;
   }
   if (state.schema !== undefined && schemas && !schemas.includes(state.schema)) {
     return `its schema, ${JSON.stringify(state.schema.slice(0, 60))}, is not one this site has`;
   }
   return '';
+}
+
+// CEL's reserved words, which no name may be.
+const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
+  'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+
+// isCELName tells whether a name is one CEL can read as a variable, as an
+// action's result key must be: letters, digits and _, not first a digit,
+// and not a reserved word.
+export function isCELName(name) {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name);
 }
