@@ -249,8 +249,6 @@ func splitParts(args []ref.Val) uint64 {
 	return parts
 }
 
-// isConcatenation tells a + b on two lists that copies them: not a
-// comprehension's accumulator, which grows in place.
 // textLen is the length in bytes of a string or bytes value.
 func textLen(v ref.Val) (uint64, bool) {
 	switch v := v.(type) {
@@ -262,6 +260,8 @@ func textLen(v ref.Val) (uint64, bool) {
 	return 0, false
 }
 
+// isConcatenation tells a + b on two lists that copies them: not a
+// comprehension's accumulator, which grows in place.
 func isConcatenation(args []ref.Val) bool {
 	_, ok1 := args[0].(traits.Lister)
 	_, ok2 := args[1].(traits.Lister)
