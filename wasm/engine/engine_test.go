@@ -32,23 +32,21 @@ func exampleText(t testing.TB, s *schemas.Schema) string {
 	return string(b)
 }
 
+// documentedSchema is a schema the tests hold to its examples, with the
+// id a request names it by.
+type documentedSchema struct {
+	id string
+	s  *schemas.Schema
+}
+
 // documented is every schema whose examples the tests hold it to: each
 // payload's, and each action's result under its own key (with the action's
 // id, by which a request names it; the payload's id is its own).
-func documented(t testing.TB, e *Engine) []struct {
-	id string
-	s  *schemas.Schema
-} {
+func documented(t testing.TB, e *Engine) []documentedSchema {
 	t.Helper()
-	var out []struct {
-		id string
-		s  *schemas.Schema
-	}
+	var out []documentedSchema
 	for _, s := range e.set.All() {
-		out = append(out, struct {
-			id string
-			s  *schemas.Schema
-		}{s.ID, s})
+		out = append(out, documentedSchema{s.ID, s})
 	}
 	for _, a := range e.set.Actions() {
 		if len(a.Root.Examples) == 0 {
@@ -58,10 +56,7 @@ func documented(t testing.TB, e *Engine) []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, struct {
-			id string
-			s  *schemas.Schema
-		}{a.ID, k})
+		out = append(out, documentedSchema{a.ID, k})
 	}
 	return out
 }
