@@ -630,7 +630,7 @@ func ActionPage(p Action) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.SourcePartial != "" {
-				templ_7745c5c3_Err = partialSource(p.SourceOwner+"'s page for "+p.Title, p.SourcePartial).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = partialSource(pageName(p.SourceOwner, p.Title), p.SourcePartial).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -208,5 +208,9 @@ func sourceWords(p Payload) string {
 	if p.SourcePage == "" {
 		return p.Source.Name
 	}
-	return p.SourceOwner + "'s page for " + p.Title
+	return pageName(p.SourceOwner, p.Title)
 }
+
+// pageName names the page a payload or an action was documented from:
+// "Morf's page for Appointment".
+func pageName(owner, title string) string { return owner + "'s page for " + title }
