@@ -14,8 +14,13 @@ type Diagnostic struct {
 	Line     int    `json:"line"`
 	Column   int    `json:"column"`
 	// Source names the text Line and Column count in: "payload",
-	// "expression", or "request" for the request itself.
+	// "expression", or "request" for the request itself; in a workflow's
+	// run also "result" (an action's result) and "workflow" (a step's
+	// shape, which has no place in a text).
 	Source string `json:"source"`
+	// Param names the action parameter whose expression Line and Column
+	// count in, in a workflow's run.
+	Param string `json:"param,omitempty"`
 }
 
 // Severities.

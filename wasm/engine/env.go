@@ -299,14 +299,28 @@ func (e *Engine) envFor(s *schemas.Schema, dialect string) (*celEnv, error) {
 	// address may be reused by a new one, which must not get its programs.
 	e.lastEnvID++
 	env.id = e.lastEnvID
-	if s.ID == infer.ID {
-		// Inferred environments come and go with payloads: they are kept
-		// within a memory budget, the least recently used dropped first.
-		e.inferred.put(key, env, inferredEnvCost(s))
-	} else {
+	if e.isCatalogs(s) {
 		e.envs[key] = env
+	} else {
+		// Inferred environments come and go with payloads, and those of
+		// workflow contexts and renamed result keys with the requests
+		// that name them: they are kept within a memory budget, the
+		// least recently used dropped first.
+		e.inferred.put(key, env, inferredEnvCost(s))
 	}
 	return env, nil
+}
+
+// isCatalogs tells whether a schema is one of the catalog's, a payload or
+// an action read under its own key, whose environment is kept for good:
+// there are as many as the catalog has documents.
+func (e *Engine) isCatalogs(s *schemas.Schema) bool {
+	if s.Action != nil {
+		_, key, _ := strings.Cut(s.ID, "#")
+		return key == s.Action.Key
+	}
+	got, ok := e.set.Get(s.ID)
+	return ok && got == s
 }
 
 // inferredEnvBudget bounds the memory the inferred environments kept may
@@ -316,9 +330,10 @@ const inferredEnvBudget = 24 << 20
 // inferredEnvCost estimates the heap an inferred schema's environment
 // takes: about twenty times its schema's text (measured: 2 MiB for the
 // 100 KB schema of a 300-field payload with nested objects), and its key,
-// the text once more.
+// the text once more; a workflow's context, whose text is its payload's,
+// a KiB more for each field.
 func inferredEnvCost(s *schemas.Schema) int {
-	return 64<<10 + 21*len(s.Raw)
+	return 64<<10 + 21*len(s.Raw) + 1<<10*len(s.Fields)
 }
 
 // dialectEnv is a dialect's base environment, with the implementations of

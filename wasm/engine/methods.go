@@ -33,6 +33,7 @@ var methods = []Method{
 	withRequest("evaluate", (*Engine).Evaluate),
 	withRequest("complete", (*Engine).Complete),
 	withRequest("infer", (*Engine).Infer),
+	withRequest("run", (*Engine).Run),
 	browserOnly(withRequest("batch", (*Engine).Batch),
 		"a batch runs up to 20 expressions over up to 100,000 payloads, more work than one request of the API may take; "+
 			"it runs in the browser (globalThis.fieldbook.batch), or send one evaluate per payload"),

@@ -2,6 +2,8 @@
 // of a misspelt field, variable or time zone.
 package names
 
+import "strings"
+
 // Distance is the Levenshtein distance between two names, in characters.
 func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
@@ -22,4 +24,26 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// Closest is the option nearest to wrong, ignoring case, where it is near
+// enough to be what was meant (within a third of its length, plus two), or
+// the one option that wrong begins; "" when none is.
+func Closest(wrong string, options []string) string {
+	var starts []string
+	for _, o := range options {
+		if wrong != "" && strings.HasPrefix(strings.ToLower(o), strings.ToLower(wrong)) {
+			starts = append(starts, o)
+		}
+	}
+	if len(starts) == 1 {
+		return starts[0]
+	}
+	best, bestDist := "", len([]rune(wrong))/3+2
+	for _, o := range options {
+		if d := Distance(strings.ToLower(wrong), strings.ToLower(o)); d < bestDist {
+			best, bestDist = o, d
+		}
+	}
+	return best
 }

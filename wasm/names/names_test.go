@@ -15,3 +15,18 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	options := []string{"appointment", "patient", "reminder_sent"}
+	for wrong, want := range map[string]string{
+		"apointment":   "appointment",
+		"Patient":      "patient",
+		"reminder_snt": "reminder_sent",
+		"invoice":      "", // near none of them
+		"remind":       "reminder_sent", // the one it begins
+	} {
+		if got := Closest(wrong, options); got != want {
+			t.Errorf("Closest(%q) = %q, want %q", wrong, got, want)
+		}
+	}
+}

@@ -1,0 +1,418 @@
+package engine
+
+// A workflow run: a trigger over one payload, then filters, waits and
+// actions in order, each reading the payload's fields and the results of
+// the earlier actions under their keys (docs/…/workflow.md in the sources
+// says what Morf states of this and what Fieldbook assumes). The whole
+// workflow is checked first (workflowcheck.go), as Morf checks a workflow
+// before it is used; then it runs (Run, below).
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"fieldbook/schemas"
+	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/dialect/morf"
+	"fieldbook/wasm/jsonpos"
+)
+
+// maxWorkflowSteps bounds a workflow's steps, the trigger aside.
+const maxWorkflowSteps = 50
+
+// Step kinds.
+const (
+	KindFilter = "filter"
+	KindWait   = "wait"
+	KindAction = "action"
+)
+
+// Step statuses.
+const (
+	StatusPassed  = "passed"  // a filter or the trigger's condition was true, or the trigger has none
+	StatusStopped = "stopped" // it was false: the workflow ends there
+	StatusWaited  = "waited"  // a wait: the clock moved (or did not, a warning says why)
+	StatusDone    = "done"    // an action: its parameters were given and its result placed
+	StatusSkipped = "skipped" // not run: an earlier step stopped or failed, or the workflow has errors
+	StatusFailed  = "failed"  // an error while it ran: its diagnostics say which
+	StatusInvalid = "invalid" // the check before the run found an error in it
+)
+
+// Workflow outcomes.
+const (
+	OutcomeCompleted = "completed"
+	OutcomeStopped   = "stopped"
+	OutcomeFailed    = "failed"
+)
+
+// RunRequest runs a workflow over one payload. Now is the clock the
+// workflow starts at (RFC 3339; "" for the real time); Dialect is morf
+// unless it says otherwise.
+type RunRequest struct {
+	Workflow Workflow `json:"workflow"`
+	Payload  string   `json:"payload"`
+	Now      string   `json:"now,omitempty"`
+	Dialect  string   `json:"dialect,omitempty"`
+}
+
+// Workflow is a trigger and the steps after it, in order.
+type Workflow struct {
+	Trigger Trigger `json:"trigger"`
+	Steps   []Step  `json:"steps"`
+}
+
+// Trigger names the payload that starts the workflow, its event type
+// (default: the payload's first) and an optional boolean condition.
+type Trigger struct {
+	Schema    string `json:"schema"`
+	Event     string `json:"event,omitempty"`
+	Condition string `json:"condition,omitempty"`
+}
+
+// Step is a filter (Expression must be true for the workflow to go on), a
+// wait (Expression gives a timestamp to wait until or a duration to wait
+// for) or an action: Action is its id, Params its parameters' expressions
+// by parameter key, Key the result object key later steps read its result
+// under (default: the action's own), Result the JSON text it returns in
+// this run (default: the example its page documents).
+type Step struct {
+	Kind       string            `json:"kind"`
+	Expression string            `json:"expression,omitempty"`
+	Action     string            `json:"action,omitempty"`
+	Key        string            `json:"key,omitempty"`
+	Params     map[string]string `json:"params,omitempty"`
+	Result     *string           `json:"result,omitempty"`
+}
+
+// RunResponse answers a run. OK is false when the workflow has errors
+// (then nothing ran) or a step failed; a filter that stops it is an
+// answer, not an error.
+type RunResponse struct {
+	OK      bool   `json:"ok"`
+	Outcome string `json:"outcome,omitempty"` // completed, stopped or failed
+	Dialect string `json:"dialect,omitempty"`
+	// Now is the clock the workflow started at.
+	Now         string       `json:"now,omitempty"`
+	Trigger     *StepRun     `json:"trigger,omitempty"`
+	Steps       []StepRun    `json:"steps"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+}
+
+// StepRun is what one step did. Type, Value and Display are a filter's or
+// a wait's value; Now is the clock after the step; an action has Params,
+// Key and Result.
+type StepRun struct {
+	Kind        string              `json:"kind"`
+	Status      string              `json:"status"`
+	Type        string              `json:"type,omitempty"`
+	Value       any                 `json:"value,omitempty"`
+	Display     string              `json:"display,omitempty"`
+	Now         string              `json:"now,omitempty"`
+	Key         string              `json:"key,omitempty"`
+	Params      map[string]ParamRun `json:"params,omitempty"`
+	Result      any                 `json:"result,omitempty"`
+	Diagnostics []Diagnostic        `json:"diagnostics"`
+}
+
+// ParamRun is one parameter's value as the action was given it.
+type ParamRun struct {
+	Type    string `json:"type"`
+	Value   any    `json:"value"`
+	Display string `json:"display"`
+}
+
+// Run checks a workflow, then runs it over the payload, step by step.
+func (e *Engine) Run(req RunRequest) RunResponse {
+	w, bad := e.checkWorkflow(req)
+	if bad != nil {
+		return RunResponse{OK: false, Outcome: OutcomeFailed, Steps: []StepRun{}, Diagnostics: []Diagnostic{*bad}}
+	}
+	resp := RunResponse{Dialect: w.dialect, Now: formatClock(w.now), Trigger: &w.trigger.run, Steps: make([]StepRun, len(w.steps)), Diagnostics: []Diagnostic{}}
+	for i := range w.steps {
+		resp.Steps[i] = w.steps[i].run
+	}
+	if w.errors > 0 {
+		resp.Outcome = OutcomeFailed
+		resp.Diagnostics = append(resp.Diagnostics, requestError(fmt.Sprintf("the workflow did not run: %s an error; a workflow is checked whole before it runs", countSteps(w.errors))))
+		markSkipped(&resp)
+		return resp
+	}
+	e.runWorkflow(w, &resp)
+	resp.OK = resp.Outcome != OutcomeFailed
+	return resp
+}
+
+func countSteps(n int) string {
+	if n == 1 {
+		return "1 step has"
+	}
+	return fmt.Sprintf("%d steps have", n)
+}
+
+// markSkipped marks every step not yet given a status as skipped.
+func markSkipped(resp *RunResponse) {
+	if resp.Trigger.Status == "" {
+		resp.Trigger.Status = StatusSkipped
+	}
+	for i := range resp.Steps {
+		if resp.Steps[i].Status == "" {
+			resp.Steps[i].Status = StatusSkipped
+		}
+	}
+}
+
+// runWorkflow runs a checked workflow: the trigger's condition, then each
+// step, until a filter stops it or a step fails.
+func (e *Engine) runWorkflow(w *checkedWorkflow, resp *RunResponse) {
+	// The context grows as actions give results: a copy of the payload's
+	// top level, so the payload read (and cached) stays as it was.
+	obj := maps.Clone(w.payload.value.(map[string]any))
+	fields := newPayloadFields(obj, w.context.Root, w.dialect)
+	clock := w.now
+	eval := func(c *compiled) (ref.Val, *Diagnostic) {
+		out, _, err := e.run(c.prg, activation(fields, w.eventContext, clockFunctions(clock)))
+		if err != nil {
+			d := e.runtimeError(w.env, c.ast, err, e.limits.CostLimit)
+			return nil, &d
+		}
+		return out, nil
+	}
+	resp.Outcome = OutcomeCompleted
+	t := resp.Trigger
+	t.Now = formatClock(clock)
+	if w.trigger.expression == nil {
+		t.Status = StatusPassed
+	} else if !e.runFilter(w.trigger.expression, t, eval) {
+		resp.Outcome = outcomeOf(t.Status)
+		markSkipped(resp)
+		return
+	}
+	for i := range w.steps {
+		s, out := &w.steps[i], &resp.Steps[i]
+		switch s.step.Kind {
+		case KindFilter:
+			if !e.runFilter(s.expression, out, eval) {
+				resp.Outcome = outcomeOf(out.Status)
+				out.Now = formatClock(clock)
+				markSkipped(resp)
+				return
+			}
+		case KindWait:
+			next, ok := e.runWait(s.expression, out, clock, eval)
+			if !ok {
+				resp.Outcome = OutcomeFailed
+				markSkipped(resp)
+				return
+			}
+			clock = next
+		case KindAction:
+			result, ok := e.runAction(s, out, eval)
+			if !ok {
+				resp.Outcome = OutcomeFailed
+				out.Now = formatClock(clock)
+				markSkipped(resp)
+				return
+			}
+			obj[s.key] = result
+		}
+		out.Now = formatClock(clock)
+	}
+}
+
+func outcomeOf(status string) string {
+	if status == StatusStopped {
+		return OutcomeStopped
+	}
+	return OutcomeFailed
+}
+
+// runFilter runs a condition or a filter: it tells whether the workflow
+// goes on, and writes the status and the value.
+func (e *Engine) runFilter(c *compiled, out *StepRun, eval func(*compiled) (ref.Val, *Diagnostic)) bool {
+	v, d := eval(c)
+	if d != nil {
+		out.Status, out.Diagnostics = StatusFailed, append(out.Diagnostics, *d)
+		return false
+	}
+	e.writeValue(c, v, out)
+	b, isBool := v.(types.Bool)
+	switch {
+	case !isBool:
+		out.Status = StatusFailed
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Severity: SeverityError, Line: 1, Column: 1, Source: "expression",
+			Message: fmt.Sprintf("a %s must give true or false; this gave %s", out.Kind, celjson.ResultType(c.ast.OutputType(), v))})
+		return false
+	case bool(b):
+		out.Status = StatusPassed
+		return true
+	}
+	out.Status = StatusStopped
+	return false
+}
+
+// runWait runs a wait: a timestamp moves the clock to it, a duration on by
+// it; a time already past leaves the clock, and a warning says so.
+func (e *Engine) runWait(c *compiled, out *StepRun, clock time.Time, eval func(*compiled) (ref.Val, *Diagnostic)) (time.Time, bool) {
+	v, d := eval(c)
+	if d != nil {
+		out.Status, out.Diagnostics = StatusFailed, append(out.Diagnostics, *d)
+		return clock, false
+	}
+	e.writeValue(c, v, out)
+	var until time.Time
+	switch x := v.(type) {
+	case types.Timestamp:
+		until = x.Time
+	case types.Duration:
+		until = clock.Add(x.Duration)
+	default:
+		out.Status = StatusFailed
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Severity: SeverityError, Line: 1, Column: 1, Source: "expression",
+			Message: "a wait must give a timestamp to wait until or a duration to wait for; this gave " + celjson.ResultType(c.ast.OutputType(), v)})
+		return clock, false
+	}
+	out.Status = StatusWaited
+	if until.Before(clock) {
+		out.Diagnostics = append(out.Diagnostics, Diagnostic{Severity: SeverityWarning, Line: 1, Column: 1, Source: "expression",
+			Message: fmt.Sprintf("the wait ends at %s, %s before the workflow's clock (%s): it does not wait (Morf's docs do not say what a wait in the past does; Fieldbook assumes it goes on at once)",
+				formatClock(until), clock.Sub(until), formatClock(clock))})
+		return clock, true
+	}
+	return until, true
+}
+
+// runAction gives an action its parameters and takes its result: the
+// step's own, or the example its page documents, checked against the
+// action's result schema.
+func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (ref.Val, *Diagnostic)) (any, bool) {
+	out.Params = map[string]ParamRun{}
+	failed := false
+	for _, p := range s.params {
+		v, d := eval(p.compiled)
+		if d != nil {
+			d.Param = p.key
+			out.Diagnostics = append(out.Diagnostics, *d)
+			failed = true
+			continue
+		}
+		value, display, _ := celjson.Write(v, e.limits.MaxResultBytes)
+		out.Params[p.key] = ParamRun{Type: celjson.ResultType(p.compiled.ast.OutputType(), v), Value: value, Display: display}
+		if msg := paramValueProblem(p, v); msg != "" {
+			out.Diagnostics = append(out.Diagnostics, Diagnostic{Severity: SeverityError, Message: msg, Param: p.key, Line: 1, Column: 1, Source: "expression"})
+			failed = true
+		}
+	}
+	if failed {
+		out.Status = StatusFailed
+		return nil, false
+	}
+	out.Key = s.key
+	result, diags := e.actionResult(s)
+	out.Diagnostics = append(out.Diagnostics, diags...)
+	for _, d := range diags {
+		if d.Severity == SeverityError {
+			out.Status = StatusFailed
+			return nil, false
+		}
+	}
+	out.Result = result
+	out.Status = StatusDone
+	return result, true
+}
+
+// paramValueProblem says what is wrong with a parameter's value, where the
+// checker could not tell: a value of another type than the parameter's
+// (from a dyn expression), one the parameter's enum does not allow, or no
+// value for a required parameter.
+func paramValueProblem(p checkedParam, v ref.Val) string {
+	if p.want != nil && !p.want.IsAssignableRuntimeType(v) {
+		return fmt.Sprintf("%s takes %s; this gave %s", p.name(), celjson.TypeName(p.want), celjson.ResultType(p.compiled.ast.OutputType(), v))
+	}
+	if p.param == nil {
+		return ""
+	}
+	if _, isNull := v.(types.Null); isNull && p.param.IsRequired() {
+		return p.name() + " is required; this gave null"
+	}
+	if str, ok := v.(types.String); ok && len(p.param.Enum) > 0 && !slices.Contains(p.param.Enum, string(str)) {
+		return fmt.Sprintf("%s takes one of %s; this gave %q", p.name(), strings.Join(p.param.Enum, ", "), string(str))
+	}
+	return ""
+}
+
+// actionResult reads the result an action returns in this run and checks
+// it against the action's result schema: quirks the schema declares are
+// warnings, other problems errors.
+func (e *Engine) actionResult(s *checkedStep) (any, []Diagnostic) {
+	var text string
+	if s.step.Result != nil {
+		text = *s.step.Result
+	} else {
+		ex, ok := s.action.Root.Example()
+		if !ok {
+			return nil, []Diagnostic{{Severity: SeverityError, Line: 1, Column: 1, Source: "result",
+				Message: s.action.ID + " documents no example result: give the step a result"}}
+		}
+		raw, err := json.Marshal(ex)
+		if err != nil {
+			return nil, []Diagnostic{{Severity: SeverityError, Source: "result", Message: "the example result could not be read: " + err.Error()}}
+		}
+		text = string(raw)
+	}
+	v, warnings, perr := jsonpos.Parse(text, jsonpos.Limits{MaxBytes: e.limits.MaxPayloadBytes, MaxDepth: e.limits.MaxDepth})
+	if perr != nil {
+		return nil, []Diagnostic{{Severity: SeverityError, Message: "the result is not JSON: " + perr.Message, Line: perr.Line, Column: perr.Column, Source: "result"}}
+	}
+	var found []problem
+	for _, w := range warnings {
+		found = append(found, problem{severity: SeverityWarning, message: w.Message, pointer: w.Pointer})
+	}
+	schemaProblems, err := validateAgainst(s.action, v)
+	if err != nil {
+		return nil, []Diagnostic{requestError(err.Error())}
+	}
+	found = append(found, schemaProblems...)
+	diags := place(text, found)
+	for i := range diags {
+		diags[i].Source = "result"
+		if diags[i].Severity == SeverityError {
+			diags[i].Message = "the result does not match " + s.action.ID + "'s result schema: " + diags[i].Message
+		}
+	}
+	return v, diags
+}
+
+// writeValue writes a step's value, its type and its display.
+func (e *Engine) writeValue(c *compiled, v ref.Val, out *StepRun) {
+	out.Type = celjson.ResultType(c.ast.OutputType(), v)
+	var tooLarge bool
+	if out.Value, out.Display, tooLarge = celjson.Write(v, e.limits.MaxResultBytes); tooLarge {
+		out.Value = nil
+	}
+}
+
+// formatClock writes a clock as the responses do.
+func formatClock(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// contextResults are the keyed results a workflow's steps read, as the
+// schemas package builds their context.
+func contextResults(steps []checkedStep) []schemas.Result {
+	var out []schemas.Result
+	for _, s := range steps {
+		if s.key != "" && s.action != nil {
+			out = append(out, schemas.Result{Key: s.key, Action: s.action})
+		}
+	}
+	return out
+}
+
+// eventVariable is Morf's event type variable, which a result key may not
+// take either.
+var eventVariable = morf.EventTypeVariable

@@ -1,0 +1,272 @@
+package engine
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// reminder is an appointment reminder over the Healthie appointment: a
+// filter on the event type, a wait until a day before, a text message, and
+// a second action that reads the first's result.
+func reminder(t *testing.T, e *Engine) RunRequest {
+	return RunRequest{
+		Payload: exampleText(t, schemaByID(t, e, "healthie/appointment")),
+		Now:     "2024-06-01T09:00:00Z",
+		Workflow: Workflow{
+			Trigger: Trigger{Schema: "healthie/appointment", Event: "Healthie Appointment Scheduled"},
+			Steps: []Step{
+				{Kind: KindFilter, Expression: `morf_event_type.contains("SCHEDULED")`},
+				{Kind: KindWait, Expression: `appointment_datetime - duration("24h")`},
+				{Kind: KindAction, Action: "open-phone/v1/send-text-message", Key: "sms", Params: map[string]string{
+					"from": `"+15550100"`, "to": `appointment_phone_number`, "content": `"See you tomorrow, " + appointment_first_name`,
+				}},
+				{Kind: KindFilter, Expression: `sms.id != ""`},
+			},
+		},
+	}
+}
+
+func run(t *testing.T, e *Engine, req RunRequest) RunResponse {
+	t.Helper()
+	raw, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp RunResponse
+	if err := json.Unmarshal(e.Call("run", raw), &resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func statuses(resp RunResponse) string {
+	var out []string
+	for _, s := range resp.Steps {
+		out = append(out, s.Status)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestAWorkflowRunsStepByStep(t *testing.T) {
+	e := newEngine(t)
+	resp := run(t, e, reminder(t, e))
+	if !resp.OK || resp.Outcome != OutcomeCompleted {
+		t.Fatalf("run: %+v", resp)
+	}
+	if got, want := statuses(resp), "passed waited done passed"; got != want {
+		t.Errorf("statuses %q, want %q", got, want)
+	}
+	if resp.Steps[1].Type != "google.protobuf.Timestamp" || resp.Steps[1].Now == resp.Now {
+		t.Errorf("the wait did not move the clock: %+v (start %s)", resp.Steps[1], resp.Now)
+	}
+	if resp.Steps[2].Now != resp.Steps[1].Now {
+		t.Errorf("an action moved the clock: %s after %s", resp.Steps[2].Now, resp.Steps[1].Now)
+	}
+	p := resp.Steps[2].Params["content"]
+	if p.Type != "string" || !strings.HasPrefix(p.Value.(string), "See you tomorrow, ") {
+		t.Errorf("content param %+v", p)
+	}
+	if resp.Steps[2].Key != "sms" || resp.Steps[2].Result == nil {
+		t.Errorf("the action's result is not under its key: %+v", resp.Steps[2])
+	}
+}
+
+func TestAFalseFilterStopsTheRest(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Workflow.Trigger.Event = "Healthie Appointment Cancelled"
+	resp := run(t, e, req)
+	if !resp.OK || resp.Outcome != OutcomeStopped {
+		t.Fatalf("run: %+v", resp)
+	}
+	if got, want := statuses(resp), "stopped skipped skipped skipped"; got != want {
+		t.Errorf("statuses %q, want %q", got, want)
+	}
+	if resp.Steps[0].Value != false {
+		t.Errorf("the filter's value %v", resp.Steps[0].Value)
+	}
+}
+
+func TestAWaitInThePastDoesNotWait(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Now = "2030-01-01T00:00:00Z"
+	resp := run(t, e, req)
+	w := resp.Steps[1]
+	if w.Status != StatusWaited || w.Now != "2030-01-01T00:00:00Z" || len(w.Diagnostics) != 1 || w.Diagnostics[0].Severity != SeverityWarning {
+		t.Fatalf("wait in the past: %+v", w)
+	}
+	if !strings.Contains(w.Diagnostics[0].Message, "does not wait") {
+		t.Errorf("warning %q", w.Diagnostics[0].Message)
+	}
+}
+
+func TestADurationWaitMovesTheClockOn(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Workflow.Steps[1].Expression = `duration("90m")`
+	resp := run(t, e, req)
+	if got := resp.Steps[1].Now; got != "2024-06-01T10:30:00Z" {
+		t.Errorf("clock after a 90m wait from 09:00: %s", got)
+	}
+}
+
+// checks are the mistakes the check before the run finds, each at its
+// step, with what its message must say.
+func TestTheWorkflowIsCheckedBeforeItRuns(t *testing.T) {
+	e := newEngine(t)
+	for _, c := range []struct {
+		name  string
+		edit  func(w *Workflow)
+		step  int // -1 the trigger
+		param string
+		want  string
+	}{
+		{"a key read before it is made", func(w *Workflow) {
+			w.Steps[0].Expression = `sms.id != ""`
+		}, 0, "", "result of step 3, which runs after this one"},
+		{"a misspelt key", func(w *Workflow) {
+			w.Steps[3].Expression = `smss.id != ""`
+		}, 3, "", "did you mean 'sms'"},
+		{"a key the trigger reads", func(w *Workflow) {
+			w.Trigger.Condition = `sms.id != ""`
+		}, -1, "", "reads no result"},
+		{"a key that is a payload field", func(w *Workflow) {
+			w.Steps[2].Key = "appointment_id"
+			w.Steps[3].Expression = "true"
+		}, 2, "", "is a field of the payload"},
+		{"a key that is no identifier", func(w *Workflow) {
+			w.Steps[2].Key = "2sms"
+			w.Steps[3].Expression = "true"
+		}, 2, "", "not a CEL identifier"},
+		{"a key taken twice", func(w *Workflow) {
+			w.Steps = append(w.Steps, w.Steps[2])
+		}, 4, "", "already step 3's"},
+		{"a filter that is not bool", func(w *Workflow) {
+			w.Steps[0].Expression = `appointment_id`
+		}, 0, "", "must give true or false"},
+		{"a wait that is not a time", func(w *Workflow) {
+			w.Steps[1].Expression = `appointment_length_minutes`
+		}, 1, "", "a timestamp to wait until or a duration"},
+		{"a parameter of the wrong type", func(w *Workflow) {
+			w.Steps[2].Params["to"] = `appointment_length_minutes`
+		}, 2, "to", "takes string; this expression gives int"},
+		{"a required parameter missing", func(w *Workflow) {
+			delete(w.Steps[2].Params, "from")
+		}, 2, "from", "requires parameter from"},
+		{"an unknown parameter", func(w *Workflow) {
+			w.Steps[2].Params["contnet"] = `"hi"`
+		}, 2, "contnet", "did you mean content"},
+		{"an unknown action", func(w *Workflow) {
+			w.Steps[2].Action = "open-phone/v1/send-text-mesage"
+		}, 2, "", "did you mean open-phone/v1/send-text-message"},
+		{"an enum value the destination refuses", func(w *Workflow) {
+			w.Steps = append(w.Steps, Step{Kind: KindAction, Action: "spruce/v1/list-conversation-items", Params: map[string]string{"order": `"NEWEST"`}})
+		}, 4, "order", `did you mean "NEWEST_FIRST"`},
+		{"an unknown step kind", func(w *Workflow) {
+			w.Steps[0].Kind = "branch"
+		}, 0, "", `unknown step kind "branch"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := reminder(t, e)
+			c.edit(&req.Workflow)
+			resp := run(t, e, req)
+			if resp.OK || resp.Outcome != OutcomeFailed {
+				t.Fatalf("a workflow with %s ran: %+v", c.name, resp)
+			}
+			st := resp.Trigger
+			if c.step >= 0 {
+				st = &resp.Steps[c.step]
+			}
+			if st.Status != StatusInvalid {
+				t.Errorf("step status %q, want invalid", st.Status)
+			}
+			found := false
+			for _, d := range st.Diagnostics {
+				if d.Severity == SeverityError && strings.Contains(d.Message, c.want) && d.Param == c.param {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no error saying %q (param %q) at the step: %+v", c.want, c.param, st.Diagnostics)
+			}
+			for i, s := range resp.Steps {
+				if s.Status != StatusInvalid && s.Status != StatusSkipped {
+					t.Errorf("step %d ran (%s) though the workflow has errors", i+1, s.Status)
+				}
+			}
+		})
+	}
+}
+
+func TestAnErrorIsPlacedInItsExpression(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Workflow.Steps[3].Expression = "true &&\n  sms.id != \"\" && later.id != \"\""
+	req.Workflow.Steps = append(req.Workflow.Steps, Step{Kind: KindAction, Action: "spruce/v1/get-conversation", Key: "later", Params: map[string]string{"id": `sms.id`}})
+	resp := run(t, e, req)
+	var d *Diagnostic
+	for i := range resp.Steps[3].Diagnostics {
+		if strings.Contains(resp.Steps[3].Diagnostics[i].Message, "later") {
+			d = &resp.Steps[3].Diagnostics[i]
+		}
+	}
+	if d == nil || d.Line != 2 || d.Column != 19 || d.Source != "expression" {
+		t.Fatalf("the later key's error is not at line 2, column 19: %+v", resp.Steps[3].Diagnostics)
+	}
+	if !strings.Contains(d.Message, "step 5") {
+		t.Errorf("the error does not name the step that makes the key: %s", d.Message)
+	}
+}
+
+func TestAComprehensionVariableIsNotAKey(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Workflow.Steps[0].Expression = `[1, 2].exists(sms, sms > 1)`
+	resp := run(t, e, req)
+	if !resp.OK {
+		t.Fatalf("a comprehension's variable named as a later key was refused: %+v", resp.Steps[0])
+	}
+}
+
+func TestAStepThatFailsStopsTheRun(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	bad := `{"id": 12}`
+	req.Workflow.Steps[2].Result = &bad
+	resp := run(t, e, req)
+	if resp.OK || resp.Outcome != OutcomeFailed {
+		t.Fatalf("a result that breaks its schema did not fail the run: %+v", resp)
+	}
+	if got, want := statuses(resp), "passed waited failed skipped"; got != want {
+		t.Errorf("statuses %q, want %q", got, want)
+	}
+	if d := resp.Steps[2].Diagnostics; len(d) == 0 || d[0].Source != "result" || !strings.Contains(d[0].Message, "result schema") {
+		t.Errorf("the failed action does not say its result is wrong: %+v", d)
+	}
+}
+
+func TestAGivenResultIsWhatLaterStepsRead(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	mine := `{"id": "MSG-1", "to": ["+1555"], "from": "+1555", "content": "hi", "status": "queued", "created_at": "2024-06-01T09:00:00Z"}`
+	req.Workflow.Steps[2].Result = &mine
+	req.Workflow.Steps[3].Expression = `sms.id == "MSG-1"`
+	resp := run(t, e, req)
+	if !resp.OK || resp.Steps[3].Status != StatusPassed {
+		t.Fatalf("the later filter did not read the given result: %+v", resp)
+	}
+}
+
+func TestAWorkflowOfTooManyStepsIsRefused(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	for len(req.Workflow.Steps) <= maxWorkflowSteps {
+		req.Workflow.Steps = append(req.Workflow.Steps, Step{Kind: KindFilter, Expression: "true"})
+	}
+	resp := run(t, e, req)
+	if resp.OK || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Message, "at most 50") {
+		t.Fatalf("51 steps: %+v", resp.Diagnostics)
+	}
+}
