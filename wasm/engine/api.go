@@ -78,6 +78,17 @@ type CheckRequest struct {
 	// Key is the result object key an action's result is read under,
 	// where Schema is an action's id (default: the action's own key).
 	Key string `json:"key,omitempty"`
+	// Results are the earlier actions of a workflow whose results the
+	// expression reads beside the payload's fields, each under its key,
+	// where Schema is a payload's id: a workflow step's context.
+	Results []ResultRef `json:"results,omitempty"`
+}
+
+// ResultRef names an action of a workflow whose result later steps read
+// under Key (default: the action's own key).
+type ResultRef struct {
+	Key    string `json:"key,omitempty"`
+	Action string `json:"action"`
 }
 
 // Cost is CEL's estimated cost range of an expression.
@@ -127,12 +138,13 @@ type EvaluateResponse struct {
 // CompleteRequest asks what may be typed at Offset (in characters) of
 // expression.
 type CompleteRequest struct {
-	Schema     string `json:"schema"`
-	Dialect    string `json:"dialect,omitempty"`
-	Expression string `json:"expression"`
-	Offset     int    `json:"offset"`
-	Payload    string `json:"payload,omitempty"`
-	Key        string `json:"key,omitempty"` // as CheckRequest's
+	Schema     string      `json:"schema"`
+	Dialect    string      `json:"dialect,omitempty"`
+	Expression string      `json:"expression"`
+	Offset     int         `json:"offset"`
+	Payload    string      `json:"payload,omitempty"`
+	Key        string      `json:"key,omitempty"`     // as CheckRequest's
+	Results    []ResultRef `json:"results,omitempty"` // as CheckRequest's
 }
 
 // CompletionItem is one suggestion.

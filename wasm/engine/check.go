@@ -8,7 +8,7 @@ import (
 
 // Check types an expression and estimates its cost.
 func (e *Engine) Check(req CheckRequest) CheckResponse {
-	p, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, dialect: req.Dialect, payload: req.Payload, env: true, event: req.Event})
+	p, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, results: req.Results, dialect: req.Dialect, payload: req.Payload, env: true, event: req.Event})
 	if bad != nil {
 		return CheckResponse{OK: false, Diagnostics: []Diagnostic{*bad}}
 	}

@@ -24,6 +24,9 @@ type preparation struct {
 	// key is the result key an action's result is read under ("" for the
 	// action's own), where schema is an action's id.
 	key string
+	// results are a workflow step's earlier actions, whose results it
+	// reads under their keys, where schema is a payload's id.
+	results []ResultRef
 	// now is the clock's RFC 3339 time ("" for the real time), read when
 	// clock is set.
 	now   string
@@ -59,6 +62,11 @@ func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
 	s, bad := e.schema(p.schema, p.key)
 	if bad != nil {
 		return nil, bad
+	}
+	if len(p.results) > 0 {
+		if s, bad = e.stepContext(s, p.results); bad != nil {
+			return nil, bad
+		}
 	}
 	out := &prepared{schema: s}
 	if out.dialect, bad = e.dialectFor(p.dialect, s); bad != nil {
@@ -155,6 +163,34 @@ func (e *Engine) schema(id, key string) (*schemas.Schema, *Diagnostic) {
 	}
 	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, an action's id (such as open-phone/v1/send-text-message), or \"\" for none", id, strings.Join(ids, ", ")))
 	return nil, &d
+}
+
+// stepContext is what a workflow step over payload s reads: its fields and
+// each earlier action's result under its key.
+func (e *Engine) stepContext(s *schemas.Schema, refs []ResultRef) (*schemas.Schema, *Diagnostic) {
+	if s == nil || s.Action != nil {
+		d := requestError("results are read only with a payload's id as the schema: a workflow starts with a payload")
+		return nil, &d
+	}
+	var results []schemas.Result
+	for _, r := range refs {
+		a, ok := e.set.Action(r.Action)
+		if !ok {
+			d := requestError(fmt.Sprintf("unknown action %q in results", r.Action))
+			return nil, &d
+		}
+		key := r.Key
+		if key == "" {
+			key = a.Action.Key
+		}
+		results = append(results, schemas.Result{Key: key, Action: a})
+	}
+	ctx, err := s.Context(results)
+	if err != nil {
+		d := requestError(err.Error())
+		return nil, &d
+	}
+	return ctx, nil
 }
 
 // parseClock reads the time now() returns: an RFC 3339 time, or "" for

@@ -80,15 +80,16 @@ type Trigger struct {
 // wait (Expression gives a timestamp to wait until or a duration to wait
 // for) or an action: Action is its id, Params its parameters' expressions
 // by parameter key, Key the result object key later steps read its result
-// under (default: the action's own), Result the JSON text it returns in
-// this run (default: the example its page documents).
+// under (default: the action's own), Result the JSON it returns in this
+// run (default: the example its page documents): a JSON value, or its
+// text as a string, where diagnostics place their lines and columns.
 type Step struct {
 	Kind       string            `json:"kind"`
 	Expression string            `json:"expression,omitempty"`
 	Action     string            `json:"action,omitempty"`
 	Key        string            `json:"key,omitempty"`
 	Params     map[string]string `json:"params,omitempty"`
-	Result     *string           `json:"result,omitempty"`
+	Result     json.RawMessage   `json:"result,omitempty"`
 }
 
 // RunResponse answers a run. OK is false when the workflow has errors
@@ -352,8 +353,12 @@ func paramValueProblem(p checkedParam, v ref.Val) string {
 // warnings, other problems errors.
 func (e *Engine) actionResult(s *checkedStep) (any, []Diagnostic) {
 	var text string
-	if s.step.Result != nil {
-		text = *s.step.Result
+	if raw := s.step.Result; len(raw) > 0 && raw[0] == '"' {
+		if err := json.Unmarshal(raw, &text); err != nil {
+			return nil, []Diagnostic{{Severity: SeverityError, Source: "result", Message: "the result's text could not be read: " + err.Error()}}
+		}
+	} else if len(raw) > 0 {
+		text = string(raw)
 	} else {
 		ex, ok := s.action.Root.Example()
 		if !ok {

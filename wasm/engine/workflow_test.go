@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -233,8 +234,7 @@ func TestAComprehensionVariableIsNotAKey(t *testing.T) {
 func TestAStepThatFailsStopsTheRun(t *testing.T) {
 	e := newEngine(t)
 	req := reminder(t, e)
-	bad := `{"id": 12}`
-	req.Workflow.Steps[2].Result = &bad
+	req.Workflow.Steps[2].Result = json.RawMessage(`{"id": 12}`)
 	resp := run(t, e, req)
 	if resp.OK || resp.Outcome != OutcomeFailed {
 		t.Fatalf("a result that breaks its schema did not fail the run: %+v", resp)
@@ -250,12 +250,19 @@ func TestAStepThatFailsStopsTheRun(t *testing.T) {
 func TestAGivenResultIsWhatLaterStepsRead(t *testing.T) {
 	e := newEngine(t)
 	req := reminder(t, e)
-	mine := `{"id": "MSG-1", "to": ["+1555"], "from": "+1555", "content": "hi", "status": "queued", "created_at": "2024-06-01T09:00:00Z"}`
-	req.Workflow.Steps[2].Result = &mine
 	req.Workflow.Steps[3].Expression = `sms.id == "MSG-1"`
-	resp := run(t, e, req)
-	if !resp.OK || resp.Steps[3].Status != StatusPassed {
-		t.Fatalf("the later filter did not read the given result: %+v", resp)
+	// A result is a JSON value, or its text as a string.
+	for _, result := range []string{`{"id": "MSG-1", "created_at": "2024-06-01T09:00:00Z"}`, `"{\"id\": \"MSG-1\", \"created_at\": \"2024-06-01T09:00:00Z\"}"`} {
+		req.Workflow.Steps[2].Result = json.RawMessage(result)
+		resp := run(t, e, req)
+		if !resp.OK || resp.Steps[3].Status != StatusPassed {
+			t.Fatalf("the later filter did not read the result %s: %+v", result, resp)
+		}
+	}
+	req.Workflow.Steps[2].Result = json.RawMessage(`"{\n  \"id\": 7, \"created_at\": \"2024-06-01T09:00:00Z\"}"`)
+	d := run(t, e, req).Steps[2].Diagnostics
+	if len(d) != 1 || d[0].Line != 2 || d[0].Column != 9 || d[0].Pointer != "/id" {
+		t.Errorf("an error in a result's text is not placed in it: %+v", d)
 	}
 }
 
@@ -268,5 +275,26 @@ func TestAWorkflowOfTooManyStepsIsRefused(t *testing.T) {
 	resp := run(t, e, req)
 	if resp.OK || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Message, "at most 50") {
 		t.Fatalf("51 steps: %+v", resp.Diagnostics)
+	}
+}
+
+func TestAStepsEditorCompletesTheKeysOfEarlierSteps(t *testing.T) {
+	e := newEngine(t)
+	results := []ResultRef{{Key: "sms", Action: "open-phone/v1/send-text-message"}}
+	got := e.Complete(CompleteRequest{Schema: "healthie/appointment", Expression: "sm", Offset: 2, Results: results})
+	if !slices.ContainsFunc(got.Items, func(it CompletionItem) bool { return it.Label == "sms" }) {
+		t.Errorf("completion of sm offers no sms: %+v", got.Items)
+	}
+	got = e.Complete(CompleteRequest{Schema: "healthie/appointment", Expression: "sms.", Offset: 4, Results: results})
+	if !slices.ContainsFunc(got.Items, func(it CompletionItem) bool { return it.Label == "created_at" && it.Type == "google.protobuf.Timestamp" }) {
+		t.Errorf("completion of sms. offers not its created_at timestamp: %+v", got.Items)
+	}
+	c := e.Check(CheckRequest{Schema: "healthie/appointment", Expression: "sms.created_at < appointment_datetime", Results: results})
+	if !c.OK || c.Type != "bool" {
+		t.Errorf("check over a step's context: %+v", c)
+	}
+	c = e.Check(CheckRequest{Schema: "healthie/appointment", Expression: "true", Results: []ResultRef{{Key: "appointment_id", Action: "open-phone/v1/send-text-message"}}})
+	if c.OK || !strings.Contains(c.Diagnostics[0].Message, "already a field") {
+		t.Errorf("a key that is a payload field: %+v", c)
 	}
 }

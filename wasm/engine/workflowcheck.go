@@ -155,7 +155,7 @@ func (e *Engine) checkStepShape(payload *schemas.Schema, st *checkedStep, i int,
 	s := st.step
 	switch s.Kind {
 	case KindFilter, KindWait:
-		if s.Action != "" || s.Key != "" || len(s.Params) > 0 || s.Result != nil {
+		if s.Action != "" || s.Key != "" || len(s.Params) > 0 || len(s.Result) > 0 {
 			stepError(st, "a %s takes an expression only, not an action, a key, params or a result", s.Kind)
 		}
 		if strings.TrimSpace(s.Expression) == "" {

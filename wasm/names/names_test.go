@@ -22,7 +22,7 @@ func TestClosest(t *testing.T) {
 		"apointment":   "appointment",
 		"Patient":      "patient",
 		"reminder_snt": "reminder_sent",
-		"invoice":      "", // near none of them
+		"invoice":      "",              // near none of them
 		"remind":       "reminder_sent", // the one it begins
 	} {
 		if got := Closest(wrong, options); got != want {
