@@ -7,6 +7,8 @@
 //	go run ./site validate -schema elation/appointment [--json] payload.json
 //	go run ./site eval -schema elation/appointment -payload p.json [-dialect morf|cel] [-now T] [--json] 'expr'
 //	go run ./site call METHOD [REQUEST_FILE|-]
+//	go run ./site run [--json] WORKFLOW_FILE|-
+//	go run ./site test FILE_OR_FOLDER...
 //	go run ./site import -page page.txt [-source elation] [-payload appointment] [-url URL] [-o FILE|-]
 //	go run ./site import -action stripe/v1/create-card -page page.txt [-url URL] [-o FILE|-]
 //
@@ -42,6 +44,8 @@ const usage = `usage:
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
   site call METHOD [REQUEST_FILE|-]
+  site run [--json] WORKFLOW_FILE|-
+  site test WORKFLOW_FILE_OR_FOLDER...
   site tag SCHEMA_FILE...
   site import [-page FILE|-] [-example FILE] [-descriptions FILE] [-source ID] [-payload ID]
               [-title T] [-description D] [-events 'A,B'] [-url URL] [-partial TEXT] [-o FILE|-]
@@ -56,8 +60,12 @@ what was edited by hand (schemas/README.md, "Importing a payload"); with
 schemas/actions/DESTINATION/VERSION/ACTION.json, its parameters and the
 schema of its result, as edited by hand kept ("Importing an action"). call
 sends one request object (JSON; none for {}) to a call of the engine
-(version, schemas, validate, check, evaluate, complete, infer, batch) and
-prints its response object, as the browser and the Worker API answer it.
+(version, schemas, validate, check, evaluate, complete, infer, run, batch)
+and prints its response object, as the browser and the Worker API answer
+it. run runs a workflow test file (NAME.workflow.json, as the workflow
+page exports it) and prints each step's status and value; test runs every
+such file named or under the folders named and exits 1 if any run departs
+from what its file expects, saying where.
 tag proposes tags (ID, PII, HI) by field name in schemas whose source gives
 none, marked inferred, and rewrites the files that change.`
 
@@ -93,6 +101,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return importPage(args, stdin, stdout, stderr)
 	case "tag":
 		return tag(args, stderr)
+	case "run":
+		return runWorkflow(args, stdin, stdout, stderr)
+	case "test":
+		return testWorkflows(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return exitOK

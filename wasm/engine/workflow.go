@@ -141,7 +141,8 @@ func (e *Engine) Run(req RunRequest) RunResponse {
 	}
 	if w.errors > 0 {
 		resp.Outcome = OutcomeFailed
-		resp.Diagnostics = append(resp.Diagnostics, requestError(fmt.Sprintf("the workflow did not run: %s an error; a workflow is checked whole before it runs", countSteps(w.errors))))
+		resp.Diagnostics = append(resp.Diagnostics, Diagnostic{Severity: SeverityError, Source: "workflow",
+			Message: fmt.Sprintf("the workflow did not run: %s an error; a workflow is checked whole before it runs", countSteps(w.errors))})
 		markSkipped(&resp)
 		return resp
 	}
@@ -195,8 +196,16 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, resp *RunResponse) {
 		markSkipped(resp)
 		return
 	}
+	unknown := map[string]int{} // keys whose action gave no result this run knows, by step
 	for i := range w.steps {
 		s, out := &w.steps[i], &resp.Steps[i]
+		if d := unknownResult(s, unknown); d != nil {
+			out.Status, out.Now = StatusFailed, formatClock(clock)
+			out.Diagnostics = append(out.Diagnostics, *d)
+			resp.Outcome = OutcomeFailed
+			markSkipped(resp)
+			return
+		}
 		switch s.step.Kind {
 		case KindFilter:
 			if !e.runFilter(s.expression, out, eval) {
@@ -215,13 +224,17 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, resp *RunResponse) {
 			clock = next
 		case KindAction:
 			result, ok := e.runAction(s, out, eval)
-			if !ok {
+			switch {
+			case !ok:
 				resp.Outcome = OutcomeFailed
 				out.Now = formatClock(clock)
 				markSkipped(resp)
 				return
+			case result == nil:
+				unknown[s.key] = i
+			default:
+				obj[s.key] = result
 			}
-			obj[s.key] = result
 		}
 		out.Now = formatClock(clock)
 	}
@@ -328,6 +341,19 @@ func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (r
 	return result, true
 }
 
+// unknownResult stops a step that reads the result of an action whose
+// result this run does not know (it documents no example, and the step
+// gave none): the step fails there, saying so.
+func unknownResult(s *checkedStep, unknown map[string]int) *Diagnostic {
+	for _, r := range s.reads {
+		if j, ok := unknown[r.key]; ok {
+			return &Diagnostic{Severity: SeverityError, Line: r.line, Column: r.column, Source: "expression",
+				Message: fmt.Sprintf("%s is the result of step %d, which this run does not know: its action documents no example result; give step %d a result", r.key, j+1, j+1)}
+		}
+	}
+	return nil
+}
+
 // paramValueProblem says what is wrong with a parameter's value, where the
 // checker could not tell: a value of another type than the parameter's
 // (from a dyn expression), one the parameter's enum does not allow, or no
@@ -362,8 +388,8 @@ func (e *Engine) actionResult(s *checkedStep) (any, []Diagnostic) {
 	} else {
 		ex, ok := s.action.Root.Example()
 		if !ok {
-			return nil, []Diagnostic{{Severity: SeverityError, Line: 1, Column: 1, Source: "result",
-				Message: s.action.ID + " documents no example result: give the step a result"}}
+			return nil, []Diagnostic{{Severity: SeverityWarning, Source: "result",
+				Message: s.action.ID + " documents no example result, so this run does not know its result: a later step that reads " + s.key + " fails; give the step a result"}}
 		}
 		raw, err := json.Marshal(ex)
 		if err != nil {

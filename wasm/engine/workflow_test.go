@@ -298,3 +298,21 @@ func TestAStepsEditorCompletesTheKeysOfEarlierSteps(t *testing.T) {
 		t.Errorf("a key that is a payload field: %+v", c)
 	}
 }
+
+func TestAResultThatIsNotKnownFailsTheStepThatReadsIt(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	// healthie/v1/update-appointment documents no example result.
+	req.Workflow.Steps[2] = Step{Kind: KindAction, Action: "healthie/v1/update-appointment", Key: "updated", Params: map[string]string{"id": "appointment_id"}}
+	req.Workflow.Steps[3].Expression = `updated.appointment_id != ""`
+	resp := run(t, e, req)
+	if got, want := statuses(resp), "passed waited done failed"; got != want {
+		t.Fatalf("statuses %q, want %q: %+v", got, want, resp.Steps)
+	}
+	if d := resp.Steps[2].Diagnostics; len(d) != 1 || d[0].Severity != SeverityWarning || !strings.Contains(d[0].Message, "documents no example result") {
+		t.Errorf("the action does not warn that its result is not known: %+v", d)
+	}
+	if d := resp.Steps[3].Diagnostics; len(d) != 1 || !strings.Contains(d[0].Message, "give step 3 a result") || d[0].Column != 1 {
+		t.Errorf("the step that reads it does not say why it failed: %+v", d)
+	}
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ type checkedStep struct {
 	action     *schemas.Schema
 	key        string
 	params     []checkedParam
+	reads      []keyRead // the result keys its expressions read
 }
 
 // checkedParam is one parameter given to an action.
@@ -224,7 +226,9 @@ func (e *Engine) checkExpression(w *checkedWorkflow, st *checkedStep, i int, exp
 		return c
 	}
 	st.run.Diagnostics = append(st.run.Diagnostics, c.warnings...)
-	st.run.Diagnostics = append(st.run.Diagnostics, laterKeys(expr, c.ast, i, keys)...)
+	reads := keysRead(c.ast, keys)
+	st.reads = append(st.reads, reads...)
+	st.run.Diagnostics = append(st.run.Diagnostics, laterKeys(reads, i, keys)...)
 	out := c.ast.OutputType()
 	kind := st.run.Kind
 	switch {
@@ -308,7 +312,9 @@ func (e *Engine) checkParams(w *checkedWorkflow, st *checkedStep, i int, keys ma
 			}
 			continue
 		}
-		for _, d := range append(append([]Diagnostic{}, c.warnings...), laterKeys(expr, c.ast, i, keys)...) {
+		reads := keysRead(c.ast, keys)
+		st.reads = append(st.reads, reads...)
+		for _, d := range append(append([]Diagnostic{}, c.warnings...), laterKeys(reads, i, keys)...) {
 			d.Param = k
 			st.run.Diagnostics = append(st.run.Diagnostics, d)
 		}
@@ -371,36 +377,52 @@ func stringLiteral(c *cel.Ast) (string, bool) {
 	return string(s), ok
 }
 
+// keyRead is a result key an expression reads, and where.
+type keyRead struct {
+	key          string
+	line, column int
+}
+
 // laterKeys finds the results an expression reads that its step cannot:
 // those of its own step or a later one (a trigger's condition reads none).
-// A comprehension's variable of the same name is not the key.
-func laterKeys(expr string, checked *cel.Ast, step int, keys map[string]int) []Diagnostic {
-	native := checked.NativeRep()
+func laterKeys(reads []keyRead, step int, keys map[string]int) []Diagnostic {
 	var out []Diagnostic
+	for _, r := range reads {
+		j := keys[r.key]
+		var msg string
+		switch {
+		case step == triggerStep:
+			msg = fmt.Sprintf("%s is the result of step %d: the trigger's condition runs before every step, and reads no result", r.key, j+1)
+		case j == step:
+			msg = fmt.Sprintf("%s is this step's own result: a step reads only the results of the steps before it", r.key)
+		case j > step:
+			msg = fmt.Sprintf("%s is the result of step %d, which runs after this one: a step reads only the results of the steps before it", r.key, j+1)
+		default:
+			continue
+		}
+		out = append(out, Diagnostic{Severity: SeverityError, Message: msg, Line: r.line, Column: r.column, Source: "expression"})
+	}
+	return out
+}
+
+// keysRead finds the result keys an expression reads, where it reads
+// them. A comprehension's variable of the same name is not the key.
+func keysRead(checked *cel.Ast, keys map[string]int) []keyRead {
+	native := checked.NativeRep()
+	var out []keyRead
 	var visit func(x celast.Expr, shadowed map[string]bool)
 	visit = func(x celast.Expr, shadowed map[string]bool) {
 		switch x.Kind() {
 		case celast.IdentKind:
 			name := x.AsIdent()
-			j, isKey := keys[name]
-			if !isKey || j < step && step != triggerStep || shadowed[name] {
+			if _, isKey := keys[name]; !isKey || shadowed[name] {
 				return
 			}
-			loc := native.SourceInfo().GetStartLocation(x.ID())
-			line, col := 1, 1
-			if loc.Line() > 0 {
-				line, col = loc.Line(), loc.Column()+1
+			r := keyRead{key: name, line: 1, column: 1}
+			if loc := native.SourceInfo().GetStartLocation(x.ID()); loc.Line() > 0 {
+				r.line, r.column = loc.Line(), loc.Column()+1
 			}
-			var msg string
-			switch {
-			case step == triggerStep:
-				msg = fmt.Sprintf("%s is the result of step %d: the trigger's condition runs before every step, and reads no result", name, j+1)
-			case j == step:
-				msg = fmt.Sprintf("%s is this step's own result: a step reads only the results of the steps before it", name)
-			default:
-				msg = fmt.Sprintf("%s is the result of step %d, which runs after this one: a step reads only the results of the steps before it", name, j+1)
-			}
-			out = append(out, Diagnostic{Severity: SeverityError, Message: msg, Line: line, Column: col, Source: "expression"})
+			out = append(out, r)
 		case celast.SelectKind:
 			visit(x.AsSelect().Operand(), shadowed)
 		case celast.CallKind:
@@ -428,20 +450,19 @@ func laterKeys(expr string, checked *cel.Ast, step int, keys map[string]int) []D
 			comp := x.AsComprehension()
 			visit(comp.IterRange(), shadowed)
 			visit(comp.AccuInit(), shadowed)
-			inner := map[string]bool{comp.IterVar(): true, comp.AccuVar(): true}
-			if v2 := comp.IterVar2(); v2 != "" {
-				inner[v2] = true
+			with := func(names ...string) map[string]bool {
+				inner := maps.Clone(shadowed)
+				for _, n := range names {
+					if n != "" {
+						inner[n] = true
+					}
+				}
+				return inner
 			}
-			for k := range shadowed {
-				inner[k] = true
-			}
-			visit(comp.LoopCondition(), inner)
-			visit(comp.LoopStep(), inner)
-			outer := map[string]bool{comp.AccuVar(): true}
-			for k := range shadowed {
-				outer[k] = true
-			}
-			visit(comp.Result(), outer)
+			loop := with(comp.IterVar(), comp.IterVar2(), comp.AccuVar())
+			visit(comp.LoopCondition(), loop)
+			visit(comp.LoopStep(), loop)
+			visit(comp.Result(), with(comp.AccuVar()))
 		}
 	}
 	visit(native.Expr(), map[string]bool{})
