@@ -44,6 +44,10 @@ type BatchRequest struct {
 	// why: checking each payload costs more than running a filter on it.
 	CheckAll bool   `json:"checkAll,omitempty"`
 	Key      string `json:"key,omitempty"` // as CheckRequest's
+	// Workflow, in place of Expressions, runs one workflow over every
+	// payload (its trigger names the schema, the event and the dialect);
+	// the response counts where the runs ended.
+	Workflow *Workflow `json:"workflow,omitempty"`
 }
 
 // BatchCount tallies one expression's results.
@@ -70,6 +74,12 @@ type BatchRow struct {
 	Index int    `json:"index"`
 	Line  int    `json:"line,omitempty"`
 	Error string `json:"error,omitempty"` // the payload itself could not be read
+	// Outcome is a workflow's on this payload, and Step where it stopped
+	// or failed (1 for the first step, 0 for the trigger), with Failure
+	// saying why it failed.
+	Outcome string `json:"outcome,omitempty"`
+	Step    *int   `json:"step,omitempty"`
+	Failure string `json:"failure,omitempty"`
 	// Invalid lists where the payload breaks its schema (at most
 	// maxRowProblems, then how many more): a field of the wrong type is
 	// why an expression over it fails, and the row says so.
@@ -94,6 +104,8 @@ type BatchResponse struct {
 	Invalid     int          `json:"invalid"`
 	CheckedAll  bool         `json:"checkedAll"`
 	Counts      []BatchCount `json:"counts"`
+	// Workflow counts a workflow's runs, where the batch ran one.
+	Workflow *BatchWorkflow `json:"workflow,omitempty"`
 	Rows        []BatchRow   `json:"rows"`
 	Errors      []BatchError `json:"errors"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
@@ -111,6 +123,9 @@ type batchItem struct {
 func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	fail := func(d Diagnostic) BatchResponse {
 		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
+	}
+	if req.Workflow != nil {
+		return e.batchWorkflow(req)
 	}
 	p, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, dialect: req.Dialect, now: req.Now, clock: true})
 	if bad != nil {

@@ -132,12 +132,25 @@ type ParamRun struct {
 // Run checks a workflow, then runs it over the payload, step by step.
 func (e *Engine) Run(req RunRequest) RunResponse {
 	w, bad := e.checkWorkflow(req)
-	if bad != nil {
-		return RunResponse{OK: false, Outcome: OutcomeFailed, Steps: []StepRun{}, Diagnostics: []Diagnostic{*bad}}
+	if bad == nil {
+		if p := e.readPayload(w.schema, req.Payload); p.err != nil {
+			bad = p.err
+		} else {
+			return e.runChecked(w, p.value.(map[string]any))
+		}
 	}
-	resp := RunResponse{Dialect: w.dialect, Now: formatClock(w.now), Trigger: &w.trigger.run, Steps: make([]StepRun, len(w.steps)), Diagnostics: []Diagnostic{}}
+	return RunResponse{OK: false, Outcome: OutcomeFailed, Steps: []StepRun{}, Diagnostics: []Diagnostic{*bad}}
+}
+
+// runChecked runs a checked workflow over one payload, if it has no
+// errors; a batch runs one over each of its payloads.
+func (e *Engine) runChecked(w *checkedWorkflow, payload map[string]any) RunResponse {
+	trigger := w.trigger.run
+	trigger.Diagnostics = slices.Clone(trigger.Diagnostics)
+	resp := RunResponse{Dialect: w.dialect, Now: formatClock(w.now), Trigger: &trigger, Steps: make([]StepRun, len(w.steps)), Diagnostics: []Diagnostic{}}
 	for i := range w.steps {
 		resp.Steps[i] = w.steps[i].run
+		resp.Steps[i].Diagnostics = slices.Clone(resp.Steps[i].Diagnostics)
 	}
 	if w.errors > 0 {
 		resp.Outcome = OutcomeFailed
@@ -146,7 +159,7 @@ func (e *Engine) Run(req RunRequest) RunResponse {
 		markSkipped(&resp)
 		return resp
 	}
-	e.runWorkflow(w, &resp)
+	e.runWorkflow(w, payload, &resp)
 	resp.OK = resp.Outcome != OutcomeFailed
 	return resp
 }
@@ -172,10 +185,10 @@ func markSkipped(resp *RunResponse) {
 
 // runWorkflow runs a checked workflow: the trigger's condition, then each
 // step, until a filter stops it or a step fails.
-func (e *Engine) runWorkflow(w *checkedWorkflow, resp *RunResponse) {
+func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *RunResponse) {
 	// The context grows as actions give results: a copy of the payload's
 	// top level, so the payload read (and cached) stays as it was.
-	obj := maps.Clone(w.payload.value.(map[string]any))
+	obj := maps.Clone(payload)
 	fields := newPayloadFields(obj, w.context.Root, w.dialect)
 	clock := w.now
 	eval := func(c *compiled) (ref.Val, *Diagnostic) {

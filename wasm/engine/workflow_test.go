@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -314,5 +315,55 @@ func TestAResultThatIsNotKnownFailsTheStepThatReadsIt(t *testing.T) {
 	}
 	if d := resp.Steps[3].Diagnostics; len(d) != 1 || !strings.Contains(d[0].Message, "give step 3 a result") || d[0].Column != 1 {
 		t.Errorf("the step that reads it does not say why it failed: %+v", d)
+	}
+}
+
+func TestABatchRunsAWorkflowOverEveryPayload(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Workflow.Steps[0].Expression = "appointment_datetime.isAfter(morf.now())"
+	var ex map[string]any
+	if err := json.Unmarshal([]byte(req.Payload), &ex); err != nil {
+		t.Fatal(err)
+	}
+	line := func(edit func(map[string]any)) string {
+		p := maps.Clone(ex)
+		edit(p)
+		b, _ := json.Marshal(p)
+		return string(b)
+	}
+	payloads := strings.Join([]string{
+		line(func(map[string]any) {}), // completes
+		line(func(p map[string]any) { p["appointment_datetime"] = "2024-05-01T10:00:00Z" }), // already past: stops at step 1
+		line(func(p map[string]any) { delete(p, "appointment_phone_number") }),               // no number to text: fails at step 3
+		`{"appointment_id": `, // not JSON
+	}, "\n")
+	raw, _ := json.Marshal(BatchRequest{Workflow: &req.Workflow, Payloads: payloads, Now: req.Now})
+	var resp BatchResponse
+	if err := json.Unmarshal(e.Call("batch", raw), &resp); err != nil {
+		t.Fatal(err)
+	}
+	w := resp.Workflow
+	if !resp.OK || resp.Total != 4 || w == nil {
+		t.Fatalf("batch: %+v", resp)
+	}
+	if w.Completed != 1 || w.Stopped != 1 || w.Failed != 1 {
+		t.Errorf("completed %d, stopped %d, failed %d; want 1 each", w.Completed, w.Stopped, w.Failed)
+	}
+	if w.Steps[0].Reached != 3 || w.Steps[0].Stopped != 1 || w.Steps[2].Reached != 2 || w.Steps[2].Failed != 1 || w.Steps[3].Reached != 1 {
+		t.Errorf("counts by step: %+v", w.Steps)
+	}
+	if r := resp.Rows[2]; r.Outcome != OutcomeFailed || r.Step == nil || *r.Step != 3 || !strings.Contains(r.Failure, "appointment_phone_number") {
+		t.Errorf("the failed row: %+v", r)
+	}
+	if r := resp.Rows[3]; r.Error == "" || r.Outcome != "" {
+		t.Errorf("the row that is not JSON: %+v", r)
+	}
+	// A workflow with an error runs over nothing, and says where.
+	req.Workflow.Steps[0].Expression = "appointment_datetme > now()"
+	raw, _ = json.Marshal(BatchRequest{Workflow: &req.Workflow, Payloads: payloads})
+	_ = json.Unmarshal(e.Call("batch", raw), &resp)
+	if resp.OK || len(resp.Diagnostics) == 0 || !strings.HasPrefix(resp.Diagnostics[0].Message, "step 1: undeclared reference") {
+		t.Errorf("a broken workflow's batch: %+v", resp.Diagnostics)
 	}
 }

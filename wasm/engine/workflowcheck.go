@@ -22,7 +22,7 @@ import (
 type checkedWorkflow struct {
 	dialect      string
 	now          time.Time
-	payload      *parsedPayload
+	schema       *schemas.Schema // the trigger's payload
 	context      *schemas.Schema // the payload's fields and every key's result
 	env          *celEnv
 	eventContext map[string]any // morf_event_type, where the dialect has it
@@ -57,9 +57,9 @@ func (p checkedParam) name() string { return "parameter " + p.key }
 // triggerStep is the trigger's place among the steps, for the key order.
 const triggerStep = -1
 
-// checkWorkflow reads a run's request and checks its workflow whole. The
-// diagnostic it returns is the request's own (an unknown payload schema,
-// a payload that is not JSON); a step's problems are in its run.
+// checkWorkflow reads a run's request, but for its payload, and checks its
+// workflow whole. The diagnostic it returns is the request's own (an
+// unknown payload schema, a bad clock); a step's problems are in its run.
 func (e *Engine) checkWorkflow(req RunRequest) (*checkedWorkflow, *Diagnostic) {
 	t := req.Workflow.Trigger
 	if t.Schema == "" {
@@ -78,7 +78,7 @@ func (e *Engine) checkWorkflow(req RunRequest) (*checkedWorkflow, *Diagnostic) {
 	if dialect == "" {
 		dialect = DialectMorf // a workflow is Morf's
 	}
-	w := &checkedWorkflow{}
+	w := &checkedWorkflow{schema: s}
 	if w.dialect, bad = e.dialectFor(dialect, s); bad != nil {
 		return nil, bad
 	}
@@ -88,9 +88,6 @@ func (e *Engine) checkWorkflow(req RunRequest) (*checkedWorkflow, *Diagnostic) {
 	if n := len(req.Workflow.Steps); n > maxWorkflowSteps {
 		d := requestError(fmt.Sprintf("the workflow has %d steps; at most %d are run", n, maxWorkflowSteps))
 		return nil, &d
-	}
-	if w.payload = e.readPayload(s, req.Payload); w.payload.err != nil {
-		return nil, w.payload.err
 	}
 	w.trigger = checkedStep{step: Step{Expression: t.Condition}, run: StepRun{Kind: "trigger", Diagnostics: []Diagnostic{}}}
 	w.steps = make([]checkedStep, len(req.Workflow.Steps))

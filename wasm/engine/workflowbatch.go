@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+)
+
+// BatchWorkflow counts a workflow's runs over a batch: how many completed,
+// stopped and failed, and at which step.
+type BatchWorkflow struct {
+	Completed int              `json:"completed"`
+	Stopped   int              `json:"stopped"`
+	Failed    int              `json:"failed"`
+	Trigger   BatchStepCount   `json:"trigger"`
+	Steps     []BatchStepCount `json:"steps"`
+}
+
+// BatchStepCount counts the runs that reached a step, and those that
+// stopped or failed there.
+type BatchStepCount struct {
+	Reached int `json:"reached"`
+	Stopped int `json:"stopped"`
+	Failed  int `json:"failed"`
+}
+
+// batchWorkflow runs one workflow over every payload of a batch: checked
+// once, run once a payload.
+func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
+	fail := func(d Diagnostic) BatchResponse {
+		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
+	}
+	switch {
+	case len(req.Expressions) > 0:
+		return fail(requestError("a batch runs expressions or a workflow, not both"))
+	case req.Schema != "" || req.Event != "" || req.Key != "":
+		return fail(requestError("a workflow's batch takes its schema and event from the workflow's trigger: leave schema, event and key out"))
+	}
+	w, bad := e.checkWorkflow(RunRequest{Workflow: *req.Workflow, Now: req.Now, Dialect: req.Dialect})
+	if bad != nil {
+		return fail(*bad)
+	}
+	if w.errors > 0 {
+		resp := e.runChecked(w, map[string]any{}) // it does not run: it says where the errors are
+		diags := []Diagnostic{}
+		for i, st := range append([]StepRun{*resp.Trigger}, resp.Steps...) {
+			for _, d := range st.Diagnostics {
+				if d.Severity == SeverityError {
+					d.Message = stepName(i) + ": " + d.Message
+					diags = append(diags, d)
+				}
+			}
+		}
+		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: diags}
+	}
+	items, d := e.splitBatch(req.Payloads)
+	if d != nil {
+		return fail(*d)
+	}
+	if len(items) == 0 {
+		return fail(Diagnostic{Severity: SeverityError, Message: "no payloads: paste NDJSON (one JSON object a line) or a JSON array of objects", Line: 1, Column: 1, Source: "payload"})
+	}
+	rowsWanted := req.Rows
+	if rowsWanted <= 0 {
+		rowsWanted = defaultBatchRows
+	}
+	counts := &BatchWorkflow{Steps: make([]BatchStepCount, len(w.steps))}
+	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll, Counts: []BatchCount{}, Workflow: counts,
+		Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
+	noteError := func(be BatchError) {
+		if len(resp.Errors) < maxBatchErrors {
+			resp.Errors = append(resp.Errors, be)
+		}
+	}
+	for i, it := range items {
+		row := BatchRow{Index: i, Line: it.line, Error: it.err}
+		if it.err != "" {
+			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
+		} else {
+			run := e.runChecked(w, it.value.(map[string]any))
+			row.Outcome = run.Outcome
+			at, why := countRun(counts, run)
+			if run.Outcome != OutcomeCompleted {
+				row.Step = &at
+			}
+			if run.Outcome == OutcomeFailed {
+				row.Failure = why
+				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: stepName(at) + ": " + why})
+			}
+			if run.Outcome == OutcomeFailed || req.CheckAll {
+				row.Invalid = schemaErrors(w.schema, it.value)
+			}
+			if row.Invalid != nil {
+				resp.Invalid++
+				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(w.schema) + ": " + strings.Join(row.Invalid, "; ")})
+			}
+		}
+		if len(resp.Rows) < rowsWanted {
+			resp.Rows = append(resp.Rows, row)
+		}
+	}
+	return resp
+}
+
+// countRun counts one run: the steps it reached, and where it ended. It
+// gives the step it ended at (0 the trigger, 1 the first step) and, for a
+// failure, the first error there.
+func countRun(c *BatchWorkflow, run RunResponse) (int, string) {
+	all := append([]StepRun{*run.Trigger}, run.Steps...)
+	for i, st := range all {
+		count := &c.Trigger
+		if i > 0 {
+			count = &c.Steps[i-1]
+		}
+		if st.Status == StatusSkipped {
+			break
+		}
+		count.Reached++
+		switch st.Status {
+		case StatusStopped:
+			count.Stopped++
+			c.Stopped++
+			return i, ""
+		case StatusFailed:
+			count.Failed++
+			c.Failed++
+			for _, d := range st.Diagnostics {
+				if d.Severity == SeverityError {
+					return i, d.Message
+				}
+			}
+			return i, "it failed"
+		}
+	}
+	c.Completed++
+	return len(all), ""
+}
+
+// stepName names a step by its place: 0 the trigger, 1 the first step.
+func stepName(i int) string {
+	if i == 0 {
+		return "the trigger"
+	}
+	return fmt.Sprintf("step %d", i)
+}
