@@ -5,7 +5,7 @@
 // wasm_exec.js; ./build.sh test sets both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 
@@ -232,5 +232,33 @@ test('values grown by binding are bounded in the module: stopped, or answered wi
       assert.ok(r.display.length > 0 && [...r.display].length <= 2000, `${c.name}: ${r.display.length}`);
     }
     assert.equal(fb.evaluate({ schema: '', payload: '{"n": 2}', expression: 'n * 21' }).value, 42);
+  }
+});
+
+// The worked examples (workflows/*.workflow.json): run in the module as a
+// browser has it (no filesystem), each answers as the engine does natively
+// (`go run ./site run --json`, the command line's run), and holds to what
+// its file expects.
+test('the worked workflows run in the module as natively, and hold to their expectations', () => {
+  assert.equal(globalThis.fs.constants.O_WRONLY, -1);
+  const dir = new URL('../workflows/', import.meta.url);
+  const names = readdirSync(dir).filter((n) => n.endsWith('.workflow.json'));
+  assert.ok(names.length >= 3, `${names.length} worked examples`);
+  for (const name of names) {
+    const file = JSON.parse(readFileSync(new URL(name, dir)));
+    let payload = file.payload;
+    if (payload === undefined) payload = schemaDoc(file.workflow.trigger.schema).examples[0];
+    const r = fb.run({ workflow: file.workflow, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), now: file.now });
+    const native = spawnSync('go', ['run', './site', 'run', '--json', `workflows/${name}`], { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 300000 });
+    assert.ok(native.stdout, `go run ./site run ${name}: ${native.stderr}`);
+    assert.deepEqual(r, JSON.parse(native.stdout), name);
+    const e = file.expect;
+    assert.equal(r.outcome, e.outcome, name);
+    e.steps.forEach((want, i) => {
+      const got = r.steps[i];
+      assert.equal(got.status, want.status, `${name} step ${i + 1}`);
+      if ('value' in want) assert.deepEqual(got.value, want.value, `${name} step ${i + 1}`);
+      for (const [k, v] of Object.entries(want.params || {})) assert.deepEqual(got.params[k].value, v, `${name} step ${i + 1} ${k}`);
+    });
   }
 });

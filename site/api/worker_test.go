@@ -162,3 +162,7 @@ func TestRestartAfterTheGoProgramEnds(t *testing.T) {
 		})
 	}
 }
+
+func TestWorkerRunsTheWorkflowExamples(t *testing.T) {
+	runWorkflowExamples(t, workerURL(t))
+}
