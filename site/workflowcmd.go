@@ -228,4 +228,3 @@ func paramOrder(s engine.StepRun) []string {
 	slices.Sort(keys)
 	return keys
 }
-

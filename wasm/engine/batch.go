@@ -101,14 +101,14 @@ type BatchResponse struct {
 	Total int  `json:"total"`
 	// Invalid counts the payloads checked (all, or those an expression
 	// failed on: CheckedAll says which) that break the catalog schema.
-	Invalid     int          `json:"invalid"`
-	CheckedAll  bool         `json:"checkedAll"`
-	Counts      []BatchCount `json:"counts"`
+	Invalid    int          `json:"invalid"`
+	CheckedAll bool         `json:"checkedAll"`
+	Counts     []BatchCount `json:"counts"`
 	// Workflow counts a workflow's runs, where the batch ran one.
-	Workflow *BatchWorkflow `json:"workflow,omitempty"`
-	Rows        []BatchRow   `json:"rows"`
-	Errors      []BatchError `json:"errors"`
-	Diagnostics []Diagnostic `json:"diagnostics"`
+	Workflow    *BatchWorkflow `json:"workflow,omitempty"`
+	Rows        []BatchRow     `json:"rows"`
+	Errors      []BatchError   `json:"errors"`
+	Diagnostics []Diagnostic   `json:"diagnostics"`
 }
 
 // batchItem is one payload of a batch, decoded.

@@ -287,7 +287,9 @@ func TestAStepsEditorCompletesTheKeysOfEarlierSteps(t *testing.T) {
 		t.Errorf("completion of sm offers no sms: %+v", got.Items)
 	}
 	got = e.Complete(CompleteRequest{Schema: "healthie/appointment", Expression: "sms.", Offset: 4, Results: results})
-	if !slices.ContainsFunc(got.Items, func(it CompletionItem) bool { return it.Label == "created_at" && it.Type == "google.protobuf.Timestamp" }) {
+	if !slices.ContainsFunc(got.Items, func(it CompletionItem) bool {
+		return it.Label == "created_at" && it.Type == "google.protobuf.Timestamp"
+	}) {
 		t.Errorf("completion of sms. offers not its created_at timestamp: %+v", got.Items)
 	}
 	c := e.Check(CheckRequest{Schema: "healthie/appointment", Expression: "sms.created_at < appointment_datetime", Results: results})
@@ -335,7 +337,7 @@ func TestABatchRunsAWorkflowOverEveryPayload(t *testing.T) {
 	payloads := strings.Join([]string{
 		line(func(map[string]any) {}), // completes
 		line(func(p map[string]any) { p["appointment_datetime"] = "2024-05-01T10:00:00Z" }), // already past: stops at step 1
-		line(func(p map[string]any) { delete(p, "appointment_phone_number") }),               // no number to text: fails at step 3
+		line(func(p map[string]any) { delete(p, "appointment_phone_number") }),              // no number to text: fails at step 3
 		`{"appointment_id": `, // not JSON
 	}, "\n")
 	raw, _ := json.Marshal(BatchRequest{Workflow: &req.Workflow, Payloads: payloads, Now: req.Now})
