@@ -54,12 +54,19 @@ type Engine struct {
 	inferred  *lru[string, *celEnv]  // by dialect and inferred schema: the environments of schema-less payloads
 	lastEnvID uint64
 	programs  *programCache
+	contexts  *lru[string, *schemas.Schema] // workflow steps' contexts, by schemas.ContextID
 	lastInput *parsedPayload // the last payload read, reused while it is unchanged
 }
+
+// maxContexts bounds the workflow contexts kept: a workflow page re-runs
+// its workflow on every edit, over a few contexts (one a workflow, and one
+// a step's editor for completion).
+const maxContexts = 64
 
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
 	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newProgramCache()}
+	e.contexts = newLRU[string, *schemas.Schema](maxContexts, nil)
 	e.inferred = newLRU[string, *celEnv](inferredEnvBudget, func(env *celEnv) { e.programs.dropEnv(env.id) })
 	return e
 }

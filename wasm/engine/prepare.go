@@ -185,11 +185,31 @@ func (e *Engine) stepContext(s *schemas.Schema, refs []ResultRef) (*schemas.Sche
 		}
 		results = append(results, schemas.Result{Key: key, Action: a})
 	}
-	ctx, err := s.Context(results)
+	ctx, err := e.context(s, results)
 	if err != nil {
 		d := requestError(err.Error())
 		return nil, &d
 	}
+	return ctx, nil
+}
+
+// context is the context of a workflow's steps (schemas.Context), made
+// once and kept while it is used: making it lists every field again.
+func (e *Engine) context(s *schemas.Schema, results []schemas.Result) (*schemas.Schema, error) {
+	id := schemas.ContextID(s.ID, results)
+	e.mu.Lock()
+	ctx, ok := e.contexts.get(id)
+	e.mu.Unlock()
+	if ok {
+		return ctx, nil
+	}
+	ctx, err := s.Context(results)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.contexts.put(id, ctx)
+	e.mu.Unlock()
 	return ctx, nil
 }
 

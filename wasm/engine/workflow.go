@@ -341,9 +341,13 @@ func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (r
 		return nil, false
 	}
 	out.Key = s.key
-	result, diags := e.actionResult(s)
-	out.Diagnostics = append(out.Diagnostics, diags...)
-	for _, d := range diags {
+	if s.result == nil {
+		value, diags := e.readResult(s)
+		s.result = &actionResult{value, diags}
+	}
+	result := s.result.value
+	out.Diagnostics = append(out.Diagnostics, s.result.diags...)
+	for _, d := range s.result.diags {
 		if d.Severity == SeverityError {
 			out.Status = StatusFailed
 			return nil, false
@@ -387,10 +391,10 @@ func paramValueProblem(p checkedParam, v ref.Val) string {
 	return ""
 }
 
-// actionResult reads the result an action returns in this run and checks
+// readResult reads the result an action returns in this run and checks
 // it against the action's result schema: quirks the schema declares are
 // warnings, other problems errors.
-func (e *Engine) actionResult(s *checkedStep) (any, []Diagnostic) {
+func (e *Engine) readResult(s *checkedStep) (any, []Diagnostic) {
 	var text string
 	if raw := s.step.Result; len(raw) > 0 && raw[0] == '"' {
 		if err := json.Unmarshal(raw, &text); err != nil {

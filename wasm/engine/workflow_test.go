@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,7 @@ import (
 // reminder is an appointment reminder over the Healthie appointment: a
 // filter on the event type, a wait until a day before, a text message, and
 // a second action that reads the first's result.
-func reminder(t *testing.T, e *Engine) RunRequest {
+func reminder(t testing.TB, e *Engine) RunRequest {
 	return RunRequest{
 		Payload: exampleText(t, schemaByID(t, e, "healthie/appointment")),
 		Now:     "2024-06-01T09:00:00Z",
@@ -367,5 +368,52 @@ func TestABatchRunsAWorkflowOverEveryPayload(t *testing.T) {
 	_ = json.Unmarshal(e.Call("batch", raw), &resp)
 	if resp.OK || len(resp.Diagnostics) == 0 || !strings.HasPrefix(resp.Diagnostics[0].Message, "step 1: undeclared reference") {
 		t.Errorf("a broken workflow's batch: %+v", resp.Diagnostics)
+	}
+}
+
+// fiveSteps is the reminder with a fifth step, an action that reads the
+// first's result: the workflow the issue's budget names.
+func fiveSteps(t testing.TB, e *Engine) RunRequest {
+	req := reminder(t, e)
+	req.Workflow.Steps = append(req.Workflow.Steps, Step{Kind: KindAction, Action: "healthie/v1/update-appointment",
+		Params: map[string]string{"id": "appointment_id", "notes": `"Reminder " + sms.id`}})
+	return req
+}
+
+// BenchmarkRun runs the five-step workflow over one payload, warm: its
+// programs compiled, its payload read; as the workflow page re-runs it on
+// each edit of the payload or the clock.
+func BenchmarkRun(b *testing.B) {
+	e := newEngine(b)
+	req := fiveSteps(b, e)
+	if r := e.Run(req); !r.OK {
+		b.Fatal(r)
+	}
+	for b.Loop() {
+		e.Run(req)
+	}
+}
+
+// BenchmarkBatchWorkflow10000 runs the five-step workflow over 10,000
+// payloads, in one batch call.
+func BenchmarkBatchWorkflow10000(b *testing.B) {
+	e := newEngine(b)
+	req := fiveSteps(b, e)
+	var ex map[string]any
+	if err := json.Unmarshal([]byte(req.Payload), &ex); err != nil {
+		b.Fatal(err)
+	}
+	lines := make([]string, 10000)
+	for i := range lines {
+		ex["appointment_id"] = strconv.Itoa(600000 + i)
+		raw, _ := json.Marshal(ex)
+		lines[i] = string(raw)
+	}
+	batch := BatchRequest{Workflow: &req.Workflow, Payloads: strings.Join(lines, "\n"), Now: req.Now, Rows: 100}
+	if r := e.Batch(batch); !r.OK || r.Workflow.Completed != 10000 {
+		b.Fatalf("%+v", r.Workflow)
+	}
+	for b.Loop() {
+		e.Batch(batch)
 	}
 }

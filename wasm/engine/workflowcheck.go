@@ -42,6 +42,16 @@ type checkedStep struct {
 	key        string
 	params     []checkedParam
 	reads      []keyRead // the result keys its expressions read
+	// result is an action's result and what was found in it, read when
+	// the action first runs: the same for every payload of a batch.
+	result *actionResult
+}
+
+// actionResult is the result an action returns in a run, and its
+// diagnostics.
+type actionResult struct {
+	value any
+	diags []Diagnostic
 }
 
 // checkedParam is one parameter given to an action.
@@ -96,7 +106,7 @@ func (e *Engine) checkWorkflow(req RunRequest) (*checkedWorkflow, *Diagnostic) {
 		w.steps[i] = checkedStep{step: st, run: StepRun{Kind: st.Kind, Diagnostics: []Diagnostic{}}}
 		e.checkStepShape(s, &w.steps[i], i, keys)
 	}
-	ctx, err := s.Context(contextResults(w.steps))
+	ctx, err := e.context(s, contextResults(w.steps))
 	if err != nil { // checkStepShape let no bad key through
 		d := requestError("the workflow's context could not be built: " + err.Error())
 		return nil, &d

@@ -35,6 +35,12 @@
 // a new expression each time (checked afresh).
 //
 //	go run ./site/bench/page -calls 200
+//
+// With -workflow N it times N warm runs of the worked appointment reminder
+// (workflows/), the same and with a step edited, and a batch of it over
+// -batch payloads (10,000 by default).
+//
+//	go run ./site/bench/page -workflow 200
 package main
 
 import (
@@ -74,6 +80,7 @@ func main() {
 	batch := flag.Int("batch", 0, "time a batch run of this many payloads instead")
 	batchFile := flag.Bool("file", false, "with -batch: from a local file, not pasted")
 	calls := flag.Int("calls", 0, "time this many warm check + evaluate calls instead")
+	runsOfWorkflow := flag.Int("workflow", 0, "time this many warm runs of the appointment reminder workflow, and a batch of it over -batch payloads (default 10000), instead")
 	stay := flag.Duration("stay", 5*time.Second, "how long to stay on the page after the first result before the second visit")
 	countBytes := flag.Bool("bytes", false, "count the bytes of a cold visit that never reaches the playground instead")
 	flag.Parse()
@@ -91,6 +98,13 @@ func main() {
 	url := "http://" + ln.Addr().String() + *pagePath
 	if *calls > 0 {
 		callRuns(url, *chromium, *calls)
+		return
+	}
+	if *runsOfWorkflow > 0 {
+		if *batch == 0 {
+			*batch = 10000
+		}
+		workflowRuns("http://"+ln.Addr().String()+"/events/healthie/appointment/", *chromium, *runsOfWorkflow, *batch)
 		return
 	}
 	if *batch > 0 {
