@@ -55,7 +55,7 @@ type Engine struct {
 	lastEnvID uint64
 	programs  *programCache
 	contexts  *lru[string, *schemas.Schema] // workflow steps' contexts, by schemas.ContextID
-	lastInput *parsedPayload // the last payload read, reused while it is unchanged
+	lastInput *parsedPayload                // the last payload read, reused while it is unchanged
 }
 
 // maxContexts bounds the workflow contexts kept: a workflow page re-runs
