@@ -272,6 +272,9 @@ func (b *builder) pages() error {
 	if err := b.dialectPages(); err != nil {
 		return err
 	}
+	if _, err := b.workflowExamples(); err != nil {
+		return err
+	}
 	b.records = append(b.records, actionSearch...)
 	return b.render("/404.html", templates.NotFound(b.meta("Page not found", "No page at this address.", "/404.html")))
 }

@@ -6,7 +6,8 @@
 //
 // A file (by convention NAME.workflow.json):
 //
-//	{"workflow": {"trigger": {...}, "steps": [...]},   // as the engine's run takes it
+//	{"title": "...", "description": "...", "source": "https://...",  // optional
+//	 "workflow": {"trigger": {...}, "steps": [...]},   // as the engine's run takes it
 //	 "payload": {...},          // optional: the trigger payload's documented example
 //	 "now": "2024-06-01T09:00:00Z",
 //	 "dialect": "morf",         // optional
@@ -38,7 +39,12 @@ const Suffix = ".workflow.json"
 
 // File is a workflow test file.
 type File struct {
-	Workflow engine.Workflow `json:"workflow"`
+	// Title, Description and Source (the page it was built from) say what
+	// the workflow is for; the worked examples show them.
+	Title       string          `json:"title,omitempty"`
+	Description string          `json:"description,omitempty"`
+	Source      string          `json:"source,omitempty"`
+	Workflow    engine.Workflow `json:"workflow"`
 	// Payload is the trigger's payload, a JSON object (or its text as a
 	// string); without it the run uses the payload's documented example.
 	Payload json.RawMessage `json:"payload,omitempty"`

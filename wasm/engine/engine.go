@@ -55,6 +55,7 @@ type Engine struct {
 	lastEnvID uint64
 	programs  *programCache
 	contexts  *lru[string, *schemas.Schema] // workflow steps' contexts, by schemas.ContextID
+	examples  map[string]*actionResult      // the example results of the actions, read, by action id
 	lastInput *parsedPayload                // the last payload read, reused while it is unchanged
 }
 
@@ -66,6 +67,7 @@ const maxContexts = 64
 // New returns an engine over set.
 func New(set *schemas.Set, limits Limits) *Engine {
 	e := &Engine{set: set, limits: limits, base: map[string]*dialectEnv{}, envs: map[string]*celEnv{}, programs: newProgramCache()}
+	e.examples = map[string]*actionResult{}
 	e.contexts = newLRU[string, *schemas.Schema](maxContexts, nil)
 	e.inferred = newLRU[string, *celEnv](inferredEnvBudget, func(env *celEnv) { e.programs.dropEnv(env.id) })
 	return e

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
@@ -191,8 +192,14 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 	obj := maps.Clone(payload)
 	fields := newPayloadFields(obj, w.context.Root, w.dialect)
 	clock := w.now
+	// The activation is made again only when a wait moves the clock.
+	var act cel.FunctionActivation
+	var actClock time.Time
 	eval := func(c *compiled) (ref.Val, *Diagnostic) {
-		out, _, err := e.run(c.prg, activation(fields, w.eventContext, clockFunctions(clock)))
+		if act == nil || !actClock.Equal(clock) {
+			act, actClock = activation(fields, w.eventContext, clockFunctions(clock)), clock
+		}
+		out, _, err := e.run(c.prg, act)
 		if err != nil {
 			d := e.runtimeError(w.env, c.ast, err, e.limits.CostLimit)
 			return nil, &d
@@ -342,8 +349,7 @@ func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (r
 	}
 	out.Key = s.key
 	if s.result == nil {
-		value, diags := e.readResult(s)
-		s.result = &actionResult{value, diags}
+		s.result = e.resultOf(s)
 	}
 	result := s.result.value
 	out.Diagnostics = append(out.Diagnostics, s.result.diags...)
@@ -391,6 +397,26 @@ func paramValueProblem(p checkedParam, v ref.Val) string {
 	return ""
 }
 
+// resultOf is an action step's result: the one it gives, or the example
+// its action documents, read once for the engine's life.
+func (e *Engine) resultOf(s *checkedStep) *actionResult {
+	if len(s.step.Result) > 0 {
+		value, diags := e.readResult(s)
+		return &actionResult{value, diags}
+	}
+	e.mu.Lock()
+	r, ok := e.examples[s.action.ID]
+	e.mu.Unlock()
+	if !ok {
+		value, diags := e.readResult(s)
+		r = &actionResult{value, diags}
+		e.mu.Lock()
+		e.examples[s.action.ID] = r
+		e.mu.Unlock()
+	}
+	return r
+}
+
 // readResult reads the result an action returns in this run and checks
 // it against the action's result schema: quirks the schema declares are
 // warnings, other problems errors.
@@ -406,7 +432,7 @@ func (e *Engine) readResult(s *checkedStep) (any, []Diagnostic) {
 		ex, ok := s.action.Root.Example()
 		if !ok {
 			return nil, []Diagnostic{{Severity: SeverityWarning, Source: "result",
-				Message: s.action.ID + " documents no example result, so this run does not know its result: a later step that reads " + s.key + " fails; give the step a result"}}
+				Message: s.action.ID + " documents no example result, so this run does not know its result: a later step that reads it fails; give the step a result"}}
 		}
 		raw, err := json.Marshal(ex)
 		if err != nil {
