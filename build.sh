@@ -203,6 +203,7 @@ test_all() {
   go test -run '^$' -fuzz '^FuzzEvaluate$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzInfer$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzBounds$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
+  go test -run '^$' -fuzz '^FuzzRun$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/engine/
   go test -run '^$' -fuzz '^FuzzParseAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./wasm/jsonpos/
   go test -run '^$' -fuzz '^FuzzDecodeAgreesWithEncodingJSON$' -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 1s ./schemas/ordered/
   echo "== globalThis.fieldbook (Node, shipped module)" >&2

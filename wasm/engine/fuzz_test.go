@@ -180,3 +180,36 @@ func FuzzBounds(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRun runs the reminder workflow with a fuzzed filter, key, parameter
+// and result: the check, the run and a later step's read of the key must
+// answer, never panic, within the bounds.
+func FuzzRun(f *testing.F) {
+	e := newEngine(f)
+	base := reminder(f, e)
+	f.Add(`sms.id != ""`, "sms", `appointment_phone_number`, `{"id": "x", "created_at": "2024-01-01T00:00:00Z"}`)
+	f.Add(`[1, 2].exists(sms, sms > 1)`, "sms", `"+1" + appointment_id`, `"{\"id\": 7}"`)
+	f.Add(`morf.now() > appointment_datetime`, "2x", `appointment_length_minutes`, `[1, 2]`)
+	f.Add(`sms.created_at + duration("1h") < morf.now()`, "appointment_id", `sms.id`, `{"id":`)
+	f.Fuzz(func(t *testing.T, filter, key, param, result string) {
+		req := base
+		req.Workflow.Steps = append([]Step(nil), base.Workflow.Steps...)
+		act := req.Workflow.Steps[2]
+		act.Key = key
+		act.Params = map[string]string{"from": `"+15550100"`, "to": param, "content": `"hi"`}
+		if json.Valid([]byte(result)) {
+			act.Result = json.RawMessage(result)
+		}
+		req.Workflow.Steps[2] = act
+		req.Workflow.Steps[3].Expression = filter
+		bounded(t, func() {
+			resp := e.Run(req)
+			if len(resp.Steps) != len(req.Workflow.Steps) && len(resp.Diagnostics) == 0 {
+				t.Fatalf("a run with %d steps answered %d, and no diagnostic", len(req.Workflow.Steps), len(resp.Steps))
+			}
+			if resp.OK && resp.Outcome == OutcomeFailed {
+				t.Fatalf("a failed run is ok: %+v", resp)
+			}
+		})
+	})
+}
