@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -181,7 +182,7 @@ func printRun(w io.Writer, name string, resp engine.RunResponse) {
 			kind = ""
 		}
 		fmt.Fprintf(w, "%-8s %-7s %-8s %s\n", label, kind, s.Status, what)
-		for _, k := range paramOrder(s) {
+		for _, k := range slices.Sorted(maps.Keys(s.Params)) {
 			p := s.Params[k]
 			fmt.Fprintf(w, "%26s%s = %s  (%s)\n", "", k, p.Display, p.Type)
 		}
@@ -218,13 +219,4 @@ func printRun(w io.Writer, name string, resp engine.RunResponse) {
 		fmt.Fprintln(w, describe(name, d))
 	}
 	fmt.Fprintf(w, "outcome  %s\n", resp.Outcome)
-}
-
-func paramOrder(s engine.StepRun) []string {
-	keys := make([]string, 0, len(s.Params))
-	for k := range s.Params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

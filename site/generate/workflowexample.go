@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -99,7 +100,7 @@ func exampleStep(label string, st engine.Step, run engine.StepRun) templates.Exa
 	if run.Kind == engine.KindWait {
 		out.Now = run.Now
 	}
-	for _, k := range paramKeys(st) {
+	for _, k := range slices.Sorted(maps.Keys(st.Params)) {
 		p := templates.ExampleParam{Key: k, Expression: st.Params[k]}
 		if got, ok := run.Params[k]; ok {
 			p.Type, p.Display = got.Type, got.Display
@@ -114,14 +115,4 @@ func exampleStep(label string, st engine.Step, run engine.StepRun) templates.Exa
 		out.Diagnostics = append(out.Diagnostics, msg)
 	}
 	return out
-}
-
-// paramKeys are the parameters a step gives, by key.
-func paramKeys(st engine.Step) []string {
-	keys := make([]string, 0, len(st.Params))
-	for k := range st.Params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

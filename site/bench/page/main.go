@@ -384,6 +384,19 @@ func descends(pid int, roots []int, parent map[int]int) bool {
 
 // callRuns times warm check + evaluate round trips through a worker of the
 // page's own engine.
+// engineWorkerJS starts a worker of the page's own engine and defines
+// call(method, request), one call at a time: the start of a script that
+// times calls from the page, as the playground makes them.
+const engineWorkerJS = `const root = document.querySelector('[data-fb="playground"]');
+		const w = new Worker(root.dataset.worker);
+		await new Promise((resolve) => { w.onmessage = (e) => { if (e.data.type === 'ready') resolve(); }; });
+		let id = 0;
+		const call = (method, request) => new Promise((resolve) => {
+			const mine = ++id;
+			w.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.response); };
+			w.postMessage({ id: mine, method, request });
+		});`
+
 func callRuns(url, chromium string, n int) {
 	ctx, cancel := browser(chromium)
 	defer cancel()
@@ -392,15 +405,7 @@ func callRuns(url, chromium string, n int) {
 	}
 	const typical = `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`
 	script := fmt.Sprintf(`(async () => {
-		const root = document.querySelector('[data-fb="playground"]');
-		const w = new Worker(root.dataset.worker);
-		await new Promise((resolve) => { w.onmessage = (e) => { if (e.data.type === 'ready') resolve(); }; });
-		let id = 0;
-		const call = (method, request) => new Promise((resolve) => {
-			const mine = ++id;
-			w.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.response); };
-			w.postMessage({ id: mine, method, request });
-		});
+		`+engineWorkerJS+`
 		const schema = root.dataset.schema, payload = document.querySelector('[data-fb="payload"]').value, now = '2024-01-01T00:00:00Z';
 		const time = async (expr) => {
 			const t = performance.now();

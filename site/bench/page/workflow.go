@@ -58,15 +58,7 @@ func workflowRuns(url, chromium string, n, batch int) {
 		fail(err)
 	}
 	script := fmt.Sprintf(`(async () => {
-		const root = document.querySelector('[data-fb="playground"]');
-		const w = new Worker(root.dataset.worker);
-		await new Promise((resolve) => { w.onmessage = (e) => { if (e.data.type === 'ready') resolve(); }; });
-		let id = 0;
-		const call = (method, request) => new Promise((resolve) => {
-			const mine = ++id;
-			w.onmessage = (e) => { if (e.data.id === mine) resolve(e.data.response); };
-			w.postMessage({ id: mine, method, request });
-		});
+		`+engineWorkerJS+`
 		const request = %[1]s;
 		const time = async (req) => {
 			const t = performance.now();
