@@ -2,6 +2,7 @@
 # Every build, run and test entry point of Fieldbook.
 #
 #   ./build.sh              build everything: templates, the shipped wasm module, the site in dist/
+#   ./build.sh setup [serve|test] install what the commands need (serve and test run it themselves)
 #   ./build.sh wasm         the engine as WebAssembly, unoptimised (fast; for development)
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
@@ -17,6 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Go and Node are the two things a machine must bring; setup installs the rest.
+command -v go >/dev/null || { echo "Fieldbook needs Go 1.26 on the PATH (https://go.dev/dl/), and Node 20 or later" >&2; exit 1; }
 GOROOT_WASM="$(go env GOROOT)/lib/wasm"
 export PATH="$PATH:$GOROOT_WASM" # go_js_wasm_exec, for go test under GOOS=js
 # wrangler: no telemetry, no fetches of Cloudflare's request metadata.
@@ -24,6 +27,106 @@ export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 BUILD=build
 DEV_WASM=$BUILD/fieldbook.wasm
 SHIPPED_WASM=$BUILD/fieldbook.opt.wasm
+
+# setup installs what a command needs, and does nothing where it is there:
+# the Debian packages (with apt-get, as root or through passwordless sudo;
+# otherwise it stops and says what to run), Go's modules, and the npm
+# packages of the lockfile. serve and test run it first, so that each works
+# alone on a fresh Debian machine with Go and Node. With
+# FIELDBOOK_SETUP_DRY_RUN=1 it prints what it would run and runs none of
+# it (build_test.go checks it so, with tools hidden from the PATH).
+setup() {
+  local command=${1:-all} packages
+  # What each package is for:
+  #   ca-certificates   the system's roots: Go fetches its modules over HTTPS with them
+  #   binaryen          wasm-opt, which shrinks the shipped module under Cloudflare's 25 MiB asset limit
+  #   chromium, fonts-dejavu-core  the site's browser tests (headless, driven from Go by chromedp)
+  #   curl              waiting for the local Worker to answer
+  #   procps            pgrep, which finds the Worker's workerd processes for the soak's memory readings
+  #   brotli            ./build.sh bench's module sizes
+  case $command in
+    serve) packages=(ca-certificates binaryen) ;;
+    test) packages=(ca-certificates binaryen chromium fonts-dejavu-core curl procps) ;;
+    all) packages=(ca-certificates binaryen chromium fonts-dejavu-core curl procps brotli) ;;
+    *) echo "setup: unknown command $command (serve, test, or none for everything)" >&2; exit 2 ;;
+  esac
+  local next="./build.sh $command"
+  [[ $command == all ]] && next="./build.sh setup"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null \
+    || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+    echo "Fieldbook needs Node 20 or later, with npm, on the PATH (on Debian: apt-get install nodejs npm)" >&2
+    exit 1
+  fi
+  debian_packages "$next" "${packages[@]}"
+  setup_run go mod download
+  node_packages
+}
+
+# setup_run runs a command of setup's, or only prints it in a dry run.
+setup_run() {
+  if [[ -n "${FIELDBOOK_SETUP_DRY_RUN:-}" ]]; then
+    echo "would run: $*"
+  else
+    "$@"
+  fi
+}
+
+# has_package tells whether a Debian package's tool is there: the command it
+# installs, found on the PATH, so that a machine that has the tool some other
+# way passes too. A package without a command (a font, the certificates) is
+# asked of dpkg; where there is no dpkg, it cannot be told and is assumed.
+has_package() {
+  case $1 in
+    binaryen) command -v wasm-opt ;;
+    brotli) command -v brotli ;;
+    chromium) [[ -x "${CHROMIUM:-}" ]] || command -v chromium ;; # site/headless takes $CHROMIUM first
+    curl) command -v curl ;;
+    procps) command -v pgrep ;;
+    *) ! command -v dpkg-query || [[ "$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" == "install ok installed" ]] ;;
+  esac >/dev/null
+}
+
+# debian_packages installs those of the packages that are missing, or stops
+# with the command to run when it cannot: no apt-get, or neither root nor
+# passwordless sudo. $1 is the command to run again afterwards.
+debian_packages() {
+  local next=$1 p missing=()
+  shift
+  for p in "$@"; do has_package "$p" || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  local install=(apt-get install -y --no-install-recommends "${missing[@]}")
+  if ! command -v apt-get >/dev/null; then
+    echo "missing: ${missing[*]} (Debian's package names), and there is no apt-get here to install them." >&2
+    echo "Install them with this system's package manager, then run $next again." >&2
+    exit 1
+  fi
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "missing Debian packages: ${missing[*]}. Install them as root, then run $next again:" >&2
+      echo "  apt-get update && ${install[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "installing Debian packages: ${missing[*]}" >&2
+  setup_run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  setup_run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"
+}
+
+# node_packages runs npm ci when node_modules was not installed from the
+# lockfile as it is now: NPM_STAMP holds the lockfile's hash as of the last
+# npm ci (which empties node_modules, the stamp with it). npm ci takes a
+# minute; the check, none.
+NPM_STAMP=node_modules/.fieldbook-lockfile.sha256
+node_packages() {
+  local sum
+  sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+  [[ -f "$NPM_STAMP" && "$(<"$NPM_STAMP")" == "$sum" ]] && return 0
+  setup_run npm ci --no-audit --no-fund
+  [[ -n "${FIELDBOOK_SETUP_DRY_RUN:-}" ]] || echo "$sum" >"$NPM_STAMP"
+}
 
 wasm() {
   mkdir -p "$BUILD"
@@ -40,7 +143,7 @@ release_wasm() {
   if [[ -f "$SHIPPED_WASM" && -f "$SHIPPED_WASM.input" && "$(cat "$SHIPPED_WASM.input")" == "$sum" ]]; then
     return
   fi
-  command -v wasm-opt >/dev/null || { echo "wasm-opt not found: apt-get install binaryen (see README)" >&2; exit 1; }
+  command -v wasm-opt >/dev/null || { echo "wasm-opt not found: ./build.sh setup installs it (Debian's binaryen)" >&2; exit 1; }
   echo "wasm-opt -Oz (about a minute)..." >&2
   wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
     "$DEV_WASM" -o "$SHIPPED_WASM.tmp"
@@ -55,7 +158,7 @@ generate() {
 
 # editor bundles the CodeMirror editors (site/editor) with esbuild.
 editor() {
-  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_packages
   node_modules/.bin/esbuild site/editor/editor.mjs --bundle --format=iife --minify --target=es2020 \
     --log-level=warning --outfile="$BUILD/editor/editor.js"
 }
@@ -63,7 +166,7 @@ editor() {
 # playground bundles the playground's modules (site/assets/playground, from
 # main.mjs) with esbuild into the one script the pages load, playground.js.
 playground() {
-  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_packages
   node_modules/.bin/esbuild site/assets/playground/main.mjs --bundle --format=iife --minify --target=es2020 \
     --log-level=warning --outfile="$BUILD/playground/playground.js"
 }
@@ -75,7 +178,6 @@ site() {
   release_wasm
   editor
   playground
-  [[ -f node_modules/pagefind/package.json ]] || npm ci --no-audit --no-fund
   go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js" \
     -playground "$BUILD/playground/playground.js"
 }
@@ -84,7 +186,6 @@ site() {
 # API compiled for js/wasm; its static assets are dist/.
 worker() {
   site
-  node_modules/.bin/wrangler --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
   go tool workers-assets-gen -mode=go -o "$BUILD/worker"
   cp site/worker/entry.mjs "$BUILD/worker/entry.mjs"
   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w ${WORKER_LDFLAGS:-}" -o "$BUILD/worker/app.wasm" ./site/worker
@@ -268,11 +369,21 @@ case "${1:-all}" in
   site) site ;;
   wasm) wasm ;;
   release-wasm) release_wasm ;;
-  test) test_all ;;
+  setup) setup "${2:-all}" ;;
+  test)
+    setup test
+    test_all
+    ;;
   bench) bench ;;
   wasm-size) wasm_size ;;
   wasm-start) wasm_start ;;
-  serve) site && exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}" ;;
+  serve)
+    # One command a line: set -e does not stop inside a function that
+    # runs on the left of &&.
+    setup serve
+    site
+    exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}"
+    ;;
   worker) worker ;;
   worker-bench) worker_bench ;;
   worker-soak) worker && worker_test_build && start_worker "${PORT:-8798}" "$BUILD/wrangler.test.jsonc" && worker_soak "${PORT:-8798}" ;;
@@ -280,5 +391,5 @@ case "${1:-all}" in
   deploy)
     [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
     worker && wrangler deploy ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
 esac
