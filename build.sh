@@ -9,7 +9,7 @@
 #   ./build.sh bench        the engine's benchmarks, natively and in wasm, module sizes, and wasm-size
 #   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/bench/wasmsize)
 #   ./build.sh wasm-start   the module's start in Node: init trace, instantiate to first check (wasm/startbench.mjs)
-#   ./build.sh serve        build, then serve the site on 127.0.0.1:8080
+#   ./build.sh serve        build for local use (the unoptimised module), then serve the site on 127.0.0.1:8080
 #   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
 #   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
@@ -44,8 +44,10 @@ setup() {
   #   curl              waiting for the local Worker to answer
   #   procps            pgrep, which finds the Worker's workerd processes for the soak's memory readings
   #   brotli            ./build.sh bench's module sizes
+  # serve builds with the unoptimised module and Go's own compressors, so
+  # it needs none of the tools.
   case $command in
-    serve) packages=(ca-certificates binaryen) ;;
+    serve) packages=(ca-certificates) ;;
     test) packages=(ca-certificates binaryen chromium fonts-dejavu-core curl procps) ;;
     all) packages=(ca-certificates binaryen chromium fonts-dejavu-core curl procps brotli) ;;
     *) echo "setup: unknown command $command (serve, test, or none for everything)" >&2; exit 2 ;;
@@ -156,6 +158,16 @@ generate() {
   go tool templ generate -log-level error
 }
 
+# templates_as_committed tells whether templates/ is exactly as committed,
+# the components and their generated Go: then there is nothing to generate,
+# since ./build.sh test fails a commit whose generated Go is out of date
+# (check_generated). serve asks, to skip building templ's command, which
+# took longer than anything else in a first serve with an empty Go build
+# cache (BENCHMARKS.md, "The first ./build.sh serve").
+templates_as_committed() {
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [[ -z "$(git status --porcelain -- templates)" ]]
+}
+
 # editor bundles the CodeMirror editors (site/editor) with esbuild.
 editor() {
   node_packages
@@ -173,12 +185,25 @@ playground() {
 
 # site builds dist/. Its search index is written by Pagefind's Node API
 # (site/search/index.mjs, which the Go build runs), from node_modules.
+# With "local", for ./build.sh serve, it takes the unoptimised module and
+# precompresses at quick settings: on a fresh clone, wasm-opt -Oz and brotli
+# at quality 11 on the module take about a minute each (their results are
+# cached in build/ after), and a server on this machine needs neither the
+# shipped size nor the best ratio. Everything else (./build.sh, deploy,
+# bench, the tests) builds and checks the shipped module.
 site() {
-  generate
-  release_wasm
+  local module=$SHIPPED_WASM compress=best
+  if [[ "${1:-}" == local ]]; then
+    templates_as_committed || generate
+    wasm
+    module=$DEV_WASM compress=fast
+  else
+    generate
+    release_wasm
+  fi
   editor
   playground
-  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js" \
+  go run ./site build -out dist -wasm "$module" -compress "$compress" -editor "$BUILD/editor/editor.js" \
     -playground "$BUILD/playground/playground.js"
 }
 
@@ -381,7 +406,7 @@ case "${1:-all}" in
     # One command a line: set -e does not stop inside a function that
     # runs on the left of &&.
     setup serve
-    site
+    site local
     exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}"
     ;;
   worker) worker ;;

@@ -166,8 +166,8 @@ func TestSetup(t *testing.T) {
 		want:    []string{"missing: curl (Debian's package names), and there is no apt-get here to install them."},
 		notWant: []string{"would run"},
 	}, {
-		name:    "serve needs no browser, no curl, no pgrep, no brotli",
-		m:       setupMachine{tools: []string{"wasm-opt"}, dpkg: []string{"ca-certificates"}, apt: true, uid: "0", stamped: true},
+		name:    "serve needs no wasm-opt, no browser, no curl, no pgrep, no brotli",
+		m:       setupMachine{dpkg: []string{"ca-certificates"}, apt: true, uid: "0", stamped: true},
 		args:    []string{"setup", "serve"},
 		want:    []string{"would run: go mod download"},
 		notWant: []string{"apt-get"},
