@@ -12,7 +12,8 @@
 #   ./build.sh serve        build for local use (the unoptimised module), then serve the site on 127.0.0.1:8080
 #   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
-#   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
+#   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN, and the Workers Paid plan)
+#   ./build.sh deploy --static  build the site, then publish it alone as static assets (any plan, the Free one too)
 #   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
 #   ./build.sh worker-soak  send SOAK_N (10000) mixed requests to the Worker, checking the answers and that its memory levels off
 set -euo pipefail
@@ -218,6 +219,48 @@ worker() {
 
 wrangler() { node_modules/.bin/wrangler "$@"; }
 
+# static_limits checks dist/ against the limits of Workers Static Assets on
+# the Free plan, the static-only deploy's (wrangler.static.jsonc): at most
+# 20,000 files a version and 25 MiB a file (Cloudflare's Workers limits
+# page). wrangler deploy --dry-run refuses a file over 25 MiB, but counts
+# nothing. The files counted are those wrangler uploads: not the ones
+# dist/.assetsignore names (the .br and .gz copies; its lines are read as
+# file name patterns, which is all the site build writes there), nor
+# wrangler's own _headers, _redirects and .assetsignore.
+static_limits() {
+  local not=(! -name .assetsignore ! -name _headers ! -name _redirects) pattern count largest
+  while read -r pattern; do
+    [[ -n "$pattern" ]] && not+=(! -name "$pattern")
+  done <dist/.assetsignore
+  count=$(find dist -type f "${not[@]}" | wc -l)
+  largest=$(find dist -type f "${not[@]}" -printf '%s %P\n' | sort -n | tail -1)
+  echo "static assets: $count files (Free plan: at most 20,000); the largest: ${largest#* }, ${largest%% *} bytes (at most 25 MiB, 26,214,400)" >&2
+  if ((count > 20000 || ${largest%% *} > 25 * 1024 * 1024)); then
+    echo "dist/ is past the Free plan's limits for static assets" >&2
+    exit 1
+  fi
+}
+
+# deploy publishes the Worker, the site and the API (wrangler.jsonc: its
+# script is 5.3 MiB gzip, which needs the Workers Paid plan's 10 MB), or
+# with --static the site alone as static assets (wrangler.static.jsonc: no
+# script, within any plan's limits, the Free one's too).
+deploy() {
+  [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
+  case "${1:-}" in
+    "")
+      worker
+      wrangler deploy
+      ;;
+    --static)
+      site
+      static_limits
+      wrangler deploy -c wrangler.static.jsonc
+      ;;
+    *) echo "deploy: unknown argument $1 (--static for the static site alone)" >&2; exit 2 ;;
+  esac
+}
+
 # worker_test_build builds the Worker again, into build/worker-test, with
 # the endpoints only tests use (-X main.testEndpoints=true: /api/v1/test/exit
 # and /panic end the Go program, /memory reports it), and writes a wrangler
@@ -347,6 +390,9 @@ test_all() {
   stop_workers
   echo "== wrangler deploy --dry-run" >&2
   wrangler deploy --dry-run --outdir "$BUILD/dry-run"
+  echo "== the static-only deploy: wrangler deploy --dry-run, and the Free plan's limits" >&2
+  wrangler deploy -c wrangler.static.jsonc --dry-run --outdir "$BUILD/dry-run-static"
+  static_limits
 }
 
 # check_generated fails when the committed templ output differs from what
@@ -413,8 +459,6 @@ case "${1:-all}" in
   worker-bench) worker_bench ;;
   worker-soak) worker && worker_test_build && start_worker "${PORT:-8798}" "$BUILD/wrangler.test.jsonc" && worker_soak "${PORT:-8798}" ;;
   worker-dev) worker && exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" ;;
-  deploy)
-    [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
-    worker && wrangler deploy ;;
-  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+  deploy) deploy "${2:-}" ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac
