@@ -2,21 +2,25 @@
 # Every build, run and test entry point of Fieldbook.
 #
 #   ./build.sh              build everything: templates, the shipped wasm module, the site in dist/
+#   ./build.sh setup [serve|test] install what the commands need (serve and test run it themselves)
 #   ./build.sh wasm         the engine as WebAssembly, unoptimised (fast; for development)
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
 #   ./build.sh bench        the engine's benchmarks, natively and in wasm, module sizes, and wasm-size
 #   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/bench/wasmsize)
 #   ./build.sh wasm-start   the module's start in Node: init trace, instantiate to first check (wasm/startbench.mjs)
-#   ./build.sh serve        build, then serve the site on 127.0.0.1:8080
+#   ./build.sh serve        build for local use (the unoptimised module), then serve the site on 127.0.0.1:8080
 #   ./build.sh worker       build the Cloudflare Worker (the site and the API) into build/worker
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
-#   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN)
+#   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN, and the Workers Paid plan)
+#   ./build.sh deploy --static  build the site, then publish it alone as static assets (any plan, the Free one too)
 #   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
 #   ./build.sh worker-soak  send SOAK_N (10000) mixed requests to the Worker, checking the answers and that its memory levels off
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Go and Node are the two things a machine must bring; setup installs the rest.
+command -v go >/dev/null || { echo "Fieldbook needs Go 1.26 on the PATH (https://go.dev/dl/), and Node 20 or later" >&2; exit 1; }
 GOROOT_WASM="$(go env GOROOT)/lib/wasm"
 export PATH="$PATH:$GOROOT_WASM" # go_js_wasm_exec, for go test under GOOS=js
 # wrangler: no telemetry, no fetches of Cloudflare's request metadata.
@@ -24,6 +28,108 @@ export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 BUILD=build
 DEV_WASM=$BUILD/fieldbook.wasm
 SHIPPED_WASM=$BUILD/fieldbook.opt.wasm
+
+# setup installs what a command needs, and does nothing where it is there:
+# the Debian packages (with apt-get, as root or through passwordless sudo;
+# otherwise it stops and says what to run), Go's modules, and the npm
+# packages of the lockfile. serve and test run it first, so that each works
+# alone on a fresh Debian machine with Go and Node. With
+# FIELDBOOK_SETUP_DRY_RUN=1 it prints what it would run and runs none of
+# it (build_test.go checks it so, with tools hidden from the PATH).
+setup() {
+  local command=${1:-all} packages
+  # What each package is for:
+  #   ca-certificates   the system's roots: Go fetches its modules over HTTPS with them
+  #   binaryen          wasm-opt, which shrinks the shipped module under Cloudflare's 25 MiB asset limit
+  #   chromium, fonts-dejavu-core  the site's browser tests (headless, driven from Go by chromedp)
+  #   curl              waiting for the local Worker to answer
+  #   procps            pgrep, which finds the Worker's workerd processes for the soak's memory readings
+  #   brotli            ./build.sh bench's module sizes
+  # serve builds with the unoptimised module and Go's own compressors, so
+  # it needs none of the tools.
+  case $command in
+    serve) packages=(ca-certificates) ;;
+    test) packages=(ca-certificates binaryen chromium fonts-dejavu-core curl procps) ;;
+    all) packages=(ca-certificates binaryen chromium fonts-dejavu-core curl procps brotli) ;;
+    *) echo "setup: unknown command $command (serve, test, or none for everything)" >&2; exit 2 ;;
+  esac
+  local next="./build.sh $command"
+  [[ $command == all ]] && next="./build.sh setup"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null \
+    || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+    echo "Fieldbook needs Node 20 or later, with npm, on the PATH (on Debian: apt-get install nodejs npm)" >&2
+    exit 1
+  fi
+  debian_packages "$next" "${packages[@]}"
+  setup_run go mod download
+  node_packages
+}
+
+# setup_run runs a command of setup's, or only prints it in a dry run.
+setup_run() {
+  if [[ -n "${FIELDBOOK_SETUP_DRY_RUN:-}" ]]; then
+    echo "would run: $*"
+  else
+    "$@"
+  fi
+}
+
+# has_package tells whether a Debian package's tool is there: the command it
+# installs, found on the PATH, so that a machine that has the tool some other
+# way passes too. A package without a command (a font, the certificates) is
+# asked of dpkg; where there is no dpkg, it cannot be told and is assumed.
+has_package() {
+  case $1 in
+    binaryen) command -v wasm-opt ;;
+    brotli) command -v brotli ;;
+    chromium) [[ -x "${CHROMIUM:-}" ]] || command -v chromium ;; # site/headless takes $CHROMIUM first
+    curl) command -v curl ;;
+    procps) command -v pgrep ;;
+    *) ! command -v dpkg-query || [[ "$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" == "install ok installed" ]] ;;
+  esac >/dev/null
+}
+
+# debian_packages installs those of the packages that are missing, or stops
+# with the command to run when it cannot: no apt-get, or neither root nor
+# passwordless sudo. $1 is the command to run again afterwards.
+debian_packages() {
+  local next=$1 p missing=()
+  shift
+  for p in "$@"; do has_package "$p" || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  local install=(apt-get install -y --no-install-recommends "${missing[@]}")
+  if ! command -v apt-get >/dev/null; then
+    echo "missing: ${missing[*]} (Debian's package names), and there is no apt-get here to install them." >&2
+    echo "Install them with this system's package manager, then run $next again." >&2
+    exit 1
+  fi
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "missing Debian packages: ${missing[*]}. Install them as root, then run $next again:" >&2
+      echo "  apt-get update && ${install[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "installing Debian packages: ${missing[*]}" >&2
+  setup_run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  setup_run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"
+}
+
+# node_packages runs npm ci when node_modules was not installed from the
+# lockfile as it is now: NPM_STAMP holds the lockfile's hash as of the last
+# npm ci (which empties node_modules, the stamp with it). npm ci takes a
+# minute; the check, none.
+NPM_STAMP=node_modules/.fieldbook-lockfile.sha256
+node_packages() {
+  local sum
+  sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+  [[ -f "$NPM_STAMP" && "$(<"$NPM_STAMP")" == "$sum" ]] && return 0
+  setup_run npm ci --no-audit --no-fund
+  [[ -n "${FIELDBOOK_SETUP_DRY_RUN:-}" ]] || echo "$sum" >"$NPM_STAMP"
+}
 
 wasm() {
   mkdir -p "$BUILD"
@@ -40,7 +146,7 @@ release_wasm() {
   if [[ -f "$SHIPPED_WASM" && -f "$SHIPPED_WASM.input" && "$(cat "$SHIPPED_WASM.input")" == "$sum" ]]; then
     return
   fi
-  command -v wasm-opt >/dev/null || { echo "wasm-opt not found: apt-get install binaryen (see README)" >&2; exit 1; }
+  command -v wasm-opt >/dev/null || { echo "wasm-opt not found: ./build.sh setup installs it (Debian's binaryen)" >&2; exit 1; }
   echo "wasm-opt -Oz (about a minute)..." >&2
   wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
     "$DEV_WASM" -o "$SHIPPED_WASM.tmp"
@@ -53,9 +159,19 @@ generate() {
   go tool templ generate -log-level error
 }
 
+# templates_as_committed tells whether templates/ is exactly as committed,
+# the components and their generated Go: then there is nothing to generate,
+# since ./build.sh test fails a commit whose generated Go is out of date
+# (check_generated). serve asks, to skip building templ's command, which
+# took longer than anything else in a first serve with an empty Go build
+# cache (BENCHMARKS.md, "The first ./build.sh serve").
+templates_as_committed() {
+  git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [[ -z "$(git status --porcelain -- templates)" ]]
+}
+
 # editor bundles the CodeMirror editors (site/editor) with esbuild.
 editor() {
-  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_packages
   node_modules/.bin/esbuild site/editor/editor.mjs --bundle --format=iife --minify --target=es2020 \
     --log-level=warning --outfile="$BUILD/editor/editor.js"
 }
@@ -63,20 +179,32 @@ editor() {
 # playground bundles the playground's modules (site/assets/playground, from
 # main.mjs) with esbuild into the one script the pages load, playground.js.
 playground() {
-  node_modules/.bin/esbuild --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
+  node_packages
   node_modules/.bin/esbuild site/assets/playground/main.mjs --bundle --format=iife --minify --target=es2020 \
     --log-level=warning --outfile="$BUILD/playground/playground.js"
 }
 
 # site builds dist/. Its search index is written by Pagefind's Node API
 # (site/search/index.mjs, which the Go build runs), from node_modules.
+# With "local", for ./build.sh serve, it takes the unoptimised module and
+# precompresses at quick settings: on a fresh clone, wasm-opt -Oz and brotli
+# at quality 11 on the module take about a minute each (their results are
+# cached in build/ after), and a server on this machine needs neither the
+# shipped size nor the best ratio. Everything else (./build.sh, deploy,
+# bench, the tests) builds and checks the shipped module.
 site() {
-  generate
-  release_wasm
+  local module=$SHIPPED_WASM compress=best
+  if [[ "${1:-}" == local ]]; then
+    templates_as_committed || generate
+    wasm
+    module=$DEV_WASM compress=fast
+  else
+    generate
+    release_wasm
+  fi
   editor
   playground
-  [[ -f node_modules/pagefind/package.json ]] || npm ci --no-audit --no-fund
-  go run ./site build -out dist -wasm "$SHIPPED_WASM" -editor "$BUILD/editor/editor.js" \
+  go run ./site build -out dist -wasm "$module" -compress "$compress" -editor "$BUILD/editor/editor.js" \
     -playground "$BUILD/playground/playground.js"
 }
 
@@ -84,13 +212,54 @@ site() {
 # API compiled for js/wasm; its static assets are dist/.
 worker() {
   site
-  node_modules/.bin/wrangler --version >/dev/null 2>&1 || npm ci --no-audit --no-fund
   go tool workers-assets-gen -mode=go -o "$BUILD/worker"
   cp site/worker/entry.mjs "$BUILD/worker/entry.mjs"
   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w ${WORKER_LDFLAGS:-}" -o "$BUILD/worker/app.wasm" ./site/worker
 }
 
 wrangler() { node_modules/.bin/wrangler "$@"; }
+
+# static_limits checks dist/ against the limits of Workers Static Assets on
+# the Free plan, the static-only deploy's (wrangler.static.jsonc): at most
+# 20,000 files a version and 25 MiB a file (Cloudflare's Workers limits
+# page). wrangler deploy --dry-run refuses a file over 25 MiB, but counts
+# nothing. The files counted are those wrangler uploads: not the ones
+# dist/.assetsignore names (the .br and .gz copies; its lines are read as
+# file name patterns, which is all the site build writes there), nor
+# wrangler's own _headers, _redirects and .assetsignore.
+static_limits() {
+  local not=(! -name .assetsignore ! -name _headers ! -name _redirects) pattern count largest
+  while read -r pattern; do
+    [[ -n "$pattern" ]] && not+=(! -name "$pattern")
+  done <dist/.assetsignore
+  count=$(find dist -type f "${not[@]}" | wc -l)
+  largest=$(find dist -type f "${not[@]}" -printf '%s %P\n' | sort -n | tail -1)
+  echo "static assets: $count files (Free plan: at most 20,000); the largest: ${largest#* }, ${largest%% *} bytes (at most 25 MiB, 26,214,400)" >&2
+  if ((count > 20000 || ${largest%% *} > 25 * 1024 * 1024)); then
+    echo "dist/ is past the Free plan's limits for static assets" >&2
+    exit 1
+  fi
+}
+
+# deploy publishes the Worker, the site and the API (wrangler.jsonc: its
+# script is 5.3 MiB gzip, which needs the Workers Paid plan's 10 MB), or
+# with --static the site alone as static assets (wrangler.static.jsonc: no
+# script, within any plan's limits, the Free one's too).
+deploy() {
+  [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
+  case "${1:-}" in
+    "")
+      worker
+      wrangler deploy
+      ;;
+    --static)
+      site
+      static_limits
+      wrangler deploy -c wrangler.static.jsonc
+      ;;
+    *) echo "deploy: unknown argument $1 (--static for the static site alone)" >&2; exit 2 ;;
+  esac
+}
 
 # worker_test_build builds the Worker again, into build/worker-test, with
 # the endpoints only tests use (-X main.testEndpoints=true: /api/v1/test/exit
@@ -222,6 +391,9 @@ test_all() {
   stop_workers
   echo "== wrangler deploy --dry-run" >&2
   wrangler deploy --dry-run --outdir "$BUILD/dry-run"
+  echo "== the static-only deploy: wrangler deploy --dry-run, and the Free plan's limits" >&2
+  wrangler deploy -c wrangler.static.jsonc --dry-run --outdir "$BUILD/dry-run-static"
+  static_limits
 }
 
 # check_generated fails when the committed templ output differs from what
@@ -269,17 +441,25 @@ case "${1:-all}" in
   site) site ;;
   wasm) wasm ;;
   release-wasm) release_wasm ;;
-  test) test_all ;;
+  setup) setup "${2:-all}" ;;
+  test)
+    setup test
+    test_all
+    ;;
   bench) bench ;;
   wasm-size) wasm_size ;;
   wasm-start) wasm_start ;;
-  serve) site && exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}" ;;
+  serve)
+    # One command a line: set -e does not stop inside a function that
+    # runs on the left of &&.
+    setup serve
+    site local
+    exec go run ./site serve -dir dist -addr "${ADDR:-127.0.0.1:8080}"
+    ;;
   worker) worker ;;
   worker-bench) worker_bench ;;
   worker-soak) worker && worker_test_build && start_worker "${PORT:-8798}" "$BUILD/wrangler.test.jsonc" && worker_soak "${PORT:-8798}" ;;
   worker-dev) worker && exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" ;;
-  deploy)
-    [[ -n "${CLOUDFLARE_API_TOKEN:-}" ]] || { echo "deploy needs CLOUDFLARE_API_TOKEN (a token with Workers edit rights)" >&2; exit 2; }
-    worker && wrangler deploy ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  deploy) deploy "${2:-}" ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

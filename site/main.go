@@ -2,7 +2,7 @@
 // payload engine from the command line with the same JSON the browser and
 // the Worker speak.
 //
-//	go run ./site build [-out dist] [-wasm build/fieldbook.opt.wasm]
+//	go run ./site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-compress best|fast]
 //	go run ./site serve [-dir dist] [-addr 127.0.0.1:8080]
 //	go run ./site validate -schema elation/appointment [--json] payload.json
 //	go run ./site eval -schema elation/appointment -payload p.json [-dialect morf|cel] [-now T] [--json] 'expr'
@@ -40,6 +40,7 @@ import (
 const usage = `usage:
   site build [-out dist] [-wasm build/fieldbook.opt.wasm] [-editor build/editor/editor.js]
              [-playground build/playground/playground.js] [-site-url URL] [-indexer site/search/index.mjs]
+             [-compress best|fast]
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
   site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
@@ -146,7 +147,12 @@ func build(args []string, stderr io.Writer) int {
 	siteURL := fs.String("site-url", "http://127.0.0.1:8080", "the site's absolute URL, for the sitemap")
 	cache := fs.String("cache", "build/cache", "where compressed copies are kept between builds")
 	indexer := fs.String("indexer", "site/search/index.mjs", "the Node script that writes the search index with Pagefind")
+	compress := fs.String("compress", "best", "the .br and .gz copies: best (what ships), or fast (a local serve's)")
 	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
+		return exitUsage
+	}
+	if *compress != "best" && *compress != "fast" {
+		fmt.Fprintf(stderr, "build: -compress %q: best or fast\n", *compress)
 		return exitUsage
 	}
 	wasmExec, err := toolchainWasmExec()
@@ -155,7 +161,7 @@ func build(args []string, stderr io.Writer) int {
 		return exitInvalid
 	}
 	start := time.Now()
-	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, Playground: *playground, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache, Indexer: *indexer})
+	site, err := generate.Build(generate.Options{Out: *out, Wasm: *wasm, Editor: *editor, Playground: *playground, WasmExec: wasmExec, SiteURL: *siteURL, CacheDir: *cache, Indexer: *indexer, FastCompression: *compress == "fast"})
 	if err != nil {
 		fmt.Fprintln(stderr, "build:", err)
 		return exitInvalid
