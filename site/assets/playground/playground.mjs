@@ -7,7 +7,9 @@ import {
   EVALUATION_LIMIT_MS, INFERRED_SHOWN_CHARS, LINK_STATE_LIMIT_BYTES, MAX_EXPRESSIONS, MESSAGE_SHOWN_CHARS,
   RESULT_SHOWN_CHARS,
 } from './limits.mjs';
-import { LinkRefused, isCELName, pack, stateProblem, unpack } from './share.mjs';
+import { loadEditors, jumpTo } from './editors.mjs';
+import { isCELName, renameKey } from './names.mjs';
+import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
 
 // keptKey names what this browser keeps of this page's playground
@@ -527,60 +529,6 @@ export function start(root) {
 
   wireBatch($, engine, () => ({ schema, key, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
 }
-// loadEditors loads the CodeMirror bundle, which defines
-// globalThis.FieldbookEditor.
-function loadEditors(url) {
-  return new Promise((resolve, reject) => {
-    if (!url) return reject(new Error('no editor bundle'));
-    const script = document.createElement('script');
-    script.src = url;
-    script.onload = () => (globalThis.FieldbookEditor ? resolve(globalThis.FieldbookEditor) : reject(new Error('no editors')));
-    script.onerror = reject;
-    document.head.append(script);
-  });
-}
-// jumpTo puts the caret at a 1-based line and column (in characters).
-function jumpTo(textarea, line, column) {
-  const lines = textarea.value.split('\n');
-  let offset = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
-  offset += Array.from(lines[line - 1] || '').slice(0, column - 1).join('').length;
-  textarea.focus();
-  textarea.setSelectionRange(offset, offset + 1);
-  const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
-  textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
-}
-
-// renameKey writes an expression's reads of the result key under another
-// name: the key as a name of its own, not a field (x.key) nor inside a
-// string.
-export function renameKey(expression, from, to) {
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (quote) {
-      out += c;
-      if (c === '\\') out += expression[++i] ?? '';
-      else if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      quote = c;
-      out += c;
-      continue;
-    }
-    const before = expression[i - 1] ?? '';
-    if (expression.startsWith(from, i) && !/[\w.]/.test(before) && !/\w/.test(expression[i + from.length] ?? '')) {
-      out += to;
-      i += from.length - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 // wireResultKey lets the reader rename an action's result key, where the
 // page has one: the page's expressions (each field's CEL, its Copy and Try)
 // and the playground follow. A name CEL cannot read is refused, and said.
