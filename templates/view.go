@@ -12,6 +12,7 @@ type Assets struct {
 	CatalogJS  string
 	Search     string // the search box's script, on every page; it loads Pagefind only when used
 	Playground string // the playground's page script
+	Workflow   string // the workflow page's script
 	Editor     string // the CodeMirror editors it puts over its textareas
 	Worker     string // the Web Worker that runs the engine
 }
