@@ -161,6 +161,9 @@ type Playground struct {
 	// Key is the result key an action's result sits under, which the
 	// reader may rename; "" on a payload's playground.
 	Key string
+	// Trigger says the payload may start a workflow (an event source's,
+	// not a model): the playground opens its expression in one.
+	Trigger bool
 }
 
 // SchemaOption is an entry of the schema picker.
@@ -169,6 +172,7 @@ type SchemaOption struct {
 	Label   string
 	Dialect string // the schema's own dialect, chosen with it
 	Events  []string
+	Trigger bool // an event source's payload, which may start a workflow
 }
 
 // DialectOption is an entry of the dialect picker.

@@ -50,3 +50,25 @@ Healthie Appointment Cancelled" selected>Healthie Appointment</option>`,
 		t.Error("an action's title became markup")
 	}
 }
+
+// TestPagesLinkIntoAWorkflow: an action's page adds its action to a
+// workflow; a payload's playground says whether its payload may start one
+// (its script shows "Open in a workflow" then).
+func TestPagesLinkIntoAWorkflow(t *testing.T) {
+	var b strings.Builder
+	if err := ActionPage(Action{Meta: Meta{Path: "/actions/acme/v1/send/"}, ID: "acme/v1/send", Title: "Send", WorkflowURL: "/workflows/#add=acme%2Fv1%2Fsend"}).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<a href="/workflows/#add=acme%2Fv1%2Fsend" data-fb="add-to-workflow">Add to a workflow</a>`) {
+		t.Error("an action's page has no link that adds it to a workflow")
+	}
+	for trigger, want := range map[bool]string{true: `data-trigger="true"`, false: `data-trigger="false"`} {
+		b.Reset()
+		if err := PlaygroundSection(Playground{Schema: "acme/event", Trigger: trigger}).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if html := b.String(); !strings.Contains(html, want) || !strings.Contains(html, `<a href="/workflows/" data-fb="open-workflow" hidden>Open in a workflow</a>`) {
+			t.Errorf("a playground whose payload is a trigger (%v) lacks %s or its hidden link", trigger, want)
+		}
+	}
+}

@@ -85,6 +85,7 @@ func (b *builder) actionView(a *schemas.Schema, dest templates.Destination) (tem
 		Key:               act.Key,
 		SchemaURL:         actionSchemaURL(a.ID),
 		ParametersPartial: act.ParametersPartial,
+		WorkflowURL:       addToWorkflowURL(a.ID),
 	}
 	p.Meta.Playground = true
 	if sp := a.Root.XSourcePage; sp != nil {

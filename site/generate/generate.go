@@ -224,7 +224,9 @@ func (b *builder) pages() error {
 	}
 	var sources []source
 	names := map[string]string{} // source id -> name
+	eventSources := map[string]bool{}
 	for _, src := range b.set.Catalog.EventSources {
+		eventSources[src.ID] = true
 		c := b.sourceCard(src, false)
 		cat.EventSources = append(cat.EventSources, c)
 		sources = append(sources, source{src, c})
@@ -269,12 +271,13 @@ func (b *builder) pages() error {
 		Expressions: []string{`mode == "VIDEO" && service_location.state == "CA"`, "appointment_datetime"},
 		Dialect:     b.eng.DefaultDialect(first.ID),
 		Events:      first.Events(),
+		Trigger:     eventSources[first.Source],
 		Dialects:    dialectOptions(),
 		WorkerURL:   b.site.Assets.Worker,
 		EditorURL:   b.site.Assets.Editor,
 	}
 	for _, s := range b.set.All() {
-		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")", Dialect: b.eng.DefaultDialect(s.ID), Events: s.Events()})
+		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")", Dialect: b.eng.DefaultDialect(s.ID), Events: s.Events(), Trigger: eventSources[s.Source]})
 	}
 	if err := b.render("/playground/", templates.PlaygroundPage(b.meta("Playground", "Try CEL expressions on any webhook payload, in your browser.", "/playground/"), pg)); err != nil {
 		return err

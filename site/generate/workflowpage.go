@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"fieldbook/templates"
@@ -13,6 +14,12 @@ import (
 // the workflow a first visit opens with.
 
 func workflowsURL() string { return "/workflows/" }
+
+// addToWorkflowURL adds an action to a workflow, as the workflow page reads
+// it (workflowlink.mjs, addActionURL): #add=<id>.
+func addToWorkflowURL(id string) string {
+	return workflowsURL() + "#" + url.Values{"add": {id}}.Encode()
+}
 
 // openingTrigger is the payload the page opens with.
 const openingTrigger = "healthie/appointment"

@@ -11,6 +11,7 @@ import { loadEditors, jumpTo } from './editors.mjs';
 import { isCELName, renameKey } from './names.mjs';
 import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
+import { addActionURL, openWorkflowURL } from './workflowlink.mjs';
 
 // keptKey names what this browser keeps of this page's playground
 // (localStorage); main.mjs reads it to start a playground used before.
@@ -315,6 +316,7 @@ export function start(root) {
       schema = picker.value;
       setDialect(picker.selectedOptions[0]?.dataset.dialect || 'morf');
       setEvents(picker.selectedOptions[0]?.dataset.events);
+      showOpenWorkflow();
       // Swap in the new schema's example, unless the reader pasted their own.
       if (schema && payloadEl.value === loadedExample) {
         const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
@@ -351,6 +353,29 @@ export function start(root) {
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }
+
+  // "Open in a workflow": the expression the reader last worked in (or
+  // the first one written) becomes the first filter of a workflow over
+  // this payload, on /workflows/; the payload goes too where it is the
+  // reader's own, not the example. Only for an event source's payload:
+  // neither a model nor an action's result starts a workflow.
+  const openWorkflow = $('open-workflow');
+  let lastRow = null;
+  exprList.addEventListener('focusin', (e) => { lastRow = e.target.closest('.expression'); });
+  function showOpenWorkflow() {
+    const trigger = picker ? picker.selectedOptions[0]?.dataset.trigger : root.dataset.trigger;
+    openWorkflow.hidden = trigger !== 'true';
+  }
+  showOpenWorkflow();
+  openWorkflow.addEventListener('click', async (e) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // another tab: the page, empty
+    e.preventDefault();
+    const expression = (lastRow?.isConnected && lastRow.querySelector('[data-fb="expression"]').value) || expressions().find((x) => x.trim()) || '';
+    location.assign(await openWorkflowURL({
+      schema, event: event(), dialect, now: clockEl.value.trim(), expression,
+      payload: payloadEl.value === loadedExample ? undefined : payloadEl.value,
+    }));
+  });
 
   // Share links and Clear.
   $('tools').hidden = false;
@@ -422,6 +447,9 @@ export function start(root) {
   wireResultKey(() => key, (next) => {
     const from = key;
     key = next;
+    // "Add to a workflow" adds the action with its result under this key.
+    const add = document.querySelector('[data-fb="add-to-workflow"]');
+    if (add) add.href = addActionURL(schema, next === root.dataset.key ? '' : next);
     // The result moves to the new key, and the expressions follow it.
     try {
       const value = JSON.parse(payloadEl.value);
