@@ -225,16 +225,18 @@ function start(root) {
       view.setAction(next.id, Object.fromEntries(next.parameters.filter((p) => texts.get(p.key)?.trim()).map((p) => [p.key, texts.get(p.key)])));
       // A key left as the old action's own becomes the new one's, and the
       // later steps' reads follow it.
-      if (view.key.value.trim() === before.key) {
+      if (!view.key.value.trim() || view.key.value.trim() === before.key) {
         view.key.value = uniqueKey(next.key, takenKeys(view));
-        renameReads(view, view.readKey, view.effectiveKey(), snapshot(view).texts);
+        snapshot(view).rename(view.effectiveKey());
       }
       renumber();
       edited();
     });
     // Renaming the key renames its reads in the later steps: from the texts
     // as they were when the renaming began, so that a name passed through
-    // on the way (s, on the way from sms to sx) takes nothing with it.
+    // on the way (s, on the way from sms to sx) takes nothing with it. A
+    // renaming ends when the key loses the focus, or when the later steps
+    // changed meanwhile.
     let renaming = null;
     view.key.addEventListener('input', () => {
       const next = view.effectiveKey();
@@ -245,24 +247,33 @@ function start(root) {
       }
       view.key.removeAttribute('aria-invalid');
       view.keyHelp.textContent = view.keyHelpText;
+      if (renaming && !renaming.holds()) renaming = null;
       renaming ??= snapshot(view);
-      renameReads(view, renaming.from, next, renaming.texts);
+      renaming.rename(next);
     });
     view.key.addEventListener('change', () => { renaming = null; });
     view.key.addEventListener('blur', () => { renaming = null; });
   }
   // snapshot is the later steps' expressions as they are, and the name
-  // they read the step's result under.
+  // they read a step's result under: rename(to) writes them with the
+  // other name, holds() tells whether they are still as it left them.
   function snapshot(view) {
-    const later = views().slice(views().indexOf(view) + 1);
-    return { from: view.readKey, texts: new Map(later.flatMap((v) => v.expressions()).map((t) => [t, t.value])) };
-  }
-  function renameReads(view, from, to, texts) {
-    for (const [t, text] of texts) {
-      const renamed = renameKey(text, from, to);
-      if (t.value !== renamed) setText(t, renamed);
-    }
-    view.readKey = to;
+    const later = () => views().slice(views().indexOf(view) + 1).flatMap((v) => v.expressions());
+    const inputs = later();
+    const texts = inputs.map((t) => t.value);
+    const from = view.readKey;
+    let written = texts;
+    return {
+      rename(to) {
+        written = texts.map((text) => renameKey(text, from, to));
+        inputs.forEach((t, i) => { if (t.value !== written[i]) setText(t, written[i]); });
+        view.readKey = to;
+      },
+      holds: () => {
+        const now = later();
+        return now.length === inputs.length && now.every((t, i) => t === inputs[i] && t.value === written[i]);
+      },
+    };
   }
 
   // move moves a step up (-1) or down (1). The step beside it moves
@@ -492,6 +503,7 @@ function start(root) {
   // applyState shows a workflow; a state without a payload shows the
   // trigger's documented example.
   async function applyState(state) {
+    shown = true;
     const w = state.workflow;
     schemaPicker.value = w.trigger.schema;
     setEvents(schemaPicker.selectedOptions[0]?.dataset.events);
@@ -511,21 +523,23 @@ function start(root) {
     else await showExample(true);
   }
   let linkGeneration = 0; // the latest link being read
+  let shown = false; // a workflow is on the page
   async function restoreFromLink() {
     const gen = ++linkGeneration;
     showLinkNote('');
     let state;
+    let problem;
     try {
       state = await unpack(location.hash.slice(3));
+      problem = problemOf(state);
     } catch (err) {
-      if (gen !== linkGeneration) return;
-      showLinkNote(err instanceof LinkRefused ? err.message : 'This link could not be read: it may be cut short.');
-      return;
+      problem = err instanceof LinkRefused ? err.message : 'This link could not be read: it may be cut short.';
     }
     if (gen !== linkGeneration) return; // a newer link arrived meanwhile
-    const problem = problemOf(state);
     if (problem) {
-      showLinkNote(`This link could not be used: ${problem}. Nothing was changed.`);
+      showLinkNote(state === undefined ? problem : `This link could not be used: ${problem}. ${shown ? 'Nothing was changed.' : 'The page opened without it.'}`);
+      // A page opened by the link shows what it would have without it.
+      if (!shown) await restoreOwn();
       return;
     }
     await applyState(state);
@@ -565,9 +579,14 @@ function start(root) {
     const addition = readAddition(location.hash);
     if (addition) return addFromLink(addition);
     if (location.hash.startsWith('#s=')) return restoreFromLink();
+    return restoreOwn();
+  }
+  // restoreOwn shows the workflow this browser kept, or the opening one.
+  async function restoreOwn() {
     const state = kept();
     if (state) changed = true;
-    return applyState(state ?? data.opening).then(() => run());
+    await applyState(state ?? data.opening);
+    run();
   }
   restore();
   // A link to this same page differs only in its fragment: no reload.

@@ -129,8 +129,9 @@ export class StepView {
     const resultLabel = el('label', '', 'Result (JSON)');
     resultLabel.htmlFor = this.result.id;
     this.resultUsed = el('pre', 'json wf-result-used');
-    this.resultUsed.tabIndex = 0;
-    this.resultUsed.setAttribute('aria-label', 'The result this run used');
+    this.resultUsed.tabIndex = 0; // it may scroll
+    this.resultUsed.setAttribute('role', 'region');
+    this.resultUsed.setAttribute('aria-label', 'The result this run used, under its key');
     this.resultUsed.dataset.fb = 'wf-result-used';
     this.resultDiagnostics = el('div', 'wf-result-diagnostics');
     const details = el('details', 'wf-result-box');
@@ -242,10 +243,11 @@ export class StepView {
   place(number, n) {
     this.number = number;
     this.heading.textContent = `Step ${number} · ${NOUN[this.kind]}`;
-    const what = `step ${number} (${this.kind})`;
-    this.up.setAttribute('aria-label', `Move ${what} up`);
-    this.down.setAttribute('aria-label', `Move ${what} down`);
-    this.remove.setAttribute('aria-label', `Remove ${what}`);
+    // Each name begins with the button's text, as a voice user says it.
+    const what = `step ${number}, ${this.kind}`;
+    this.up.setAttribute('aria-label', `Move up: ${what}`);
+    this.down.setAttribute('aria-label', `Move down: ${what}`);
+    this.remove.setAttribute('aria-label', `Remove: ${what}`);
     // aria-disabled, not disabled: a button that is pressed to the end
     // keeps the keyboard's focus.
     this.up.setAttribute('aria-disabled', String(number === 1));
