@@ -13,8 +13,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -452,4 +454,66 @@ func TestAWorkflowLinkOfTheWrongShapeSaysSo(t *testing.T) {
 	openWorkflows(t, b, link)
 	waitFor(t, b, "the link's note", `document.querySelector('[data-fb="wf-link-status"]').textContent.includes('its step 1 names an action this site does not document')`)
 	waitFor(t, b, "the opening workflow", statuses+` === 'passed / passed / waited / done / passed'`)
+}
+
+// inStepEditor is, in JavaScript, an element of the nth step's first CEL
+// editor (in its shadow root).
+func inStepEditor(n int, selector string) string {
+	return `document.querySelector('` + inStep(n, `.fb-editor-cel`) + `').shadowRoot.querySelector('` + selector + `')`
+}
+
+// TestWorkflowEditorsCompleteEarlierKeys: a step's editor completes the
+// keys of the actions before it and their fields, typed, and not those of
+// the steps after it; hover gives a key's type.
+func TestWorkflowEditorsCompleteEarlierKeys(t *testing.T) {
+	b := newBrowser(t)
+	openWorkflows(t, b, "")
+	waitFor(t, b, "the opening workflow's statuses", statuses+` === 'passed / passed / waited / done / passed'`)
+	typeIn := func(n int, keys string) {
+		t.Helper()
+		textarea := inStep(n, `[data-fb="wf-expression"]`)
+		setValue(t, b, textarea, "")
+		jsEval[any](t, b, `FieldbookEditor.focus(document.querySelector('`+textarea+`')), true`)
+		b.do(t, chromedp.KeyEvent(keys))
+	}
+	list := inStepEditor(4, ".cm-tooltip-autocomplete")
+	typeIn(4, "messa")
+	waitFor(t, b, "the earlier key offered", list+`?.textContent.includes('message')`)
+	typeIn(4, "message.cr")
+	waitFor(t, b, "the key's fields, typed", list+`?.textContent.includes('created_at') && `+list+`.textContent.includes('google.protobuf.Timestamp')`)
+	// The first step runs before the action: no key to offer.
+	typeIn(1, "messa")
+	time.Sleep(time.Second)
+	if got := jsEval[string](t, b, inStepEditor(1, ".cm-tooltip-autocomplete")+`?.textContent ?? ''`); strings.Contains(got, "message") {
+		t.Errorf("the first step's editor offers a later key: %q", got)
+	}
+
+	setValue(t, b, inStep(1, `[data-fb="wf-expression"]`), `morf_event_type.contains("SCHEDULED")`)
+	setValue(t, b, inStep(4, `[data-fb="wf-expression"]`), `message.id != ""`)
+	waitFor(t, b, "the opening workflow again", statuses+` === 'passed / passed / waited / done / passed'`)
+	xy := jsEval[[]float64](t, b, `(() => {
+		document.querySelector('`+inStep(4, `.fb-editor-cel`)+`').scrollIntoView({block: 'center'});
+		const content = `+inStepEditor(4, ".cm-content")+`;
+		const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+		for (let n; (n = walker.nextNode());) {
+			const i = n.textContent.indexOf('message');
+			if (i < 0) continue;
+			const r = document.createRange(); r.setStart(n, i + 2); r.setEnd(n, i + 3);
+			const box = r.getBoundingClientRect();
+			return [box.x + box.width / 2, box.y + box.height / 2];
+		}
+		return [-1, -1];
+	})()`)
+	if xy[0] < 0 {
+		t.Fatal("message is not in the editor")
+	}
+	for _, dx := range []float64{-2, 0} {
+		if _, err := chromedp.Call(b.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: xy[0] + dx, Y: xy[1]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, b, "the hover", `!!`+inStepEditor(4, ".fb-hover"))
+	if hover := jsEval[string](t, b, inStepEditor(4, ".fb-hover")+`.textContent`); !strings.HasPrefix(hover, "message: ") {
+		t.Errorf("hover over the key: %q", hover)
+	}
 }

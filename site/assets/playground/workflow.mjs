@@ -142,7 +142,9 @@ function start(root) {
     }));
     eventRow.hidden = list.length === 0;
   }
-  const examples = new Map([[schemaPicker.value, payloadEl.value]]);
+  // The page holds its opening trigger's example as the payload's own text
+  // (a reload may have left the reader's in the textarea).
+  const examples = new Map([[[...schemaPicker.options].find((o) => o.defaultSelected)?.value, payloadEl.defaultValue]]);
   async function example(schema) {
     if (!examples.has(schema)) {
       const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
