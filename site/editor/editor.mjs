@@ -9,7 +9,7 @@
 // relabel }.
 import { Compartment, EditorState } from '@codemirror/state';
 import {
-  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, hoverTooltip,
+  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, hoverTooltip, placeholder,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import {
@@ -172,6 +172,7 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '3px solid var(--accent)', outlineOffset: '1px' },
   '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--fg)' },
   '.cm-gutters': { background: 'var(--code-bg)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
+  '.cm-placeholder': { color: 'var(--muted)' },
   '.cm-activeLine, .cm-activeLineGutter': { background: 'transparent' },
   '&.fb-json': { height: '26rem' },
   '&.fb-json.fb-compact': { height: '12rem' },
@@ -224,6 +225,9 @@ function attach(textarea, options) {
       fromEditor = false;
     }),
   ];
+  // The textarea's placeholder shows in the empty editor, where it says
+  // what an empty text means.
+  if (textarea.placeholder) extensions.push(placeholder(textarea.placeholder));
   if (options.language === 'json') {
     extensions.push(json(), lineNumbers(), foldGutter());
   } else {

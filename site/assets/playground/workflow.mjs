@@ -380,7 +380,8 @@ function start(root) {
       return;
     }
     showTrigger(trigger, r.trigger, marker);
-    views().forEach((v, i) => (r.steps[i] ? showStep(v, r.steps[i], marker) : clearStep(v, marker)));
+    const skipped = skipReason(r);
+    views().forEach((v, i) => (r.steps[i] ? showStep(v, r.steps[i], marker, skipped) : clearStep(v, marker)));
     outcomeEl.textContent = outcomeText(r);
     diagList.replaceChildren(...diagnosticList(diags, null, marker).children);
   }
@@ -605,22 +606,35 @@ function start(root) {
   );
 }
 
+// invalidSteps counts the steps (the trigger too) the check before the run
+// found errors in.
+const invalidSteps = (r) => [r.trigger, ...r.steps].filter((s) => s.status === 'invalid').length;
+
+// where names the first step of a status: "step 3", "the trigger's
+// condition".
+function where(r, status) {
+  if (r.trigger.status === status) return "the trigger's condition";
+  return `step ${r.steps.findIndex((s) => s.status === status) + 1}`;
+}
+
+// skipReason says why the skipped steps of a run did not run.
+function skipReason(r) {
+  if (invalidSteps(r)) return 'the workflow has errors, so no step ran';
+  if (r.outcome === 'stopped') return `${where(r, 'stopped')} stopped the workflow before this step`;
+  return `${where(r, 'failed')} failed before this step`;
+}
+
 // outcomeText says how a run ended, and where.
 function outcomeText(r) {
-  const invalid = r.steps.filter((s) => s.status === 'invalid').length + (r.trigger.status === 'invalid' ? 1 : 0);
+  const invalid = invalidSteps(r);
   if (invalid) return `Not run: ${invalid === 1 ? 'a step has errors' : `${invalid} steps have errors`}, shown at ${invalid === 1 ? 'it' : 'each'}; a workflow is checked whole before it runs.`;
-  const at = (status) => {
-    if (r.trigger.status === status) return "the trigger's condition";
-    const i = r.steps.findIndex((s) => s.status === status);
-    return `step ${i + 1}`;
-  };
   const last = [r.trigger, ...r.steps].filter((s) => s.now).at(-1);
   switch (r.outcome) {
     case 'completed':
       if (r.steps.length === 0) return 'Completed: the trigger passed; add a step.';
       return `Completed: ${r.steps.length === 1 ? 'the step ran' : `all ${r.steps.length} steps ran`}; the clock ends at ${last?.now ?? r.now}.`;
-    case 'stopped': return `Stopped at ${at('stopped')}: it gave false, so the steps after it did not run.`;
-    default: return `Failed at ${at('failed')}: its error is shown there.`;
+    case 'stopped': return `Stopped at ${where(r, 'stopped')}: it gave false, so the steps after it did not run.`;
+    default: return `Failed at ${where(r, 'failed')}: its error is shown there.`;
   }
 }
 

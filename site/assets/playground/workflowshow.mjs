@@ -34,12 +34,13 @@ export function showTrigger(trigger, r, marker) {
   marker(trigger.condition, r.diagnostics.filter((d) => d.source === 'expression'));
 }
 
-// showStep shows a step's part of a run.
-export function showStep(view, r, marker) {
+// showStep shows a step's part of a run; skipped says why a skipped step
+// did not run.
+export function showStep(view, r, marker, skipped) {
   mark(view.li, view.status, r.status);
   const parts = [];
   if (r.status === 'stopped') parts.push(el('p', 'wf-stop-note', 'Stopped here: the filter gave false, so the steps after it do not run.'));
-  if (r.status === 'skipped') parts.push(el('p', 'muted wf-skip-note', 'Skipped: an earlier step stopped the workflow, or it has errors, so this step did not run.'));
+  if (r.status === 'skipped') parts.push(el('p', 'muted wf-skip-note', `Skipped: ${skipped}.`));
   if (view.kind !== 'action' && r.value !== undefined) parts.push(valueLine(r));
   if (r.now && r.status !== 'skipped') {
     const clock = view.kind === 'wait' && r.status === 'waited' ? `The clock after the wait: ${r.now}` : `The clock: ${r.now}`;
@@ -70,6 +71,7 @@ export function clearStep(view, marker) {
   if (view.kind === 'action') {
     for (const { out } of view.paramRows.values()) out.replaceChildren();
     view.resultUsed.replaceChildren();
+    view.resultUsed.hidden = true;
     view.resultDiagnostics.replaceChildren();
     marker(view.result, []);
   }
@@ -98,6 +100,7 @@ function showResultUsed(view, r, marker) {
   const diags = given ? r.diagnostics.filter((d) => d.source === 'result') : [];
   const text = r.result === undefined ? '' : JSON.stringify({ [r.key]: r.result }, null, 2);
   view.resultUsed.replaceChildren(...(text ? shownIn(code('', ''), text, RESULT_SHOWN_CHARS) : []));
+  view.resultUsed.hidden = !text;
   view.resultDiagnostics.replaceChildren(diagnosticList(diags, view.result, marker));
   marker(view.result, diags);
   return given;

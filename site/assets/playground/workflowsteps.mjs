@@ -133,6 +133,7 @@ export class StepView {
     this.resultUsed.setAttribute('role', 'region');
     this.resultUsed.setAttribute('aria-label', 'The result this run used, under its key');
     this.resultUsed.dataset.fb = 'wf-result-used';
+    this.resultUsed.hidden = true; // until a run used one
     this.resultDiagnostics = el('div', 'wf-result-diagnostics');
     const details = el('details', 'wf-result-box');
     details.append(el('summary', '', 'Result: the documented example, unless you give one'), resultLabel, this.result, this.resultDiagnostics, this.resultUsed);
