@@ -22,6 +22,8 @@ type WorkflowPage struct {
 // script element of type application/json): nothing is fetched for it.
 type WorkflowData struct {
 	Actions []WorkflowAction `json:"actions"`
+	// NewAction is the action a step added by "Add an action" starts with.
+	NewAction string `json:"newAction"`
 	// Opening is the workflow a first visit opens with, in the form of a
 	// share link's state: {v, workflow, now}.
 	Opening any `json:"opening"`

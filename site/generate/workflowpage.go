@@ -24,6 +24,10 @@ func addToWorkflowURL(id string) string {
 // openingTrigger is the payload the page opens with.
 const openingTrigger = "healthie/appointment"
 
+// newAction is the action a step added on the page starts with: one of
+// few parameters, which the opening workflow also takes.
+const newAction = "open-phone/v1/send-text-message"
+
 // openingWorkflow is the workflow a first visit opens with: an appointment
 // reminder of Morf's use cases, a filter, a wait, a text and a filter on
 // the text's result, at a clock before the example's appointment.
@@ -35,7 +39,7 @@ func openingWorkflow() engine.RunRequest {
 			Steps: []engine.Step{
 				{Kind: engine.KindFilter, Expression: `morf_event_type.contains("SCHEDULED")`},
 				{Kind: engine.KindWait, Expression: `appointment_datetime - duration("24h")`},
-				{Kind: engine.KindAction, Action: "open-phone/v1/send-text-message", Key: "message", Params: map[string]string{
+				{Kind: engine.KindAction, Action: newAction, Key: "message", Params: map[string]string{
 					"from":    `"+15555550100"`,
 					"to":      `appointment_phone_number`,
 					"content": `"See you tomorrow, " + appointment_first_name`,
@@ -76,7 +80,8 @@ func (b *builder) workflowView(names map[string]string) (templates.WorkflowPage,
 		WorkerURL: b.site.Assets.Worker,
 		EditorURL: b.site.Assets.Editor,
 		Data: templates.WorkflowData{
-			Opening: map[string]any{"v": 1, "workflow": opening.Workflow, "now": opening.Now},
+			NewAction: newAction,
+			Opening:   map[string]any{"v": 1, "workflow": opening.Workflow, "now": opening.Now},
 		},
 	}
 	// A workflow starts with an event: the payloads of the event sources,

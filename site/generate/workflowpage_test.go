@@ -35,6 +35,9 @@ func TestWorkflowViewOffersTheDocumentedActions(t *testing.T) {
 	for _, a := range p.Data.Actions {
 		byID[a.ID] = a
 	}
+	if _, ok := byID[p.Data.NewAction]; !ok {
+		t.Errorf("a new action step starts with %q, which is not offered", p.Data.NewAction)
+	}
 	sms := byID["open-phone/v1/send-text-message"]
 	if sms.Key != "message" || sms.URL != "/actions/open-phone/v1/send-text-message/" || sms.Destination != "Open Phone" || len(sms.Parameters) != 3 {
 		t.Errorf("send-text-message: %+v", sms)

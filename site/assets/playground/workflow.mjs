@@ -203,7 +203,7 @@ function start(root) {
   }
   for (const kind of ['filter', 'wait', 'action']) {
     $(`wf-add-${kind}`).addEventListener('click', () => {
-      const view = kind === 'action' ? addAction(data.actions[0].id) : addStep(kind);
+      const view = kind === 'action' ? addAction(data.newAction) : addStep(kind);
       renumber();
       say(`Step ${view.number} (${kind}) added.`);
       if (kind === 'action') view.select.focus();
