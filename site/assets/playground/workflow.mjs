@@ -36,7 +36,6 @@ const page = document.querySelector('[data-fb="workflow"]');
 if (page) requestAnimationFrame(() => setTimeout(() => start(page), 0));
 
 function start(root) {
-  performance.mark('fieldbook:intent');
   const $ = (hook) => root.querySelector(`[data-fb="${hook}"]`);
   const data = JSON.parse(document.getElementById('wf-data').textContent);
   const actions = new Map(data.actions.map((a) => [a.id, a]));
@@ -157,7 +156,13 @@ function start(root) {
   async function showExample(force) {
     const schema = schemaPicker.value;
     if (!force && ![...examples.values()].includes(payloadEl.value)) return;
-    const text = await example(schema);
+    let text;
+    try {
+      text = await example(schema);
+    } catch {
+      showLinkNote("The trigger payload's documented example could not be loaded: paste a payload.");
+      return;
+    }
     if (schema === schemaPicker.value) setText(payloadEl, text);
   }
   schemaPicker.addEventListener('change', async () => {
