@@ -176,12 +176,14 @@ editor() {
     --log-level=warning --outfile="$BUILD/editor/editor.js"
 }
 
-# playground bundles the playground's modules (site/assets/playground, from
-# main.mjs) with esbuild into the one script the pages load, playground.js.
+# playground bundles the playground's modules (site/assets/playground) with
+# esbuild: from main.mjs the one script the pages with a playground load,
+# playground.js, and from workflow.mjs the workflow page's, workflow.js,
+# beside it.
 playground() {
   node_packages
-  node_modules/.bin/esbuild site/assets/playground/main.mjs --bundle --format=iife --minify --target=es2020 \
-    --log-level=warning --outfile="$BUILD/playground/playground.js"
+  node_modules/.bin/esbuild playground=site/assets/playground/main.mjs workflow=site/assets/playground/workflow.mjs \
+    --bundle --format=iife --minify --target=es2020 --log-level=warning --outdir="$BUILD/playground"
 }
 
 # site builds dist/. Its search index is written by Pagefind's Node API

@@ -55,6 +55,9 @@ type Action struct {
 	Result            string // the result example under its key, pretty JSON; "" where the page shows none
 	Fields            []Field
 	Playground        Playground
+	// WorkflowURL adds the action to a workflow on /workflows/: to the one
+	// the reader's browser kept, or a fresh one.
+	WorkflowURL string
 }
 
 // Parameter is one row of an action's parameter table.

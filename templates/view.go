@@ -12,6 +12,7 @@ type Assets struct {
 	CatalogJS  string
 	Search     string // the search box's script, on every page; it loads Pagefind only when used
 	Playground string // the playground's page script
+	Workflow   string // the workflow page's script
 	Editor     string // the CodeMirror editors it puts over its textareas
 	Worker     string // the Web Worker that runs the engine
 }
@@ -160,6 +161,9 @@ type Playground struct {
 	// Key is the result key an action's result sits under, which the
 	// reader may rename; "" on a payload's playground.
 	Key string
+	// Trigger says the payload may start a workflow (an event source's,
+	// not a model): the playground opens its expression in one.
+	Trigger bool
 }
 
 // SchemaOption is an entry of the schema picker.
@@ -168,6 +172,7 @@ type SchemaOption struct {
 	Label   string
 	Dialect string // the schema's own dialect, chosen with it
 	Events  []string
+	Trigger bool // an event source's payload, which may start a workflow
 }
 
 // DialectOption is an entry of the dialect picker.

@@ -206,6 +206,14 @@ func TestALargeBatchFileRuns(t *testing.T) {
 // saved.
 func downloadResults(t *testing.T, b *browser) []string {
 	t.Helper()
+	data := downloadFile(t, b, `[data-fb="batch-download"]`, "batch-results.ndjson")
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+}
+
+// downloadFile clicks what downloads a file and reads the file, of that
+// name, the browser saved.
+func downloadFile(t *testing.T, b *browser, selector, name string) []byte {
+	t.Helper()
 	dir := t.TempDir()
 	yes := true
 	done := make(chan string, 1)
@@ -220,7 +228,7 @@ func downloadResults(t *testing.T, b *browser) []string {
 	if _, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-download"]`)))
+	b.do(t, chromedp.Click(chromedp.CSS(selector)))
 	select {
 	case state := <-done:
 		if state != string(cdpbrowser.DownloadProgressStateCompleted) {
@@ -229,11 +237,11 @@ func downloadResults(t *testing.T, b *browser) []string {
 	case <-time.After(time.Minute):
 		t.Fatal("the download did not end")
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "batch-results.ndjson"))
+	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	return data
 }
 
 // A payload of a batch that is not JSON shows one error across every

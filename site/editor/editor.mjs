@@ -5,10 +5,11 @@
 // textareas are what the reader sees.
 //
 // Bundled by esbuild (./build.sh) into one script, which defines
-// globalThis.FieldbookEditor = { attach, sync, setDiagnostics }.
-import { EditorState } from '@codemirror/state';
+// globalThis.FieldbookEditor = { attach, sync, setDiagnostics, reveal, focus,
+// relabel }.
+import { Compartment, EditorState } from '@codemirror/state';
 import {
-  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, hoverTooltip,
+  EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, hoverTooltip, placeholder,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import {
@@ -171,8 +172,10 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '3px solid var(--accent)', outlineOffset: '1px' },
   '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--fg)' },
   '.cm-gutters': { background: 'var(--code-bg)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
+  '.cm-placeholder': { color: 'var(--muted)' },
   '.cm-activeLine, .cm-activeLineGutter': { background: 'transparent' },
   '&.fb-json': { height: '26rem' },
+  '&.fb-json.fb-compact': { height: '12rem' },
   '&.fb-json .cm-scroller': { overflow: 'auto' },
   '&.fb-cel .cm-content': { minHeight: '2.6rem' },
   '.cm-tooltip': { background: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' },
@@ -191,11 +194,17 @@ const theme = EditorView.theme({
 });
 
 const views = new WeakMap(); // textarea -> EditorView
+// The editor's label, in a compartment of its own: a page whose editors
+// change place (the workflow page's steps, reordered) relabels them.
+const labels = new WeakMap(); // textarea -> Compartment
+const contentAttributes = (label) => EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0', spellcheck: 'false', autocapitalize: 'off' });
 
 // attach puts an editor over a textarea. options: { language: 'json' |
-// 'cel', label, complete(text, offset) -> Promise<complete() response> }.
+// 'cel', label, complete(text, offset) -> Promise<complete() response>,
+// compact (a JSON editor half as tall) }.
 function attach(textarea, options) {
   let fromEditor = false;
+  const label = new Compartment();
   const extensions = [
     history(),
     drawSelection(),
@@ -206,7 +215,7 @@ function attach(textarea, options) {
     theme,
     lintGutter(),
     EditorView.lineWrapping,
-    EditorView.contentAttributes.of({ 'aria-label': options.label, tabindex: '0', spellcheck: 'false', autocapitalize: 'off' }),
+    label.of(contentAttributes(options.label)),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...foldKeymap, ...completionKeymap]),
     EditorView.updateListener.of((u) => {
       if (!u.docChanged) return;
@@ -216,6 +225,9 @@ function attach(textarea, options) {
       fromEditor = false;
     }),
   ];
+  // The textarea's placeholder shows in the empty editor, where it says
+  // what an empty text means.
+  if (textarea.placeholder) extensions.push(placeholder(textarea.placeholder));
   if (options.language === 'json') {
     extensions.push(json(), lineNumbers(), foldGutter());
   } else {
@@ -235,6 +247,7 @@ function attach(textarea, options) {
     root: shadow,
   });
   view.dom.classList.add(`fb-${options.language}`);
+  if (options.compact) view.dom.classList.add('fb-compact');
   shadow.append(view.dom);
   textarea.after(host);
   textarea.hidden = true;
@@ -243,7 +256,14 @@ function attach(textarea, options) {
     if (!fromEditor) sync(textarea);
   });
   views.set(textarea, view);
+  labels.set(textarea, label);
   return view;
+}
+
+// relabel gives a textarea's editor another label.
+function relabel(textarea, text) {
+  const view = views.get(textarea);
+  if (view) view.dispatch({ effects: labels.get(textarea).reconfigure(contentAttributes(text)) });
 }
 
 // sync makes the editor show its textarea's text.
@@ -293,4 +313,4 @@ function focus(textarea) {
   else textarea.focus();
 }
 
-globalThis.FieldbookEditor = { attach, sync, setDiagnostics, reveal, focus };
+globalThis.FieldbookEditor = { attach, sync, setDiagnostics, reveal, focus, relabel };

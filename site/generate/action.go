@@ -85,6 +85,7 @@ func (b *builder) actionView(a *schemas.Schema, dest templates.Destination) (tem
 		Key:               act.Key,
 		SchemaURL:         actionSchemaURL(a.ID),
 		ParametersPartial: act.ParametersPartial,
+		WorkflowURL:       addToWorkflowURL(a.ID),
 	}
 	p.Meta.Playground = true
 	if sp := a.Root.XSourcePage; sp != nil {
@@ -99,14 +100,7 @@ func (b *builder) actionView(a *schemas.Schema, dest templates.Destination) (tem
 		for _, f := range prm.Inferred {
 			row.CELInferred = row.CELInferred || f == "cel"
 		}
-		switch {
-		case prm.Required == nil:
-			row.Required = "not stated"
-		case *prm.Required:
-			row.Required = "required"
-		default:
-			row.Required = "optional"
-		}
+		row.Required = requiredWord(prm.Required)
 		for _, f := range prm.Unstated {
 			row.TagsUnstated = row.TagsUnstated || f == "tags"
 		}

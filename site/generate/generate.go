@@ -34,6 +34,7 @@ type Options struct {
 	Wasm       string // the engine module to ship
 	Editor     string // the CodeMirror editors, bundled by esbuild
 	Playground string // the playground's script, bundled by esbuild
+	Workflow   string // the workflow page's script, bundled with it; "" for workflow.js beside it
 	WasmExec   string // the Go toolchain's wasm_exec.js
 	SiteURL    string // absolute base URL, for the sitemap
 	CacheDir   string // where compressed copies are kept between builds; "" for none
@@ -134,6 +135,14 @@ func (b *builder) assets() error {
 	if err != nil {
 		return fmt.Errorf("the playground bundle: %w (./build.sh builds it)", err)
 	}
+	workflowPath := b.opts.Workflow
+	if workflowPath == "" {
+		workflowPath = filepath.Join(filepath.Dir(b.opts.Playground), "workflow.js")
+	}
+	workflow, err := os.ReadFile(workflowPath)
+	if err != nil {
+		return fmt.Errorf("the workflow page's bundle: %w (./build.sh playground builds it)", err)
+	}
 	wasmURL, err := b.hashed("fieldbook.wasm", wasm)
 	if err != nil {
 		return err
@@ -155,6 +164,7 @@ func (b *builder) assets() error {
 		{"catalog.js", assets.Read("catalog.js"), &a.CatalogJS},
 		{"search.js", assets.Read("search.js"), &a.Search},
 		{"playground.js", playground, &a.Playground},
+		{"workflow.js", workflow, &a.Workflow},
 		{"editor.js", editor, &a.Editor},
 	} {
 		if *f.url, err = b.hashed(f.name, f.data); err != nil {
@@ -218,7 +228,9 @@ func (b *builder) pages() error {
 	}
 	var sources []source
 	names := map[string]string{} // source id -> name
+	eventSources := map[string]bool{}
 	for _, src := range b.set.Catalog.EventSources {
+		eventSources[src.ID] = true
 		c := b.sourceCard(src, false)
 		cat.EventSources = append(cat.EventSources, c)
 		sources = append(sources, source{src, c})
@@ -263,14 +275,18 @@ func (b *builder) pages() error {
 		Expressions: []string{`mode == "VIDEO" && service_location.state == "CA"`, "appointment_datetime"},
 		Dialect:     b.eng.DefaultDialect(first.ID),
 		Events:      first.Events(),
+		Trigger:     eventSources[first.Source],
 		Dialects:    dialectOptions(),
 		WorkerURL:   b.site.Assets.Worker,
 		EditorURL:   b.site.Assets.Editor,
 	}
 	for _, s := range b.set.All() {
-		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")", Dialect: b.eng.DefaultDialect(s.ID), Events: s.Events()})
+		pg.Schemas = append(pg.Schemas, templates.SchemaOption{ID: s.ID, Label: names[s.Source] + " " + s.Title() + " (" + s.ID + ")", Dialect: b.eng.DefaultDialect(s.ID), Events: s.Events(), Trigger: eventSources[s.Source]})
 	}
 	if err := b.render("/playground/", templates.PlaygroundPage(b.meta("Playground", "Try CEL expressions on any webhook payload, in your browser.", "/playground/"), pg)); err != nil {
+		return err
+	}
+	if err := b.workflowPage(names); err != nil {
 		return err
 	}
 	if err := b.dialectPages(); err != nil {

@@ -75,6 +75,7 @@ func (b *builder) payloadView(s *schemas.Schema, src templates.SourceCard) (temp
 		Dialects:    dialectOptions(),
 		WorkerURL:   b.site.Assets.Worker,
 		EditorURL:   b.site.Assets.Editor,
+		Trigger:     !src.Models,
 	}
 	return p, nil
 }

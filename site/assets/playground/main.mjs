@@ -21,7 +21,9 @@
 // share.mjs (a share link's state in the URL fragment), show.mjs (results
 // and long texts as the page shows them), batch.mjs (a batch run and its
 // tables), batchrun.mjs (the run, call by call), payloads.mjs (payloads
-// read a piece at a time from a file), limits.mjs (the page's bounds).
+// read a piece at a time from a file), limits.mjs (the page's bounds),
+// editors.mjs (the editors' bundle, loaded when wanted), names.mjs (CEL
+// names, and a result key renamed in an expression).
 
 import { keptKey, start } from './playground.mjs';
 

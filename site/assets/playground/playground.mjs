@@ -7,8 +7,11 @@ import {
   EVALUATION_LIMIT_MS, INFERRED_SHOWN_CHARS, LINK_STATE_LIMIT_BYTES, MAX_EXPRESSIONS, MESSAGE_SHOWN_CHARS,
   RESULT_SHOWN_CHARS,
 } from './limits.mjs';
-import { LinkRefused, isCELName, pack, stateProblem, unpack } from './share.mjs';
+import { loadEditors, jumpTo } from './editors.mjs';
+import { isCELName, renameKey } from './names.mjs';
+import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
+import { addActionURL, openWorkflowURL } from './workflowlink.mjs';
 
 // keptKey names what this browser keeps of this page's playground
 // (localStorage); main.mjs reads it to start a playground used before.
@@ -313,6 +316,7 @@ export function start(root) {
       schema = picker.value;
       setDialect(picker.selectedOptions[0]?.dataset.dialect || 'morf');
       setEvents(picker.selectedOptions[0]?.dataset.events);
+      showOpenWorkflow();
       // Swap in the new schema's example, unless the reader pasted their own.
       if (schema && payloadEl.value === loadedExample) {
         const doc = await fetch(`/schemas/${schema}.json`).then((r) => r.json());
@@ -349,6 +353,29 @@ export function start(root) {
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }
+
+  // "Open in a workflow": the expression the reader last worked in (or
+  // the first one written) becomes the first filter of a workflow over
+  // this payload, on /workflows/; the payload goes too where it is the
+  // reader's own, not the example. Only for an event source's payload:
+  // neither a model nor an action's result starts a workflow.
+  const openWorkflow = $('open-workflow');
+  let lastRow = null;
+  exprList.addEventListener('focusin', (e) => { lastRow = e.target.closest('.expression'); });
+  function showOpenWorkflow() {
+    const trigger = picker ? picker.selectedOptions[0]?.dataset.trigger : root.dataset.trigger;
+    openWorkflow.hidden = trigger !== 'true';
+  }
+  showOpenWorkflow();
+  openWorkflow.addEventListener('click', async (e) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return; // another tab: the page, empty
+    e.preventDefault();
+    const expression = (lastRow?.isConnected && lastRow.querySelector('[data-fb="expression"]').value) || expressions().find((x) => x.trim()) || '';
+    location.assign(await openWorkflowURL({
+      schema, event: event(), dialect, now: clockEl.value.trim(), expression,
+      payload: payloadEl.value === loadedExample ? undefined : payloadEl.value,
+    }));
+  });
 
   // Share links and Clear.
   $('tools').hidden = false;
@@ -420,6 +447,9 @@ export function start(root) {
   wireResultKey(() => key, (next) => {
     const from = key;
     key = next;
+    // "Add to a workflow" adds the action with its result under this key.
+    const add = document.querySelector('[data-fb="add-to-workflow"]');
+    if (add) add.href = addActionURL(schema, next === root.dataset.key ? '' : next);
     // The result moves to the new key, and the expressions follow it.
     try {
       const value = JSON.parse(payloadEl.value);
@@ -527,60 +557,6 @@ export function start(root) {
 
   wireBatch($, engine, () => ({ schema, key, dialect, event: event(), expressions: expressions().filter((e) => e.trim()), now: now() }));
 }
-// loadEditors loads the CodeMirror bundle, which defines
-// globalThis.FieldbookEditor.
-function loadEditors(url) {
-  return new Promise((resolve, reject) => {
-    if (!url) return reject(new Error('no editor bundle'));
-    const script = document.createElement('script');
-    script.src = url;
-    script.onload = () => (globalThis.FieldbookEditor ? resolve(globalThis.FieldbookEditor) : reject(new Error('no editors')));
-    script.onerror = reject;
-    document.head.append(script);
-  });
-}
-// jumpTo puts the caret at a 1-based line and column (in characters).
-function jumpTo(textarea, line, column) {
-  const lines = textarea.value.split('\n');
-  let offset = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
-  offset += Array.from(lines[line - 1] || '').slice(0, column - 1).join('').length;
-  textarea.focus();
-  textarea.setSelectionRange(offset, offset + 1);
-  const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 18;
-  textarea.scrollTop = Math.max(0, (line - 3) * lineHeight);
-}
-
-// renameKey writes an expression's reads of the result key under another
-// name: the key as a name of its own, not a field (x.key) nor inside a
-// string.
-export function renameKey(expression, from, to) {
-  let out = '';
-  let quote = '';
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (quote) {
-      out += c;
-      if (c === '\\') out += expression[++i] ?? '';
-      else if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      quote = c;
-      out += c;
-      continue;
-    }
-    const before = expression[i - 1] ?? '';
-    if (expression.startsWith(from, i) && !/[\w.]/.test(before) && !/\w/.test(expression[i + from.length] ?? '')) {
-      out += to;
-      i += from.length - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
 // wireResultKey lets the reader rename an action's result key, where the
 // page has one: the page's expressions (each field's CEL, its Copy and Try)
 // and the playground follow. A name CEL cannot read is refused, and said.

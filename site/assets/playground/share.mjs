@@ -3,6 +3,7 @@
 
 import { LINK_LIMIT_CHARS, LINK_STATE_LIMIT_BYTES, PAYLOAD_LIMIT_BYTES } from './limits.mjs';
 import { mib } from './show.mjs';
+import { isCELName } from './names.mjs';
 
 // pack writes a state's JSON (UTF-8 bytes) deflate-raw compressed in
 // base64url, for a URL fragment; unpack reads it back.
@@ -88,15 +89,4 @@ export function stateProblem(state, { dialects, schemas }) {
     return `its schema, ${JSON.stringify(state.schema.slice(0, 60))}, is not one this site has`;
   }
   return '';
-}
-
-// CEL's reserved words, which no name may be.
-const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
-  'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
-
-// isCELName tells whether a name is one CEL can read as a variable, as an
-// action's result key must be: letters, digits and _, not first a digit,
-// and not a reserved word.
-export function isCELName(name) {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name);
 }
