@@ -24,6 +24,7 @@ type WorkflowExample struct {
 	Card        WorkflowExampleCard
 	SourceURL   string // the Morf page it was built from
 	FileURL     string // its workflow test file, for `site test`
+	OpenURL     string // the workflow page with this workflow, from a share link's state
 	Payload     PayloadLink
 	OwnPayload  bool // the file gives its payload; else the payload's documented example
 	Event       string

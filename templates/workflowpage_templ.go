@@ -262,24 +262,96 @@ func WorkflowsPage(p WorkflowPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			if len(p.Examples) > 0 {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<section id=\"examples\" aria-labelledby=\"examples-h\"><h2 id=\"examples-h\">Worked examples</h2><p>Workflows built from the use cases of Morf's docs, each run when this site was built: <a href=\"/workflows/examples/\">every step of each, with what it gave</a>.</p><ul>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				for _, e := range p.Examples {
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<li data-fb=\"workflow-example-link\"><a href=\"")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var14 templ.SafeURL
+					templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(e.URL))
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/workflowpage.templ`, Line: 116, Col: 72}
+					}
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\">")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var15 string
+					templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(e.Title)
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/workflowpage.templ`, Line: 116, Col: 84}
+					}
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</a> <span class=\"muted\">(")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var16 string
+					templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(stepCount(e.Steps))
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/workflowpage.templ`, Line: 116, Col: 132}
+					}
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, ", ")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var17 string
+					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(e.Outcome)
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/workflowpage.templ`, Line: 116, Col: 147}
+					}
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, ")</span></li>")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "</ul></section>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, " ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = workflowAssumptions().Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, " <script src=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, " <script src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var14 string
-			templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.ResolveAttributeValue(p.Meta.Assets.Workflow)
+			var templ_7745c5c3_Var18 string
+			templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.ResolveAttributeValue(p.Meta.Assets.Workflow)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/workflowpage.templ`, Line: 111, Col: 38}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/workflowpage.templ`, Line: 122, Col: 38}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var14)
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var18)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\" defer></script>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" defer></script>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -312,12 +384,12 @@ func workflowAssumptions() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var15 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var15 == nil {
-			templ_7745c5c3_Var15 = templ.NopComponent
+		templ_7745c5c3_Var19 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var19 == nil {
+			templ_7745c5c3_Var19 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<section id=\"assumptions\" aria-labelledby=\"assumptions-h\"><h2 id=\"assumptions-h\">What Fieldbook assumes</h2><p>Morf's docs say what a workflow's nodes are for, not all of how they run. Where they are silent, the run above follows Fieldbook's assumption, each written here.</p><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"What Morf's docs state and what Fieldbook assumes\"><table class=\"params wf-assumptions\" data-fb=\"wf-assumptions\"><tr><th scope=\"col\">What</th><th scope=\"col\">Morf's docs state</th><th scope=\"col\">Fieldbook assumes</th></tr><tr><th scope=\"row\">What a step reads</th><td>The payload's top-level fields by their bare names (<code>appointment_datetime</code>, no <code>event.</code> prefix); the result of an earlier action under its result object key, for the steps downstream of it; <code>morf.now()</code>.</td><td>A step reads the payload, <code>morf_event_type</code> and the results of the keyed actions before it. Nothing of the Morf profile: the docs do not say how CEL names it.</td></tr><tr id=\"assume-event-type\"><th scope=\"row\"><code>morf_event_type</code></th><td>A filter reads it as a string (<code>morf_event_type.contains(\"SCHEDULED\")</code>); its value is never shown.</td><td>The trigger's event type in upper snake case: Healthie Appointment Scheduled is <code>HEALTHIE_APPOINTMENT_SCHEDULED</code> (<a href=\"/dialects/morf/#var-morf_event_type\">the dialect's note</a>).</td></tr><tr><th scope=\"row\">The trigger's condition, a filter</th><td>A filter gives true or false; false stops the execution. The trigger takes optional conditional logic.</td><td>The condition is a filter before every step. An error in either fails the workflow at that step (the docs do not say what an error does).</td></tr><tr id=\"assume-wait\"><th scope=\"row\">A wait</th><td>It gives a date-time to wait until (the CEL page also shows durations).</td><td>A timestamp moves the clock to it, a duration moves it on by that much; only a wait moves the clock. <strong>A time already past does not wait</strong>: the workflow goes on at once, and the step warns.</td></tr><tr id=\"assume-result\"><th scope=\"row\">An action's result</th><td>A fetch action's result is nested under its result object key for the steps after it; each action's page documents an example result.</td><td>No destination is called: <strong>a result is the example its action's page documents, unless you give one</strong>, and is checked against the action's result schema. Any action may have a key (whether a write action may is not stated).</td></tr><tr id=\"assume-key\"><th scope=\"row\">Result keys</th><td>Each fetch action requires one. No naming rule is given.</td><td>A CEL name (letters, digits and _, not first a digit); not a field of the payload, nor <code>morf_event_type</code>, nor another step's key; read only by the steps after its own. Renaming a key here renames its reads in the later steps.</td></tr><tr><th scope=\"row\">Parameters</th><td>Their types (string, int64, bool, maps) and allowed values; no worked example of a parameter's CEL.</td><td>Each parameter is a CEL expression whose value must have the parameter's CEL type; an enum parameter takes one of its values, as a string; a required one must be given.</td></tr><tr><th scope=\"row\">The workflow's shape</th><td>Nodes in sequence; filters and the profile lookup's routes branch it.</td><td>One line of at most 50 steps after the trigger, without branches; the profile lookup and profile update nodes are not modelled.</td></tr></table></div></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "<section id=\"assumptions\" aria-labelledby=\"assumptions-h\"><h2 id=\"assumptions-h\">What Fieldbook assumes</h2><p>Morf's docs say what a workflow's nodes are for, not all of how they run. Where they are silent, the run above follows Fieldbook's assumption, each written here.</p><div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"What Morf's docs state and what Fieldbook assumes\"><table class=\"params wf-assumptions\" data-fb=\"wf-assumptions\"><tr><th scope=\"col\">What</th><th scope=\"col\">Morf's docs state</th><th scope=\"col\">Fieldbook assumes</th></tr><tr><th scope=\"row\">What a step reads</th><td>The payload's top-level fields by their bare names (<code>appointment_datetime</code>, no <code>event.</code> prefix); the result of an earlier action under its result object key, for the steps downstream of it; <code>morf.now()</code>.</td><td>A step reads the payload, <code>morf_event_type</code> and the results of the keyed actions before it. Nothing of the Morf profile: the docs do not say how CEL names it.</td></tr><tr id=\"assume-event-type\"><th scope=\"row\"><code>morf_event_type</code></th><td>A filter reads it as a string (<code>morf_event_type.contains(\"SCHEDULED\")</code>); its value is never shown.</td><td>The trigger's event type in upper snake case: Healthie Appointment Scheduled is <code>HEALTHIE_APPOINTMENT_SCHEDULED</code> (<a href=\"/dialects/morf/#var-morf_event_type\">the dialect's note</a>).</td></tr><tr><th scope=\"row\">The trigger's condition, a filter</th><td>A filter gives true or false; false stops the execution. The trigger takes optional conditional logic.</td><td>The condition is a filter before every step. An error in either fails the workflow at that step (the docs do not say what an error does).</td></tr><tr id=\"assume-wait\"><th scope=\"row\">A wait</th><td>It gives a date-time to wait until (the CEL page also shows durations).</td><td>A timestamp moves the clock to it, a duration moves it on by that much; only a wait moves the clock. <strong>A time already past does not wait</strong>: the workflow goes on at once, and the step warns.</td></tr><tr id=\"assume-result\"><th scope=\"row\">An action's result</th><td>A fetch action's result is nested under its result object key for the steps after it; each action's page documents an example result.</td><td>No destination is called: <strong>a result is the example its action's page documents, unless you give one</strong>, and is checked against the action's result schema. Any action may have a key (whether a write action may is not stated).</td></tr><tr id=\"assume-key\"><th scope=\"row\">Result keys</th><td>Each fetch action requires one. No naming rule is given.</td><td>A CEL name (letters, digits and _, not first a digit); not a field of the payload, nor <code>morf_event_type</code>, nor another step's key; read only by the steps after its own. Renaming a key here renames its reads in the later steps.</td></tr><tr><th scope=\"row\">Parameters</th><td>Their types (string, int64, bool, maps) and allowed values; no worked example of a parameter's CEL.</td><td>Each parameter is a CEL expression whose value must have the parameter's CEL type; an enum parameter takes one of its values, as a string; a required one must be given.</td></tr><tr><th scope=\"row\">The workflow's shape</th><td>Nodes in sequence; filters and the profile lookup's routes branch it.</td><td>One line of at most 50 steps after the trigger, without branches; the profile lookup and profile update nodes are not modelled.</td></tr></table></div></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -16,6 +16,8 @@ type WorkflowPage struct {
 	WorkerURL string
 	EditorURL string
 	Data      WorkflowData
+	// Examples are the worked examples, each on a page of its own.
+	Examples []WorkflowExampleCard
 }
 
 // WorkflowData is what the page's script reads from the page (JSON in a

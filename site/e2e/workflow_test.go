@@ -56,9 +56,16 @@ func choose(t *testing.T, b *browser, selector, value string) {
 	jsEval[bool](t, b, fmt.Sprintf(`(() => { const s = document.querySelector(%s); s.value = %s; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value === %s; })()`, s, v, v))
 }
 
+// click clicks a button, as its click event: a mouse click at the
+// button's place could land elsewhere when the step above it grows with a
+// run's results between the scroll and the click, which made the tests
+// flaky.
 func click(t *testing.T, b *browser, selector string) {
 	t.Helper()
-	b.do(t, chromedp.Click(chromedp.CSS(selector)))
+	s, _ := json.Marshal(selector)
+	if !jsEval[bool](t, b, fmt.Sprintf(`(() => { const el = document.querySelector(%s); if (!el || el.disabled) return false; el.focus(); el.click(); return true; })()`, s)) {
+		t.Fatalf("no button to click at %s", selector)
+	}
 }
 
 // buildReminder builds, on the page, a workflow of a trigger (with a

@@ -286,13 +286,14 @@ func (b *builder) pages() error {
 	if err := b.render("/playground/", templates.PlaygroundPage(b.meta("Playground", "Try CEL expressions on any webhook payload, in your browser.", "/playground/"), pg)); err != nil {
 		return err
 	}
-	if err := b.workflowPage(names); err != nil {
+	examples, err := b.workflowExamples()
+	if err != nil {
+		return err
+	}
+	if err := b.workflowPage(names, examples); err != nil {
 		return err
 	}
 	if err := b.dialectPages(); err != nil {
-		return err
-	}
-	if _, err := b.workflowExamples(); err != nil {
 		return err
 	}
 	b.records = append(b.records, actionSearch...)

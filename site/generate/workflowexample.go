@@ -1,6 +1,10 @@
 package generate
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -62,6 +66,7 @@ func (b *builder) workflowExample(ex workflows.Example) (templates.WorkflowExamp
 		Card:       templates.WorkflowExampleCard{Title: f.Title, Description: f.Description, URL: url, Outcome: run.Outcome, Steps: len(f.Workflow.Steps)},
 		SourceURL:  f.Source,
 		FileURL:    workflowExamplesURL + ex.Name + workflowtest.Suffix,
+		OpenURL:    workflowsURL() + "#s=" + shareState(f),
 		Payload:    templates.PayloadLink{Title: b.payloadTitle(payload), URL: payloadURL(payload.ID)},
 		OwnPayload: len(f.Payload) > 0,
 		Event:      f.Workflow.Trigger.Event,
@@ -115,4 +120,35 @@ func exampleStep(label string, st engine.Step, run engine.StepRun) templates.Exa
 		out.Diagnostics = append(out.Diagnostics, msg)
 	}
 	return out
+}
+
+// shareState is a worked example as the workflow page reads a share link
+// (share.mjs): the state {v, workflow, now, dialect?, payload?} as JSON,
+// deflate-raw compressed, in base64url without padding.
+func shareState(f *workflowtest.File) string {
+	state := map[string]any{"v": 1, "workflow": f.Workflow}
+	if f.Now != "" {
+		state["now"] = f.Now
+	}
+	if f.Dialect != "" {
+		state["dialect"] = f.Dialect
+	}
+	if p := bytes.TrimSpace(f.Payload); len(p) > 0 && p[0] == '"' {
+		var text string
+		_ = json.Unmarshal(p, &text) // Read took it as JSON
+		state["payload"] = text
+	} else if len(p) > 0 {
+		var pretty bytes.Buffer
+		_ = json.Indent(&pretty, p, "", "  ")
+		state["payload"] = pretty.String()
+	}
+	raw, err := json.Marshal(state)
+	if err != nil {
+		panic(err) // a File always encodes
+	}
+	var b bytes.Buffer
+	w, _ := flate.NewWriter(&b, flate.BestCompression) // the level is valid
+	_, _ = w.Write(raw)
+	_ = w.Close()
+	return base64.RawURLEncoding.EncodeToString(b.Bytes())
 }

@@ -53,11 +53,12 @@ func openingWorkflow() engine.RunRequest {
 // workflowPage renders /workflows/. The opening workflow runs here first:
 // a page that opened on a broken workflow would fail the build, not the
 // reader.
-func (b *builder) workflowPage(names map[string]string) error {
+func (b *builder) workflowPage(names map[string]string, examples []templates.WorkflowExampleCard) error {
 	view, err := b.workflowView(names)
 	if err != nil {
 		return err
 	}
+	view.Examples = examples
 	return b.render(workflowsURL(), templates.WorkflowsPage(view))
 }
 
