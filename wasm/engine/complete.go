@@ -24,7 +24,7 @@ import (
 // comprehension variables in scope, functions, macros, enum constants and
 // literals.
 func (e *Engine) Complete(req CompleteRequest) CompleteResponse {
-	p, diag := e.prepare(preparation{schema: req.Schema, key: req.Key, results: req.Results, dialect: req.Dialect, payload: req.Payload, env: true})
+	p, diag := e.prepare(preparation{schema: req.Schema, key: req.Key, results: req.Results, someResults: true, dialect: req.Dialect, payload: req.Payload, env: true})
 	runes := []rune(req.Expression)
 	offset := min(max(req.Offset, 0), len(runes))
 	start := offset

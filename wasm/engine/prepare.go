@@ -25,8 +25,11 @@ type preparation struct {
 	// action's own), where schema is an action's id.
 	key string
 	// results are a workflow step's earlier actions, whose results it
-	// reads under their keys, where schema is a payload's id.
-	results []ResultRef
+	// reads under their keys, where schema is a payload's id; with
+	// someResults, one that cannot be read is left out rather than
+	// refused: completion offers what it can while a key is being typed.
+	results     []ResultRef
+	someResults bool
 	// now is the clock's RFC 3339 time ("" for the real time), read when
 	// clock is set.
 	now   string
@@ -64,7 +67,7 @@ func (e *Engine) prepare(p preparation) (*prepared, *Diagnostic) {
 		return nil, bad
 	}
 	if len(p.results) > 0 {
-		if s, bad = e.stepContext(s, p.results); bad != nil {
+		if s, bad = e.stepContext(s, p.results, p.someResults); bad != nil {
 			return nil, bad
 		}
 	}
@@ -167,7 +170,7 @@ func (e *Engine) schema(id, key string) (*schemas.Schema, *Diagnostic) {
 
 // stepContext is what a workflow step over payload s reads: its fields and
 // each earlier action's result under its key.
-func (e *Engine) stepContext(s *schemas.Schema, refs []ResultRef) (*schemas.Schema, *Diagnostic) {
+func (e *Engine) stepContext(s *schemas.Schema, refs []ResultRef, some bool) (*schemas.Schema, *Diagnostic) {
 	if s == nil || s.Action != nil {
 		d := requestError("results are read only with a payload's id as the schema: a workflow starts with a payload")
 		return nil, &d
@@ -176,6 +179,9 @@ func (e *Engine) stepContext(s *schemas.Schema, refs []ResultRef) (*schemas.Sche
 	for _, r := range refs {
 		a, ok := e.set.Action(r.Action)
 		if !ok {
+			if some {
+				continue
+			}
 			d := requestError(fmt.Sprintf("unknown action %q in results", r.Action))
 			return nil, &d
 		}
@@ -183,7 +189,11 @@ func (e *Engine) stepContext(s *schemas.Schema, refs []ResultRef) (*schemas.Sche
 		if key == "" {
 			key = a.Action.Key
 		}
-		results = append(results, schemas.Result{Key: key, Action: a})
+		result := schemas.Result{Key: key, Action: a}
+		if _, err := s.Context(append(slices.Clip(results), result)); err != nil && some {
+			continue // a key that is no identifier, a field's or another's
+		}
+		results = append(results, result)
 	}
 	ctx, err := e.context(s, results)
 	if err != nil {

@@ -116,6 +116,7 @@ type StepRun struct {
 	Type        string              `json:"type,omitempty"`
 	Value       any                 `json:"value,omitempty"`
 	Display     string              `json:"display,omitempty"`
+	Truncated   bool                `json:"truncated,omitempty"` // Value too large to answer: null, and Display its start
 	Now         string              `json:"now,omitempty"`
 	Key         string              `json:"key,omitempty"`
 	Params      map[string]ParamRun `json:"params,omitempty"`
@@ -123,11 +124,14 @@ type StepRun struct {
 	Diagnostics []Diagnostic        `json:"diagnostics"`
 }
 
-// ParamRun is one parameter's value as the action was given it.
+// ParamRun is one parameter's value as the action was given it. A value
+// too large to answer (Limits.MaxResultBytes) is given, but answered in
+// part: Value is null, Display its start, and Truncated says so.
 type ParamRun struct {
-	Type    string `json:"type"`
-	Value   any    `json:"value"`
-	Display string `json:"display"`
+	Type      string `json:"type"`
+	Value     any    `json:"value"`
+	Display   string `json:"display"`
+	Truncated bool   `json:"truncated,omitempty"`
 }
 
 // Run checks a workflow, then runs it over the payload, step by step.
@@ -336,8 +340,8 @@ func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (r
 			failed = true
 			continue
 		}
-		value, display, _ := celjson.Write(v, e.limits.MaxResultBytes)
-		out.Params[p.key] = ParamRun{Type: celjson.ResultType(p.compiled.ast.OutputType(), v), Value: value, Display: display}
+		value, display, tooLarge := celjson.Write(v, e.limits.MaxResultBytes)
+		out.Params[p.key] = ParamRun{Type: celjson.ResultType(p.compiled.ast.OutputType(), v), Value: value, Display: display, Truncated: tooLarge}
 		if msg := paramValueProblem(p, v); msg != "" {
 			out.Diagnostics = append(out.Diagnostics, Diagnostic{Severity: SeverityError, Message: msg, Param: p.key, Line: 1, Column: 1, Source: "expression"})
 			failed = true
@@ -467,9 +471,8 @@ func (e *Engine) readResult(s *checkedStep) (any, []Diagnostic) {
 func (e *Engine) writeValue(c *compiled, v ref.Val, out *StepRun) {
 	out.Type = celjson.ResultType(c.ast.OutputType(), v)
 	var tooLarge bool
-	if out.Value, out.Display, tooLarge = celjson.Write(v, e.limits.MaxResultBytes); tooLarge {
-		out.Value = nil
-	}
+	out.Value, out.Display, tooLarge = celjson.Write(v, e.limits.MaxResultBytes)
+	out.Truncated = tooLarge
 }
 
 // formatClock writes a clock as the responses do.

@@ -417,3 +417,37 @@ func BenchmarkBatchWorkflow10000(b *testing.B) {
 		e.Batch(batch)
 	}
 }
+
+func TestCompletionLeavesOutAResultItCannotRead(t *testing.T) {
+	e := newEngine(t)
+	// The first key is a payload field's, the second no identifier: the
+	// step's editor still completes the payload's fields and the good key.
+	results := []ResultRef{{Key: "appointment_id", Action: "open-phone/v1/send-text-message"}, {Key: "2x", Action: "open-phone/v1/send-text-message"},
+		{Key: "card", Action: "stripe/v1/create-card"}}
+	got := e.Complete(CompleteRequest{Schema: "healthie/appointment", Expression: "appo", Offset: 4, Results: results})
+	if !slices.ContainsFunc(got.Items, func(it CompletionItem) bool { return it.Label == "appointment_datetime" }) {
+		t.Errorf("completion with a bad key offers no payload field: %+v", got.Items)
+	}
+	got = e.Complete(CompleteRequest{Schema: "healthie/appointment", Expression: "card.", Offset: 5, Results: results})
+	if !slices.ContainsFunc(got.Items, func(it CompletionItem) bool { return it.Label == "customer_id" }) {
+		t.Errorf("completion leaves out the good key after a bad one: %+v", got.Items)
+	}
+}
+
+func TestAParameterTooLargeToAnswerSaysSo(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	var payload map[string]any
+	if err := json.Unmarshal([]byte(req.Payload), &payload); err != nil {
+		t.Fatal(err)
+	}
+	payload["appointment_notes"] = strings.Repeat("x", 1200000)
+	raw, _ := json.Marshal(payload)
+	req.Payload = string(raw)
+	req.Workflow.Steps[2].Params["content"] = `appointment_notes`
+	resp := run(t, e, req)
+	p := resp.Steps[2].Params["content"]
+	if resp.Steps[2].Status != StatusDone || !p.Truncated || p.Value != nil || len(p.Display) == 0 || len(p.Display) > 4000 {
+		t.Errorf("a 1.2 MB parameter: status %s, truncated %v, value %v, display of %d", resp.Steps[2].Status, p.Truncated, p.Value != nil, len(p.Display))
+	}
+}
