@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"fieldbook/schemas"
-	"fieldbook/site/workflowtest"
 	"fieldbook/wasm/engine"
+	"fieldbook/workflows"
 )
 
 // runWorkflow runs one workflow test file and prints the run, step by
@@ -34,7 +34,7 @@ func runWorkflow(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *expect {
-		exp := workflowtest.Expectations(resp)
+		exp := workflows.Expectations(resp)
 		f.Expect = &exp
 		if err := os.WriteFile(rest[0], f.Encode(), 0o644); err != nil {
 			fmt.Fprintln(stderr, "error:", err)
@@ -56,7 +56,7 @@ func runWorkflow(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // folders named, and says of each whether it gave what it expects.
 func testWorkflows(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "test takes workflow test files or folders that hold them (*"+workflowtest.Suffix+")")
+		fmt.Fprintln(stderr, "test takes workflow test files or folders that hold them (*"+workflows.Suffix+")")
 		return exitUsage
 	}
 	files, err := workflowFiles(args)
@@ -65,7 +65,7 @@ func testWorkflows(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if len(files) == 0 {
-		fmt.Fprintf(stderr, "error: no workflow test files (*%s) in %s\n", workflowtest.Suffix, strings.Join(args, ", "))
+		fmt.Fprintf(stderr, "error: no workflow test files (*%s) in %s\n", workflows.Suffix, strings.Join(args, ", "))
 		return exitUsage
 	}
 	eng, set := newEngineAndSet(stderr)
@@ -100,7 +100,7 @@ func checkFile(eng *engine.Engine, set *schemas.Set, name string) []string {
 	if f.Expect == nil {
 		return []string{"the file expects nothing: export it from the workflow page, or add \"expect\""}
 	}
-	return workflowtest.Differences(*f.Expect, resp)
+	return workflows.Differences(*f.Expect, resp)
 }
 
 // workflowFiles lists the files named and the workflow test files under
@@ -118,7 +118,7 @@ func workflowFiles(args []string) ([]string, error) {
 		}
 		var found []string
 		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(path, workflowtest.Suffix) {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, workflows.Suffix) {
 				found = append(found, path)
 			}
 			return err
@@ -132,7 +132,7 @@ func workflowFiles(args []string) ([]string, error) {
 	return out, nil
 }
 
-func readWorkflowFile(name string, stdin io.Reader) (*workflowtest.File, error) {
+func readWorkflowFile(name string, stdin io.Reader) (*workflows.File, error) {
 	b, _, over, err := readAtMost(name, stdin, maxRequestBytes)
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func readWorkflowFile(name string, stdin io.Reader) (*workflowtest.File, error) 
 	if over {
 		return nil, fmt.Errorf("%s is over the request limit", name)
 	}
-	f, err := workflowtest.Read(b)
+	f, err := workflows.Read(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -149,7 +149,7 @@ func readWorkflowFile(name string, stdin io.Reader) (*workflowtest.File, error) 
 
 // runFile reads a file and runs it; a file that cannot be read or whose
 // request the engine cannot take is bad usage.
-func runFile(eng *engine.Engine, set *schemas.Set, name string, stdin io.Reader, stderr io.Writer) (*workflowtest.File, engine.RunResponse, int) {
+func runFile(eng *engine.Engine, set *schemas.Set, name string, stdin io.Reader, stderr io.Writer) (*workflows.File, engine.RunResponse, int) {
 	f, err := readWorkflowFile(name, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)

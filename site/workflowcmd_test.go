@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"fieldbook/site/workflowtest"
+	"fieldbook/workflows"
 )
 
 // The repository's workflow files (workflows/) hold: they are the README's
@@ -72,7 +72,7 @@ func TestTestRefusesWhatIsNoWorkflowFile(t *testing.T) {
 		t.Errorf("a misspelt member: %d %q", code, out)
 	}
 	p = copyWorkflow(t, "form-routing.workflow.json", func(s string) string {
-		f, err := workflowtest.Read([]byte(s))
+		f, err := workflows.Read([]byte(s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestRunPrintsEachStep(t *testing.T) {
 		t.Fatalf("run -expect: %d", code)
 	}
 	b, _ := os.ReadFile(p)
-	f, err := workflowtest.Read(b)
+	f, err := workflows.Read(b)
 	if err != nil || f.Expect == nil || f.Expect.Steps[2].Status != "done" {
 		t.Fatalf("run -expect did not write the run's statuses: %v %s", err, b)
 	}

@@ -1,8 +1,8 @@
-// Package workflows holds Fieldbook's worked examples: Morf workflows built
-// from the use cases of Morf's docs, as workflow test files
-// (site/workflowtest). The site runs each when it is built and shows its
-// steps; `go run ./site test workflows` holds each to what it expects; the
-// README's example is one of them.
+// Package workflows reads workflow test files (file.go) and holds
+// Fieldbook's worked examples, Morf workflows built from the use cases of
+// Morf's docs, as such files. The site runs each example when it is built
+// and shows its steps; `go run ./site test workflows` holds each to what
+// it expects; the README's example is one of them.
 package workflows
 
 import (
@@ -10,8 +10,6 @@ import (
 	"io/fs"
 	"path"
 	"strings"
-
-	"fieldbook/site/workflowtest"
 )
 
 //go:embed *.workflow.json
@@ -21,13 +19,13 @@ var files embed.FS
 // suffix) and its file.
 type Example struct {
 	Name string
-	File *workflowtest.File
+	File *File
 	Raw  []byte
 }
 
 // Examples reads the worked examples, by name.
 func Examples() ([]Example, error) {
-	names, err := fs.Glob(files, "*"+workflowtest.Suffix)
+	names, err := fs.Glob(files, "*"+Suffix)
 	if err != nil {
 		return nil, err
 	}
@@ -37,11 +35,11 @@ func Examples() ([]Example, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, err := workflowtest.Read(raw)
+		f, err := Read(raw)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Example{Name: strings.TrimSuffix(path.Base(n), workflowtest.Suffix), File: f, Raw: raw})
+		out = append(out, Example{Name: strings.TrimSuffix(path.Base(n), Suffix), File: f, Raw: raw})
 	}
 	return out, nil
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fieldbook/schemas"
-	"fieldbook/site/workflowtest"
 	"fieldbook/wasm/engine"
 	"fieldbook/workflows"
 )
@@ -49,7 +48,7 @@ func runWorkflowExamples(t *testing.T, base string) {
 		if err := json.Unmarshal(got, &run); err != nil {
 			t.Fatal(err)
 		}
-		if diffs := workflowtest.Differences(*ex.File.Expect, run); len(diffs) > 0 {
+		if diffs := workflows.Differences(*ex.File.Expect, run); len(diffs) > 0 {
 			t.Errorf("%s departs from what it expects: %q", ex.Name, diffs)
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"fieldbook/schemas"
-	"fieldbook/site/workflowtest"
 	"fieldbook/templates"
 	"fieldbook/wasm/engine"
 	"fieldbook/workflows"
@@ -56,7 +55,7 @@ func (b *builder) workflowExample(ex workflows.Example) (templates.WorkflowExamp
 	if f.Expect == nil {
 		return templates.WorkflowExample{}, fmt.Errorf("its file expects nothing")
 	}
-	if diffs := workflowtest.Differences(*f.Expect, run); len(diffs) > 0 {
+	if diffs := workflows.Differences(*f.Expect, run); len(diffs) > 0 {
 		return templates.WorkflowExample{}, fmt.Errorf("the run departs from what its file expects: %s", strings.Join(diffs, "; "))
 	}
 	url := workflowExamplesURL + ex.Name + "/"
@@ -65,7 +64,7 @@ func (b *builder) workflowExample(ex workflows.Example) (templates.WorkflowExamp
 		Meta:       b.meta(f.Title+" · worked workflow", f.Description, url),
 		Card:       templates.WorkflowExampleCard{Title: f.Title, Description: f.Description, URL: url, Outcome: run.Outcome, Steps: len(f.Workflow.Steps)},
 		SourceURL:  f.Source,
-		FileURL:    workflowExamplesURL + ex.Name + workflowtest.Suffix,
+		FileURL:    workflowExamplesURL + ex.Name + workflows.Suffix,
 		OpenURL:    workflowsURL() + "#s=" + shareState(f),
 		Payload:    templates.PayloadLink{Title: b.payloadTitle(payload), URL: payloadURL(payload.ID)},
 		OwnPayload: len(f.Payload) > 0,
@@ -125,7 +124,7 @@ func exampleStep(label string, st engine.Step, run engine.StepRun) templates.Exa
 // shareState is a worked example as the workflow page reads a share link
 // (share.mjs): the state {v, workflow, now, dialect?, payload?} as JSON,
 // deflate-raw compressed, in base64url without padding.
-func shareState(f *workflowtest.File) string {
+func shareState(f *workflows.File) string {
 	state := map[string]any{"v": 1, "workflow": f.Workflow}
 	if f.Now != "" {
 		state["now"] = f.Now

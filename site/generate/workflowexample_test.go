@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fieldbook/schemas"
-	"fieldbook/site/workflowtest"
 	"fieldbook/templates"
 	"fieldbook/wasm/engine"
 	"fieldbook/workflows"
@@ -76,7 +75,7 @@ func TestAWorkedExampleThatDepartsFailsTheBuild(t *testing.T) {
 	ex := examples[0]
 	edited := *ex.File
 	exp := *edited.Expect
-	exp.Steps = append([]workflowtest.StepExpect(nil), exp.Steps...)
+	exp.Steps = append([]workflows.StepExpect(nil), exp.Steps...)
 	exp.Steps[0].Status = "failed"
 	edited.Expect = &exp
 	ex.File = &edited

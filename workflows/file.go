@@ -1,8 +1,8 @@
-// Package workflowtest reads a workflow test file: a workflow, the payload
-// it runs over, its clock, and what each step is expected to give. The
-// workflow page exports one; `site run` runs it and `site test` holds a
-// run to its expectations, so a team keeps its workflows' expectations in
-// its own CI. The worked examples of /workflows/ are such files too.
+// A workflow test file: a workflow, the payload it runs over, its clock,
+// and what each step is expected to give. The workflow page exports one;
+// `site run` runs it and `site test` holds a run to its expectations, so
+// a team keeps its workflows' expectations in its own CI. The worked
+// examples are such files too.
 //
 // A file (by convention NAME.workflow.json):
 //
@@ -19,7 +19,7 @@
 //
 // An expectation names only what it holds to: a step's status, its value
 // (a filter's or a wait's), and the values of the parameters it lists.
-package workflowtest
+package workflows
 
 import (
 	"bytes"
