@@ -25,8 +25,17 @@ import (
 	"fieldbook/wasm/jsonpos"
 )
 
-// maxWorkflowSteps bounds a workflow's steps, the trigger aside.
-const maxWorkflowSteps = 50
+// Workflow bounds: its steps, the trigger aside; an action's parameters
+// (the most any action documents is 16); and the cost of all of a run's
+// expressions together, in units of CEL's cost as Limits.CostLimit counts
+// them, each expression being bounded by that limit too. Without the last
+// two, one request of a megabyte could hold thousands of expressions, each
+// costly within its own limit.
+const (
+	maxWorkflowSteps  = 50
+	maxActionParams   = 64
+	runCostLimitTimes = 4 // a run's cost limit, in expression cost limits
+)
 
 // Step kinds.
 const (
@@ -196,6 +205,8 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 	obj := maps.Clone(payload)
 	fields := newPayloadFields(obj, w.context.Root, w.dialect)
 	clock := w.now
+	var spent uint64
+	runLimit := runCostLimitTimes * e.limits.CostLimit
 	// The activation is made again only when a wait moves the clock.
 	var act cel.FunctionActivation
 	var actClock time.Time
@@ -203,10 +214,17 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 		if act == nil || !actClock.Equal(clock) {
 			act, actClock = activation(fields, w.eventContext, clockFunctions(clock)), clock
 		}
-		out, _, err := e.run(c.prg, act)
+		out, det, err := e.run(c.prg, act)
+		if det != nil && det.ActualCost() != nil {
+			spent += *det.ActualCost()
+		}
 		if err != nil {
 			d := e.runtimeError(w.env, c.ast, err, e.limits.CostLimit)
 			return nil, &d
+		}
+		if spent > runLimit {
+			return nil, &Diagnostic{Severity: SeverityError, Line: 1, Column: 1, Source: "expression",
+				Message: fmt.Sprintf("the workflow was stopped here: its expressions together went past a run's cost limit of %s units (%d times an expression's)", jsonpos.GroupDigits(runLimit), runCostLimitTimes)}
 		}
 		return out, nil
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -449,5 +450,40 @@ func TestAParameterTooLargeToAnswerSaysSo(t *testing.T) {
 	p := resp.Steps[2].Params["content"]
 	if resp.Steps[2].Status != StatusDone || !p.Truncated || p.Value != nil || len(p.Display) == 0 || len(p.Display) > 4000 {
 		t.Errorf("a 1.2 MB parameter: status %s, truncated %v, value %v, display of %d", resp.Steps[2].Status, p.Truncated, p.Value != nil, len(p.Display))
+	}
+}
+
+// A run's expressions are bounded together, not only each alone: one
+// request could otherwise hold a thousand costly ones.
+func TestARunIsBoundedAsAWhole(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	costly := `lists.range(60000).all(x, x >= 0 && x < 1000000)` // within an expression's limit, about half of it
+	if r := e.Evaluate(EvaluateRequest{Schema: "", Payload: "{}", Expression: costly}); !r.OK || r.Cost < DefaultLimits.CostLimit/10 {
+		t.Fatalf("the costly filter alone: ok %v, cost %d", r.OK, r.Cost)
+	}
+	req.Workflow.Steps = nil
+	for range maxWorkflowSteps {
+		req.Workflow.Steps = append(req.Workflow.Steps, Step{Kind: KindFilter, Expression: costly})
+	}
+	resp := run(t, e, req)
+	var failed *StepRun
+	for i := range resp.Steps {
+		if resp.Steps[i].Status == StatusFailed {
+			failed = &resp.Steps[i]
+		}
+	}
+	if resp.OK || resp.Outcome != OutcomeFailed || failed == nil || !slices.ContainsFunc(failed.Diagnostics, func(d Diagnostic) bool {
+		return d.Severity == SeverityError && strings.Contains(d.Message, "a run's cost limit of 4,000,000 units")
+	}) {
+		t.Fatalf("50 costly filters: %s, %s", resp.Outcome, statuses(resp))
+	}
+	params := map[string]string{}
+	for i := range maxActionParams + 1 {
+		params[fmt.Sprintf("p%d", i)] = `"x"`
+	}
+	req.Workflow.Steps = []Step{{Kind: KindAction, Action: "healthie/v1/update-appointment", Params: params}}
+	if resp := run(t, e, req); resp.OK || !strings.Contains(resp.Steps[0].Diagnostics[0].Message, "at most 64") {
+		t.Errorf("65 parameters: %+v", resp.Steps[0].Diagnostics)
 	}
 }

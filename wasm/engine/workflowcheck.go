@@ -183,6 +183,10 @@ func (e *Engine) checkStepShape(payload *schemas.Schema, st *checkedStep, i int,
 	if s.Expression != "" {
 		stepError(st, "an action takes params, not an expression")
 	}
+	if len(s.Params) > maxActionParams {
+		stepError(st, "the action is given %d parameters; a step takes at most %d", len(s.Params), maxActionParams)
+		return
+	}
 	a, ok := e.set.Action(s.Action)
 	if !ok {
 		var ids []string
