@@ -130,13 +130,23 @@ func (f *Field) Name() string {
 // Anchor is a stable HTML id for the field.
 func (f *Field) Anchor() string { return strings.Join(f.Path, ".") }
 
-// Set is the loaded schemas and catalog.
+// Set is the catalog and its schemas. A document is read when a call
+// first needs it (Get, Action, All, Actions): the engine's start costs the
+// same whatever the number of documents, and a first answer reads only the
+// documents it is about. A payload's folder is read whole, since its
+// documents may refer to each other.
 type Set struct {
 	Catalog Catalog
-	list    []*Schema
+	fsys    fs.FS
+	// payloadIDs and actionIDs are every document's id, from the names of
+	// their files, in order.
+	payloadIDs []string
+	actionIDs  []string
+
+	mu      sync.Mutex // guards what follows
 	byID    map[string]*Schema
-	actions []*Schema
 	byActID map[string]*Schema
+	read    map[string]error // the units read (a payload's folder, an action's id), and how
 	// keyed are the actions' results under a key, made as they are asked
 	// for (Schema.Keyed).
 	keyedMu sync.Mutex
@@ -144,6 +154,7 @@ type Set struct {
 
 	compileMu sync.Mutex
 	compiler  *jsonschema.Compiler
+	added     map[string]bool // the documents the compiler has
 	compiled  map[string]*jsonschema.Schema
 }
 
@@ -153,15 +164,41 @@ var (
 	loadErr  error
 )
 
-// Load returns the embedded schemas, loaded once.
+// Load returns the embedded schemas: their catalog and list, read once;
+// each document is read when first needed. The tests read every document
+// (LoadFS), so none that is shipped fails to read.
 func Load() (*Set, error) {
-	loadOnce.Do(func() { loaded, loadErr = LoadFS(embedded) })
+	loadOnce.Do(func() { loaded, loadErr = index(embedded) })
 	return loaded, loadErr
 }
 
-// LoadFS loads catalog.json and every <source>/<payload>.json of fsys.
+// LoadFS loads catalog.json, every <source>/<payload>.json and every
+// actions/<destination>/<version>/<action>.json of fsys, all of them at
+// once: any document that does not read is an error here.
 func LoadFS(fsys fs.FS) (*Set, error) {
-	set := &Set{byID: map[string]*Schema{}, byActID: map[string]*Schema{}}
+	set, err := index(fsys)
+	if err != nil {
+		return nil, err
+	}
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	for _, id := range set.payloadIDs {
+		if err := set.readFolder(path.Dir(id)); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range set.actionIDs {
+		if err := set.readAction(id); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// index reads the catalog and lists the documents, reading none, and
+// checks the one against the other.
+func index(fsys fs.FS) (*Set, error) {
+	set := &Set{fsys: fsys, byID: map[string]*Schema{}, byActID: map[string]*Schema{}, read: map[string]error{}}
 	cat, err := fs.ReadFile(fsys, "catalog.json")
 	if err != nil {
 		return nil, err
@@ -173,51 +210,95 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(paths)
 	for _, p := range paths {
-		raw, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		s, err := set.add(strings.TrimSuffix(p, ".json"), raw)
-		if err != nil {
-			return nil, err
-		}
-		if want := BaseURL + p; s.URL != want {
-			return nil, fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
-		}
+		set.payloadIDs = append(set.payloadIDs, strings.TrimSuffix(p, ".json"))
 	}
 	actions, err := fs.Glob(fsys, "actions/*/*/*.json")
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(actions)
 	for _, p := range actions {
-		raw, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		s, err := set.addAction(strings.TrimSuffix(strings.TrimPrefix(p, "actions/"), ".json"), raw)
-		if err != nil {
-			return nil, err
-		}
-		if want := BaseURL + p; s.URL != want {
-			return nil, fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
-		}
+		set.actionIDs = append(set.actionIDs, strings.TrimSuffix(strings.TrimPrefix(p, "actions/"), ".json"))
 	}
-	if err := set.link(); err != nil {
-		return nil, err
-	}
+	sort.Strings(set.payloadIDs)
+	sort.Strings(set.actionIDs)
 	if err := set.checkCatalog(); err != nil {
 		return nil, err
 	}
 	return set, nil
 }
 
+// readFolder reads and links a payload folder's documents, once; set.mu
+// is held.
+func (set *Set) readFolder(source string) error {
+	if err, done := set.read[source]; done {
+		return err
+	}
+	var read []*Schema
+	err := func() error {
+		for _, id := range set.payloadIDs {
+			if path.Dir(id) != source {
+				continue
+			}
+			p := id + ".json"
+			raw, err := fs.ReadFile(set.fsys, p)
+			if err != nil {
+				return err
+			}
+			s, err := set.add(id, raw)
+			if err != nil {
+				return err
+			}
+			if want := BaseURL + p; s.URL != want {
+				return fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
+			}
+			read = append(read, s)
+		}
+		return linkPayloads(read)
+	}()
+	if err != nil {
+		for _, s := range read {
+			delete(set.byID, s.ID) // a folder is read whole or not at all
+		}
+	}
+	set.read[source] = err
+	return err
+}
+
+// readAction reads and links an action's document, once; set.mu is held.
+func (set *Set) readAction(id string) error {
+	unit := "actions/" + id
+	if err, done := set.read[unit]; done {
+		return err
+	}
+	err := func() error {
+		p := unit + ".json"
+		raw, err := fs.ReadFile(set.fsys, p)
+		if err != nil {
+			return err
+		}
+		s, err := set.addAction(id, raw)
+		if err != nil {
+			return err
+		}
+		if want := BaseURL + p; s.URL != want {
+			delete(set.byActID, id)
+			return fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
+		}
+		if err := linkAction(s); err != nil {
+			delete(set.byActID, id)
+			return err
+		}
+		return nil
+	}()
+	set.read[unit] = err
+	return err
+}
+
 // Standalone loads one schema document outside the catalog, such as one
 // inferred from a payload: its $refs may only point into itself.
 func Standalone(id string, raw []byte) (*Schema, error) {
-	set := &Set{byID: map[string]*Schema{}}
+	set := &Set{byID: map[string]*Schema{}, read: map[string]error{}}
 	s, err := set.add(id, raw)
 	if err != nil {
 		return nil, err
@@ -225,14 +306,14 @@ func Standalone(id string, raw []byte) (*Schema, error) {
 	if s.URL == "" {
 		s.URL = BaseURL + id + ".json"
 	}
-	return s, set.link()
+	return s, linkPayloads([]*Schema{s})
 }
 
 // StandaloneAction loads one action document outside the catalog, such
 // as a draft from an action page; id is <destination>/<version>/<action>
 // and its $refs may only point into itself.
 func StandaloneAction(id string, raw []byte) (*Schema, error) {
-	set := &Set{byID: map[string]*Schema{}, byActID: map[string]*Schema{}}
+	set := &Set{byID: map[string]*Schema{}, byActID: map[string]*Schema{}, read: map[string]error{}}
 	s, err := set.addAction(id, raw)
 	if err != nil {
 		return nil, err
@@ -240,7 +321,7 @@ func StandaloneAction(id string, raw []byte) (*Schema, error) {
 	if s.URL == "" {
 		s.URL = BaseURL + "actions/" + id + ".json"
 	}
-	return s, set.link()
+	return s, linkAction(s)
 }
 
 // parseDocument reads a document's text into its object and root node.
@@ -264,7 +345,6 @@ func (set *Set) add(id string, raw []byte) (*Schema, error) {
 	}
 	url, _ := doc.Vals["$id"].(string)
 	s := &Schema{ID: id, Source: path.Dir(id), URL: url, Raw: raw, doc: doc, Root: root, set: set, typePrefix: path.Dir(id)}
-	set.list = append(set.list, s)
 	set.byID[id] = s
 	return s, nil
 }
@@ -285,40 +365,48 @@ func (set *Set) addAction(id string, raw []byte) (*Schema, error) {
 	url, _ := doc.Vals["$id"].(string)
 	s := &Schema{ID: id, Source: parts[0], Action: root.XAction, URL: url, Raw: raw, doc: doc, Root: root, set: set,
 		typePrefix: parts[0] + "." + parts[1] + "." + strings.ReplaceAll(parts[2], "-", "_")}
-	set.actions = append(set.actions, s)
 	set.byActID[id] = s
 	return s, nil
 }
 
-// link resolves the $refs between the set's documents, names their object
-// types and lists their fields.
-func (set *Set) link() error {
-	for _, s := range set.list {
-		r := resolver{set: set, schema: s}
+// linkPayloads resolves the $refs of a folder's payloads (among them),
+// names their object types, lists their fields and checks their facts.
+func linkPayloads(list []*Schema) error {
+	for _, s := range list {
+		r := resolver{set: s.set, schema: s}
 		s.Root.CELType = s.Source + "." + pascal(path.Base(s.ID))
 		if err := r.resolve(s.Root, s.Root.CELType, s.ID); err != nil {
 			return err
 		}
 	}
-	for _, s := range set.actions {
-		r := resolver{set: set, schema: s}
-		name := s.Action.Response
-		if name == "" || !IsIdentifier(name) {
-			name = "Result"
-		}
-		if err := r.resolve(s.Root, s.typePrefix+"."+name, s.ID); err != nil {
+	for _, s := range list {
+		s.Fields = flatten(s.Root)
+		if err := checkFields(s); err != nil {
 			return err
 		}
-		s.Fields = keyedFields(s.Root, s.Action.Key)
 	}
-	for _, s := range set.list {
-		s.Fields = flatten(s.Root)
+	return nil
+}
+
+// linkAction resolves an action's $refs (within its document), names its
+// object types, lists its result's fields under its key and checks them.
+func linkAction(s *Schema) error {
+	r := resolver{set: s.set, schema: s}
+	name := s.Action.Response
+	if name == "" || !IsIdentifier(name) {
+		name = "Result"
 	}
-	for _, s := range append(slices.Clip(set.list), set.actions...) {
-		for _, f := range s.Fields {
-			if err := f.checkProvenance(); err != nil {
-				return fmt.Errorf("%s: %s: %w", s.ID, f.Name(), err)
-			}
+	if err := r.resolve(s.Root, s.typePrefix+"."+name, s.ID); err != nil {
+		return err
+	}
+	s.Fields = keyedFields(s.Root, s.Action.Key)
+	return checkFields(s)
+}
+
+func checkFields(s *Schema) error {
+	for _, f := range s.Fields {
+		if err := f.checkProvenance(); err != nil {
+			return fmt.Errorf("%s: %s: %w", s.ID, f.Name(), err)
 		}
 	}
 	return nil
@@ -344,28 +432,86 @@ func (f *Field) checkProvenance() error {
 	return nil
 }
 
-// All returns every payload's schema, ordered by id.
-func (set *Set) All() []*Schema { return set.list }
-
-// Actions returns every action's schema, ordered by id.
-func (set *Set) Actions() []*Schema { return set.actions }
-
-// Action returns the action with the given id ("stripe/v1/create-card").
-func (set *Set) Action(id string) (*Schema, bool) {
-	s, ok := set.byActID[id]
-	return s, ok
+// All returns every payload's schema, ordered by id, reading those not
+// read yet. A document that does not read is left out (LoadFS says why;
+// the tests read every document so).
+func (set *Set) All() []*Schema {
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	var out []*Schema
+	for _, id := range set.payloadIDs {
+		if set.readFolder(path.Dir(id)) == nil {
+			out = append(out, set.byID[id])
+		}
+	}
+	return out
 }
 
-// Get returns the schema with the given id.
+// Actions returns every action's schema, ordered by id, reading those not
+// read yet.
+func (set *Set) Actions() []*Schema {
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	var out []*Schema
+	for _, id := range set.actionIDs {
+		if set.readAction(id) == nil {
+			out = append(out, set.byActID[id])
+		}
+	}
+	return out
+}
+
+// IDs lists every payload's id and ActionIDs every action's, reading no
+// document.
+func (set *Set) IDs() []string       { return slices.Clone(set.payloadIDs) }
+func (set *Set) ActionIDs() []string { return slices.Clone(set.actionIDs) }
+
+// Action returns the action with the given id ("stripe/v1/create-card"),
+// reading it on first use.
+func (set *Set) Action(id string) (*Schema, bool) {
+	if _, found := slices.BinarySearch(set.actionIDs, id); !found {
+		return nil, false
+	}
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if set.readAction(id) != nil {
+		return nil, false
+	}
+	return set.byActID[id], true
+}
+
+// Get returns the payload schema with the given id, reading its folder on
+// first use.
 func (set *Set) Get(id string) (*Schema, bool) {
-	s, ok := set.byID[id]
-	return s, ok
+	if _, found := slices.BinarySearch(set.payloadIDs, id); !found {
+		return nil, false
+	}
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if set.readFolder(path.Dir(id)) != nil {
+		return nil, false
+	}
+	return set.byID[id], true
+}
+
+// ReadError says why a listed document could not be read, if it could
+// not: Get and Action then answer as for an unknown id.
+func (set *Set) ReadError(id string) error {
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	if _, found := slices.BinarySearch(set.actionIDs, id); found {
+		return set.readAction(id)
+	}
+	if _, found := slices.BinarySearch(set.payloadIDs, id); found {
+		return set.readFolder(path.Dir(id))
+	}
+	return nil
 }
 
 func (set *Set) checkCatalog() error {
 	listed := map[string]bool{}
 	for _, src := range append(append([]Source{}, set.Catalog.EventSources...), set.Catalog.ModelSources...) {
-		if err := checkListed(src.ID, src.Pending, src.Payloads, set.byID, "payload", "source", listed); err != nil {
+		if err := checkListed(src.ID, src.Pending, src.Payloads, set.payloadIDs, "payload", "source", listed); err != nil {
 			return err
 		}
 	}
@@ -373,25 +519,25 @@ func (set *Set) checkCatalog() error {
 		if len(d.Actions) == 0 && d.Pending == "" {
 			// Without a list, a destination's actions are the documents
 			// under its folder, in the order of their ids.
-			for _, s := range set.actions {
-				if s.Source == d.ID {
-					d.Actions = append(d.Actions, s.ID)
+			for _, id := range set.actionIDs {
+				if strings.HasPrefix(id, d.ID+"/") {
+					d.Actions = append(d.Actions, id)
 				}
 			}
 			set.Catalog.ActionDestinations[i] = d
 		}
-		if err := checkListed(d.ID, d.Pending, d.Actions, set.byActID, "action", "destination", listed); err != nil {
+		if err := checkListed(d.ID, d.Pending, d.Actions, set.actionIDs, "action", "destination", listed); err != nil {
 			return err
 		}
 	}
-	for _, s := range set.list {
-		if !listed[s.ID] {
-			return fmt.Errorf("catalog: no source lists %s", s.ID)
+	for _, id := range set.payloadIDs {
+		if !listed[id] {
+			return fmt.Errorf("catalog: no source lists %s", id)
 		}
 	}
-	for _, s := range set.actions {
-		if !listed[s.ID] {
-			return fmt.Errorf("catalog: no destination lists the action %s", s.ID)
+	for _, id := range set.actionIDs {
+		if !listed[id] {
+			return fmt.Errorf("catalog: no destination lists the action %s", id)
 		}
 	}
 	return nil
@@ -399,14 +545,14 @@ func (set *Set) checkCatalog() error {
 
 // checkListed checks one catalog entry's list of documents (a source's
 // payloads, a destination's actions): none where it says why it has none,
-// and each a document of the set under the entry's own folder. It marks
-// each listed.
-func checkListed(owner, pending string, ids []string, docs map[string]*Schema, kind, ownerKind string, listed map[string]bool) error {
+// and each a document of the set (docs, sorted) under the entry's own
+// folder. It marks each listed.
+func checkListed(owner, pending string, ids, docs []string, kind, ownerKind string, listed map[string]bool) error {
 	if pending != "" && len(ids) > 0 {
 		return fmt.Errorf("catalog: %s has %ss, yet says why it has none (pending)", owner, kind)
 	}
 	for _, id := range ids {
-		if _, ok := docs[id]; !ok {
+		if _, ok := slices.BinarySearch(docs, id); !ok {
 			return fmt.Errorf("catalog: %s lists the %s %s, which has no schema", owner, kind, id)
 		}
 		if !strings.HasPrefix(id, owner+"/") {
@@ -430,12 +576,25 @@ func (set *Set) validator(url string, doc *ordered.Object) (*jsonschema.Schema, 
 		c := jsonschema.NewCompiler()
 		c.DefaultDraft(jsonschema.Draft2020)
 		c.AssertFormat()
-		for _, s := range append(slices.Clip(set.list), set.actions...) {
-			if err := c.AddResource(s.URL, ordered.Plain(s.doc)); err != nil {
-				return nil, fmt.Errorf("%s: %w", s.ID, err)
+		set.compiler, set.compiled, set.added = c, map[string]*jsonschema.Schema{}, map[string]bool{}
+	}
+	// The documents read since the last compile join the compiler: a
+	// document's $refs lead into its own folder, read with it.
+	set.mu.Lock()
+	var docs []*Schema
+	for _, m := range []map[string]*Schema{set.byID, set.byActID} {
+		for _, s := range m {
+			if !set.added[s.URL] {
+				docs = append(docs, s)
 			}
 		}
-		set.compiler, set.compiled = c, map[string]*jsonschema.Schema{}
+	}
+	set.mu.Unlock()
+	for _, s := range docs {
+		if err := set.compiler.AddResource(s.URL, ordered.Plain(s.doc)); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.ID, err)
+		}
+		set.added[s.URL] = true
 	}
 	if strings.HasPrefix(url, BaseURL+"keyed/") {
 		// An action's result under a key, made after the documents were

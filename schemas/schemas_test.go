@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -354,6 +355,85 @@ func TestEveryFactHasItsProvenance(t *testing.T) {
 			if n.XType == "" && !n.Inferred("type") && !n.HasConst && !statedAgainst[f.Pointer] && len(n.Types) > 0 {
 				t.Errorf("%s: %s: type %v is neither the source's declared type (x-type), a constant, the source's words against its example (a quirk), nor inferred", s.ID, f.Name(), n.Types)
 			}
+		}
+	}
+}
+
+// Every shipped document reads: Load reads each when first needed, and
+// leaves one that does not read out of All, so it is here that a broken
+// document fails.
+func TestEveryShippedDocumentReads(t *testing.T) {
+	set, err := LoadFS(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lazy.All()) != len(set.IDs()) || len(lazy.Actions()) != len(set.ActionIDs()) {
+		t.Errorf("read lazily: %d payloads and %d actions; listed: %d and %d", len(lazy.All()), len(lazy.Actions()), len(set.IDs()), len(set.ActionIDs()))
+	}
+}
+
+// A document is read when a call first needs it: the catalog alone at
+// the start, then a payload's folder, then one action.
+func TestDocumentsAreReadWhenFirstNeeded(t *testing.T) {
+	set, err := index(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.read) != 0 || len(set.byID) != 0 || len(set.payloadIDs) < 30 || len(set.actionIDs) < 30 {
+		t.Fatalf("at the start: %d units read, %d payloads, %d listed, %d actions listed", len(set.read), len(set.byID), len(set.payloadIDs), len(set.actionIDs))
+	}
+	if _, ok := set.Get("elation/appointment"); !ok {
+		t.Fatal("no elation/appointment")
+	}
+	for id := range set.byID {
+		if !strings.HasPrefix(id, "elation/") {
+			t.Errorf("reading elation/appointment read %s too", id)
+		}
+	}
+	if _, ok := set.Action("stripe/v1/create-card"); !ok || len(set.byActID) != 1 {
+		t.Errorf("reading one action read %d", len(set.byActID))
+	}
+	if _, ok := set.Get("elation/no-such-payload"); ok {
+		t.Error("an unlisted id was found")
+	}
+	if err := set.ReadError("elation/appointment"); err != nil {
+		t.Error(err)
+	}
+}
+
+// Documents read from many goroutines at once read once each (go test
+// -race watches the reads).
+func TestDocumentsReadConcurrently(t *testing.T) {
+	set, err := index(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := set.IDs()
+	var wg sync.WaitGroup
+	got := make([]*Schema, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, ok := set.Get(id)
+			if !ok {
+				t.Errorf("%s did not read", id)
+				return
+			}
+			if _, err := s.Validator(); err != nil {
+				t.Errorf("%s: %v", id, err)
+			}
+			got[i] = s
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if s, _ := set.Get(id); s != got[i] {
+			t.Errorf("%s was read twice", id)
 		}
 	}
 }

@@ -160,11 +160,11 @@ func (e *Engine) schema(id, key string) (*schemas.Schema, *Diagnostic) {
 		}
 		return s, nil
 	}
-	var ids []string
-	for _, s := range e.set.All() {
-		ids = append(ids, s.ID)
+	if err := e.set.ReadError(id); err != nil { // listed, but it did not read
+		d := requestError(fmt.Sprintf("the schema %s could not be read: %v", id, err))
+		return nil, &d
 	}
-	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, an action's id (such as open-phone/v1/send-text-message), or \"\" for none", id, strings.Join(ids, ", ")))
+	d := requestError(fmt.Sprintf("unknown schema %q: use one of %s, an action's id (such as open-phone/v1/send-text-message), or \"\" for none", id, strings.Join(e.set.IDs(), ", ")))
 	return nil, &d
 }
 

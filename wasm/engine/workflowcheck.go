@@ -189,10 +189,7 @@ func (e *Engine) checkStepShape(payload *schemas.Schema, st *checkedStep, i int,
 	}
 	a, ok := e.set.Action(s.Action)
 	if !ok {
-		var ids []string
-		for _, a := range e.set.Actions() {
-			ids = append(ids, a.ID)
-		}
+		ids := e.set.ActionIDs()
 		msg := fmt.Sprintf("unknown action %q", s.Action)
 		if s.Action == "" {
 			msg = "the action step names no action"
