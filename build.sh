@@ -359,6 +359,16 @@ test_all() {
   echo "== go test (native; the browser tests, site/e2e, drive headless Chromium)" >&2
   FIELDBOOK_WASM="$PWD/$SHIPPED_WASM" FIELDBOOK_EDITOR="$PWD/$BUILD/editor/editor.js" \
     FIELDBOOK_PLAYGROUND="$PWD/$BUILD/playground/playground.js" go test -count=1 -timeout 45m ./...
+  echo "== the patched copy of jsonschema (third_party/jsonschema/README.md), with the race detector where there is a C compiler" >&2
+  go vet github.com/santhosh-tekuri/jsonschema/v6
+  local race=-race
+  # The race detector needs cgo, and so a C compiler, which a machine with
+  # only Go may lack: the tests then run without it, and say so.
+  if [[ "$(go env CGO_ENABLED)" != 1 ]] || ! command -v "$(go env CC)" >/dev/null; then
+    echo "no C compiler ($(go env CC)): the race detector is not run" >&2
+    race=
+  fi
+  go test -count=1 $race github.com/santhosh-tekuri/jsonschema/v6
   echo "== go test (GOOS=js GOARCH=wasm, in Node)" >&2
   GOOS=js GOARCH=wasm go test -count=1 -timeout 45m ./schemas/ ./wasm/...
   echo "== CEL conformance (GOOS=js, in Node without a filesystem)" >&2

@@ -41,3 +41,7 @@ tool (
 	github.com/a-h/templ/cmd/templ
 	github.com/syumai/workers/cmd/workers-assets-gen
 )
+
+// third_party/jsonschema is upstream v6.0.3 with its meta-schemas compiled
+// on the first Compile instead of in its package init (third_party/jsonschema/README.md).
+replace github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 => ./third_party/jsonschema
