@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -45,9 +46,7 @@ func (s *Schema) Context(results []Result) (*Schema, error) {
 	example, _ := s.Root.Example()
 	merged := map[string]any{}
 	if m, ok := example.(map[string]any); ok {
-		for k, v := range m {
-			merged[k] = v
-		}
+		maps.Copy(merged, m)
 	}
 	for _, r := range results {
 		if r.Action == nil || r.Action.Action == nil {

@@ -240,17 +240,9 @@ func (set *Set) readFolder(source string) error {
 			if path.Dir(id) != source {
 				continue
 			}
-			p := id + ".json"
-			raw, err := fs.ReadFile(set.fsys, p)
+			s, err := set.readDocument(id+".json", func(raw []byte) (*Schema, error) { return set.add(id, raw) })
 			if err != nil {
 				return err
-			}
-			s, err := set.add(id, raw)
-			if err != nil {
-				return err
-			}
-			if want := BaseURL + p; s.URL != want {
-				return fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
 			}
 			read = append(read, s)
 		}
@@ -265,6 +257,26 @@ func (set *Set) readFolder(source string) error {
 	return err
 }
 
+// readDocument reads the document at p into the set with add, and checks
+// that its $id is its place; a document whose $id is not is taken out
+// again.
+func (set *Set) readDocument(p string, add func(raw []byte) (*Schema, error)) (*Schema, error) {
+	raw, err := fs.ReadFile(set.fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	s, err := add(raw)
+	if err != nil {
+		return nil, err
+	}
+	if want := BaseURL + p; s.URL != want {
+		delete(set.byID, s.ID)
+		delete(set.byActID, s.ID)
+		return nil, fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
+	}
+	return s, nil
+}
+
 // readAction reads and links an action's document, once; set.mu is held.
 func (set *Set) readAction(id string) error {
 	unit := "actions/" + id
@@ -272,18 +284,9 @@ func (set *Set) readAction(id string) error {
 		return err
 	}
 	err := func() error {
-		p := unit + ".json"
-		raw, err := fs.ReadFile(set.fsys, p)
+		s, err := set.readDocument(unit+".json", func(raw []byte) (*Schema, error) { return set.addAction(id, raw) })
 		if err != nil {
 			return err
-		}
-		s, err := set.addAction(id, raw)
-		if err != nil {
-			return err
-		}
-		if want := BaseURL + p; s.URL != want {
-			delete(set.byActID, id)
-			return fmt.Errorf("%s: $id is %q, want %q", p, s.URL, want)
 		}
 		if err := linkAction(s); err != nil {
 			delete(set.byActID, id)

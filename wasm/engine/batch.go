@@ -111,6 +111,26 @@ type BatchResponse struct {
 	Diagnostics []Diagnostic   `json:"diagnostics"`
 }
 
+// batchFailure answers a batch that could not run.
+func batchFailure(d Diagnostic) BatchResponse {
+	return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
+}
+
+// rows is how many per-payload rows the batch answers with.
+func (req BatchRequest) rows() int {
+	if req.Rows <= 0 {
+		return defaultBatchRows
+	}
+	return req.Rows
+}
+
+// noteError keeps one of the first maxBatchErrors errors of a batch.
+func (r *BatchResponse) noteError(be BatchError) {
+	if len(r.Errors) < maxBatchErrors {
+		r.Errors = append(r.Errors, be)
+	}
+}
+
 // batchItem is one payload of a batch, decoded.
 type batchItem struct {
 	line  int
@@ -121,29 +141,23 @@ type batchItem struct {
 // Batch runs the expressions over every payload. Without a schema, the
 // payloads are typed by the schema inferred from the first one.
 func (e *Engine) Batch(req BatchRequest) BatchResponse {
-	fail := func(d Diagnostic) BatchResponse {
-		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
-	}
 	if req.Workflow != nil {
 		return e.batchWorkflow(req)
 	}
 	p, bad := e.prepare(preparation{schema: req.Schema, key: req.Key, dialect: req.Dialect, now: req.Now, clock: true})
 	if bad != nil {
-		return fail(*bad)
+		return batchFailure(*bad)
 	}
 	s, dialect, now := p.schema, p.dialect, p.now
 	switch n := len(req.Expressions); {
 	case n == 0:
-		return fail(requestError("a batch needs at least one expression"))
+		return batchFailure(requestError("a batch needs at least one expression"))
 	case n > maxBatchExpressions:
-		return fail(requestError(fmt.Sprintf("a batch takes at most %d expressions, not %d", maxBatchExpressions, n)))
+		return batchFailure(requestError(fmt.Sprintf("a batch takes at most %d expressions, not %d", maxBatchExpressions, n)))
 	}
 	items, d := e.splitBatch(req.Payloads)
 	if d != nil {
-		return fail(*d)
-	}
-	if len(items) == 0 {
-		return fail(Diagnostic{Severity: SeverityError, Message: "no payloads: paste NDJSON (one JSON object a line) or a JSON array of objects", Line: 1, Column: 1, Source: "payload"})
+		return batchFailure(*d)
 	}
 	schema := s
 	if schema == nil {
@@ -151,7 +165,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			if it.err == "" {
 				inferred, err := infer.Schema(it.value)
 				if err != nil {
-					return fail(requestError(err.Error()))
+					return batchFailure(requestError(err.Error()))
 				}
 				schema = inferred
 				break
@@ -163,11 +177,11 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	}
 	env, err := e.envFor(schema, dialect)
 	if err != nil {
-		return fail(requestError("the CEL environment could not be built: " + err.Error()))
+		return batchFailure(requestError("the CEL environment could not be built: " + err.Error()))
 	}
 	context, bad := eventContext(s, env, req.Event)
 	if bad != nil {
-		return fail(*bad)
+		return batchFailure(*bad)
 	}
 	progs := make([]*compiled, len(req.Expressions))
 	var diags []Diagnostic
@@ -181,20 +195,12 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	if diags != nil {
 		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: diags}
 	}
-	rowsWanted := req.Rows
-	if rowsWanted <= 0 {
-		rowsWanted = defaultBatchRows
-	}
+	rowsWanted := req.rows()
 	clock := clockFunctions(now)
 	displays := &celjson.Budget{Left: maxBatchResultBytes}
 	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll && s != nil, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	for _, expr := range req.Expressions {
 		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
-	}
-	noteError := func(be BatchError) {
-		if len(resp.Errors) < maxBatchErrors {
-			resp.Errors = append(resp.Errors, be)
-		}
 	}
 	for i, it := range items {
 		row := BatchRow{Index: i, Line: it.line, Error: it.err}
@@ -202,7 +208,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			for c := range resp.Counts {
 				resp.Counts[c].Error++
 			}
-			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
+			resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
 			act := activation(newPayloadFields(it.value.(map[string]any), schema.Root, dialect), context, clock)
 			failed := false
@@ -233,10 +239,10 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 			}
 			if row.Invalid != nil {
 				resp.Invalid++
-				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(s) + ": " + strings.Join(row.Invalid, "; ")})
+				resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(s) + ": " + strings.Join(row.Invalid, "; ")})
 			}
 			for _, be := range cellErrors {
-				noteError(be)
+				resp.noteError(be)
 			}
 		}
 		if len(resp.Rows) < rowsWanted {
@@ -291,9 +297,9 @@ func (e *Engine) batchDisplay(v ref.Val, left *celjson.Budget) (string, bool) {
 	return d, cut
 }
 
-// splitBatch reads the payloads of a batch: a JSON array of objects, or
-// NDJSON, whose lines are read one by one so that a bad line is that
-// payload's error, not the batch's.
+// splitBatch reads the payloads of a batch, at least one: a JSON array of
+// objects, or NDJSON, whose lines are read one by one so that a bad line
+// is that payload's error, not the batch's.
 func (e *Engine) splitBatch(text string) ([]batchItem, *Diagnostic) {
 	if len(text) > maxBatchBytes {
 		d := requestError(jsonpos.OverLimit("the batch", len(text), maxBatchBytes))
@@ -332,6 +338,10 @@ func (e *Engine) splitBatch(text string) ([]batchItem, *Diagnostic) {
 			}
 			items = append(items, it)
 		}
+	}
+	if len(items) == 0 {
+		d := Diagnostic{Severity: SeverityError, Message: "no payloads: paste NDJSON (one JSON object a line) or a JSON array of objects", Line: 1, Column: 1, Source: "payload"}
+		return nil, &d
 	}
 	if len(items) > maxBatchPayloads {
 		d := requestError(fmt.Sprintf("the batch has %d payloads; the limit is %d", len(items), maxBatchPayloads))

@@ -26,18 +26,15 @@ type BatchStepCount struct {
 // batchWorkflow runs one workflow over every payload of a batch: checked
 // once, run once a payload.
 func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
-	fail := func(d Diagnostic) BatchResponse {
-		return BatchResponse{OK: false, Counts: []BatchCount{}, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{d}}
-	}
 	switch {
 	case len(req.Expressions) > 0:
-		return fail(requestError("a batch runs expressions or a workflow, not both"))
+		return batchFailure(requestError("a batch runs expressions or a workflow, not both"))
 	case req.Schema != "" || req.Event != "" || req.Key != "":
-		return fail(requestError("a workflow's batch takes its schema and event from the workflow's trigger: leave schema, event and key out"))
+		return batchFailure(requestError("a workflow's batch takes its schema and event from the workflow's trigger: leave schema, event and key out"))
 	}
 	w, bad := e.checkWorkflow(RunRequest{Workflow: *req.Workflow, Now: req.Now, Dialect: req.Dialect})
 	if bad != nil {
-		return fail(*bad)
+		return batchFailure(*bad)
 	}
 	if w.errors > 0 {
 		resp := e.runChecked(w, map[string]any{}) // it does not run: it says where the errors are
@@ -54,27 +51,16 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 	}
 	items, d := e.splitBatch(req.Payloads)
 	if d != nil {
-		return fail(*d)
+		return batchFailure(*d)
 	}
-	if len(items) == 0 {
-		return fail(Diagnostic{Severity: SeverityError, Message: "no payloads: paste NDJSON (one JSON object a line) or a JSON array of objects", Line: 1, Column: 1, Source: "payload"})
-	}
-	rowsWanted := req.Rows
-	if rowsWanted <= 0 {
-		rowsWanted = defaultBatchRows
-	}
+	rowsWanted := req.rows()
 	counts := &BatchWorkflow{Steps: make([]BatchStepCount, len(w.steps))}
 	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll, Counts: []BatchCount{}, Workflow: counts,
 		Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
-	noteError := func(be BatchError) {
-		if len(resp.Errors) < maxBatchErrors {
-			resp.Errors = append(resp.Errors, be)
-		}
-	}
 	for i, it := range items {
 		row := BatchRow{Index: i, Line: it.line, Error: it.err}
 		if it.err != "" {
-			noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
+			resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
 			run := e.runChecked(w, it.value.(map[string]any))
 			row.Outcome = run.Outcome
@@ -84,14 +70,14 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 			}
 			if run.Outcome == OutcomeFailed {
 				row.Failure = why
-				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: stepName(at) + ": " + why})
+				resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: stepName(at) + ": " + why})
 			}
 			if run.Outcome == OutcomeFailed || req.CheckAll {
 				row.Invalid = schemaErrors(w.schema, it.value)
 			}
 			if row.Invalid != nil {
 				resp.Invalid++
-				noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(w.schema) + ": " + strings.Join(row.Invalid, "; ")})
+				resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: "does not match " + e.payloadName(w.schema) + ": " + strings.Join(row.Invalid, "; ")})
 			}
 		}
 		if len(resp.Rows) < rowsWanted {

@@ -267,13 +267,7 @@ func (e *Engine) checkParams(w *checkedWorkflow, st *checkedStep, i int, keys ma
 		known = append(known, p.Key)
 	}
 	// The action's order, then the ones it does not list, by name.
-	given := slices.Sorted(func(yield func(string) bool) {
-		for k := range st.step.Params {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	given := slices.Sorted(maps.Keys(st.step.Params))
 	slices.SortStableFunc(given, func(x, y string) int {
 		ix, iy := slices.Index(known, x), slices.Index(known, y)
 		if ix < 0 {

@@ -4,13 +4,13 @@
 import { createEngine } from './engine.mjs';
 import { wireBatch } from './batch.mjs';
 import {
-  EVALUATION_LIMIT_MS, INFERRED_SHOWN_CHARS, LINK_STATE_LIMIT_BYTES, MAX_EXPRESSIONS, MESSAGE_SHOWN_CHARS,
+  EVALUATION_LIMIT_MS, INFERRED_SHOWN_CHARS, MAX_EXPRESSIONS, MESSAGE_SHOWN_CHARS,
   RESULT_SHOWN_CHARS,
 } from './limits.mjs';
 import { loadEditors, jumpTo } from './editors.mjs';
 import { isCELName, renameKey } from './names.mjs';
-import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
-import { brief, briefly, code, message, mib, part, showResult, shownIn, span } from './show.mjs';
+import { LinkRefused, shareLink, stateProblem, unpack } from './share.mjs';
+import { brief, briefly, code, message, part, showResult, shownIn, span } from './show.mjs';
 import { addActionURL, openWorkflowURL } from './workflowlink.mjs';
 
 // keptKey names what this browser keeps of this page's playground
@@ -389,23 +389,7 @@ export function start(root) {
     const state = { v: 1, schema, dialect, event: event(), expressions: expressions(), now: clockEl.value.trim() };
     if (key) state.key = key;
     if ($('share-payload').checked) state.payload = payloadEl.value;
-    const json = new TextEncoder().encode(JSON.stringify(state));
-    if (json.length > LINK_STATE_LIMIT_BYTES) {
-      // A link the playground would refuse to open.
-      statusEl.textContent = `No link made: with the payload it would hold ${mib(json.length)}, more than a link takes (${mib(LINK_STATE_LIMIT_BYTES)}).`;
-      return;
-    }
-    const url = `${location.origin}${location.pathname}#s=${await pack(json)}`;
-    const field = $('share-url');
-    field.value = url;
-    history.replaceState(null, '', url);
-    try {
-      await navigator.clipboard.writeText(url);
-      statusEl.textContent = state.payload === undefined ? 'Link copied, without the payload' : 'Link copied, with the payload';
-    } catch {
-      field.select();
-      statusEl.textContent = 'Link made: copy it from the box';
-    }
+    statusEl.textContent = await shareLink(state, $('share-url'), 'with the payload it');
   });
   // Reset brings back what the page opened with: its example payload
   // (the schema's, on the playground page), expressions and clock.

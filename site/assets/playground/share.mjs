@@ -15,6 +15,28 @@ export async function pack(json) {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+// shareLink makes a link to this page that holds state (its payload only
+// where the reader ticked it), shows it in field, puts it in the address
+// bar and copies it; it answers what to tell the reader. A state larger
+// than a link takes makes no link, as the page would refuse to open it:
+// heldBy says what would hold it ("it", "with the payload it").
+export async function shareLink(state, field, heldBy) {
+  const json = new TextEncoder().encode(JSON.stringify(state));
+  if (json.length > LINK_STATE_LIMIT_BYTES) {
+    return `No link made: ${heldBy} would hold ${mib(json.length)}, more than a link takes (${mib(LINK_STATE_LIMIT_BYTES)}).`;
+  }
+  const url = `${location.origin}${location.pathname}#s=${await pack(json)}`;
+  field.value = url;
+  history.replaceState(null, '', url);
+  try {
+    await navigator.clipboard.writeText(url);
+    return state.payload === undefined ? 'Link copied, without the payload' : 'Link copied, with the payload';
+  } catch {
+    field.select();
+    return 'Link made: copy it from the box';
+  }
+}
+
 // LinkRefused is a link the page will not open, with what to tell the
 // reader.
 export class LinkRefused extends Error {}

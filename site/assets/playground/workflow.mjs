@@ -18,10 +18,10 @@
 
 import { loadEditors, jumpTo } from './editors.mjs';
 import { createEngine } from './engine.mjs';
-import { EVALUATION_LIMIT_MS, LINK_STATE_LIMIT_BYTES } from './limits.mjs';
+import { EVALUATION_LIMIT_MS } from './limits.mjs';
 import { isCELName, renameKey } from './names.mjs';
-import { LinkRefused, pack, unpack } from './share.mjs';
-import { brief, briefly, mib } from './show.mjs';
+import { LinkRefused, shareLink, unpack } from './share.mjs';
+import { brief, briefly } from './show.mjs';
 import { readAddition } from './workflowlink.mjs';
 import { clearStep, diagnosticList, mark, showStep, showTrigger } from './workflowshow.mjs';
 import { MAX_STEPS, runRequest, testFile, testFileName, uniqueKey, workflowProblem } from './workflowstate.mjs';
@@ -451,22 +451,7 @@ function start(root) {
   $('wf-share-copy').addEventListener('click', async () => {
     const state = gather();
     if ($('wf-share-payload').checked) state.payload = payloadEl.value;
-    const json = new TextEncoder().encode(JSON.stringify(state));
-    if (json.length > LINK_STATE_LIMIT_BYTES) {
-      toolsStatus.textContent = `No link made: it would hold ${mib(json.length)}, more than a link takes (${mib(LINK_STATE_LIMIT_BYTES)}).`;
-      return;
-    }
-    const url = `${location.origin}${location.pathname}#s=${await pack(json)}`;
-    const field = $('wf-share-url');
-    field.value = url;
-    history.replaceState(null, '', url);
-    try {
-      await navigator.clipboard.writeText(url);
-      toolsStatus.textContent = state.payload === undefined ? 'Link copied, without the payload' : 'Link copied, with the payload';
-    } catch {
-      field.select();
-      toolsStatus.textContent = 'Link made: copy it from the box';
-    }
+    toolsStatus.textContent = await shareLink(state, $('wf-share-url'), 'it');
   });
   // The test file holds what a run gives now: the workflow is run afresh,
   // over the payload the file will hold (without it, the documented
