@@ -1,5 +1,7 @@
 package engine
 
+import "fieldbook/wasm/explain"
+
 // The request and response objects below are Fieldbook's one contract: the
 // browser API (globalThis.fieldbook.*), the Worker API (POST /api/v1/*) and
 // the command line (--json) all speak them as JSON.
@@ -118,6 +120,8 @@ type EvaluateRequest struct {
 	CostLimit  uint64 `json:"costLimit,omitempty"`
 	Event      string `json:"event,omitempty"` // as CheckRequest's
 	Key        string `json:"key,omitempty"`   // as CheckRequest's
+	// Explain asks for the value of every part of the expression.
+	Explain bool `json:"explain,omitempty"`
 }
 
 // EvaluateResponse carries the result as JSON (Value) and as CEL (Display).
@@ -133,6 +137,10 @@ type EvaluateResponse struct {
 	Truncated   bool         `json:"truncated,omitempty"`
 	Cost        uint64       `json:"cost"`
 	Diagnostics []Diagnostic `json:"diagnostics"`
+	// Explanation, where the request asked for it, says why: the value
+	// of every part that was evaluated (package explain), also when the
+	// evaluation failed.
+	Explanation *explain.Explanation `json:"explanation,omitempty"`
 }
 
 // CompleteRequest asks what may be typed at Offset (in characters) of

@@ -23,6 +23,8 @@ type programMode uint8
 const (
 	// modePlain evaluates an expression to its value.
 	modePlain programMode = iota
+	// modeExplain also records the value of each part (explain.go).
+	modeExplain
 )
 
 // programKey names a compiled program: its environment, cost limit and

@@ -42,7 +42,8 @@ func (e *Engine) compile(env *celEnv, expr string, limit uint64) *compiled {
 }
 
 // compileAs compiles an expression once per environment, cost limit and
-// mode (cache.go).
+// mode (cache.go). A mode other than plain plans the plain program's
+// checked expression again, with its own evaluation options.
 func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uint64) *compiled {
 	if d := e.checkExpressionText(expr); d != nil {
 		return &compiled{diags: []Diagnostic{*d}}
@@ -51,6 +52,26 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 	if c, ok := e.programs.get(key); ok {
 		return c
 	}
+	var c *compiled
+	if mode == modePlain {
+		c = e.compilePlain(env, expr, limit)
+	} else if plain := e.compileAs(modePlain, env, expr, limit); plain.diags != nil {
+		c = plain
+	} else {
+		c = &compiled{env: plain.env, ast: plain.ast, warnings: plain.warnings}
+		prg, err := plain.env.Program(plain.ast, programOptions(mode, env, limit)...)
+		if err != nil {
+			c = &compiled{diags: []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}}
+		} else {
+			c.prg = prg
+		}
+	}
+	e.programs.keep(key, c)
+	return c
+}
+
+// compilePlain parses, checks and plans an expression as a plain program.
+func (e *Engine) compilePlain(env *celEnv, expr string, limit uint64) *compiled {
 	c := &compiled{}
 	checker := env.env
 	ast, iss := checker.Compile(expr)
@@ -59,25 +80,35 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 	}
 	if iss != nil && iss.Err() != nil {
 		c.diags = e.checkErrors(env, expr, iss)
-	} else {
-		prg, err := checker.Program(ast, append(costguard.ProgramOptions(env.guards, limit),
-			cel.CostLimit(limit),
-			cel.InterruptCheckFrequency(interruptCheckFrequency),
-			cel.EvalOptions(cel.OptOptimize),
-		)...)
-		if err != nil {
-			c.diags = []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}
-		} else {
-			c.env, c.ast, c.prg = checker, ast, prg
-			if d := unboundedCall(expr, ast, limit); d != nil {
-				c.diags, c.env, c.ast, c.prg = []Diagnostic{*d}, nil, nil, nil
-			} else if env.dialect == DialectMorf {
-				c.warnings = append(c.warnings, notShownInMorfDocs(expr, ast)...)
-			}
-		}
+		return c
 	}
-	e.programs.keep(key, c)
+	prg, err := checker.Program(ast, programOptions(modePlain, env, limit)...)
+	if err != nil {
+		c.diags = []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}
+		return c
+	}
+	c.env, c.ast, c.prg = checker, ast, prg
+	if d := unboundedCall(expr, ast, limit); d != nil {
+		c.diags, c.env, c.ast, c.prg = []Diagnostic{*d}, nil, nil, nil
+	} else if env.dialect == DialectMorf {
+		c.warnings = append(c.warnings, notShownInMorfDocs(expr, ast)...)
+	}
 	return c
+}
+
+// programOptions plan a program of a mode: a plain one folds constants;
+// an explanation's records the value of every node it evaluates, and
+// folds nothing, so that every node of the text has its value.
+func programOptions(mode programMode, env *celEnv, limit uint64) []cel.ProgramOption {
+	eval := cel.EvalOptions(cel.OptOptimize)
+	if mode == modeExplain {
+		eval = cel.EvalOptions(cel.OptTrackState)
+	}
+	return append(costguard.ProgramOptions(env.guards, limit),
+		cel.CostLimit(limit),
+		cel.InterruptCheckFrequency(interruptCheckFrequency),
+		eval,
+	)
 }
 
 // interruptCheckFrequency is how many comprehension steps pass between

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/explain"
 )
 
 // Evaluate runs an expression over a payload. The payload need not be
@@ -20,7 +21,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if req.CostLimit > 0 && req.CostLimit < limit {
 		limit = req.CostLimit
 	}
-	c := e.compile(env, req.Expression, limit)
+	c := e.compileAs(explainMode(req.Explain), env, req.Expression, limit)
 	if c.diags != nil {
 		return EvaluateResponse{OK: false, Dialect: dialect, Diagnostics: c.diags}
 	}
@@ -29,8 +30,12 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	if det != nil && det.ActualCost() != nil {
 		spent = *det.ActualCost()
 	}
+	var why *explain.Explanation
+	if req.Explain {
+		why = explanation(env, c, det)
+	}
 	if err != nil {
-		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{e.runtimeError(env, c.ast, err, limit)}}
+		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{e.runtimeError(env, c.ast, err, limit)}, Explanation: why}
 	}
 	resp := EvaluateResponse{
 		OK:          true,
@@ -38,6 +43,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 		Type:        celjson.ResultType(c.ast.OutputType(), out),
 		Cost:        spent,
 		Diagnostics: append([]Diagnostic{}, c.warnings...),
+		Explanation: why,
 	}
 	var tooLarge bool
 	if resp.Value, resp.Display, tooLarge = celjson.Write(out, e.limits.MaxResultBytes); tooLarge {

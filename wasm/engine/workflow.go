@@ -22,6 +22,7 @@ import (
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
 	"fieldbook/wasm/dialect/morf"
+	"fieldbook/wasm/explain"
 	"fieldbook/wasm/jsonpos"
 )
 
@@ -70,6 +71,9 @@ type RunRequest struct {
 	Payload  string   `json:"payload"`
 	Now      string   `json:"now,omitempty"`
 	Dialect  string   `json:"dialect,omitempty"`
+	// Explain asks for the value of every part of each expression that
+	// ran: a step's, the trigger's condition, a parameter's.
+	Explain bool `json:"explain,omitempty"`
 }
 
 // Workflow is a trigger and the steps after it, in order.
@@ -131,6 +135,9 @@ type StepRun struct {
 	Params      map[string]ParamRun `json:"params,omitempty"`
 	Result      any                 `json:"result,omitempty"`
 	Diagnostics []Diagnostic        `json:"diagnostics"`
+	// Explanation is a filter's, a wait's or the trigger condition's,
+	// where the request asked for it (EvaluateResponse's).
+	Explanation *explain.Explanation `json:"explanation,omitempty"`
 }
 
 // ParamRun is one parameter's value as the action was given it. A value
@@ -141,12 +148,15 @@ type ParamRun struct {
 	Value     any    `json:"value"`
 	Display   string `json:"display"`
 	Truncated bool   `json:"truncated,omitempty"`
+	// Explanation, where the request asked for it.
+	Explanation *explain.Explanation `json:"explanation,omitempty"`
 }
 
 // Run checks a workflow, then runs it over the payload, step by step.
 func (e *Engine) Run(req RunRequest) RunResponse {
 	w, bad := e.checkWorkflow(req)
 	if bad == nil {
+		w.explain = req.Explain
 		if p := e.readPayload(w.schema, req.Payload); p.err != nil {
 			bad = p.err
 		} else {
@@ -210,23 +220,30 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 	// The activation is made again only when a wait moves the clock.
 	var act cel.FunctionActivation
 	var actClock time.Time
-	eval := func(c *compiled) (ref.Val, *Diagnostic) {
+	eval := func(c *compiled) evaluated {
 		if act == nil || !actClock.Equal(clock) {
 			act, actClock = activation(fields, w.eventContext, clockFunctions(clock)), clock
 		}
+		var why *explain.Explanation
+		if w.explain {
+			c = e.compileAs(modeExplain, w.env, c.ast.Source().Content(), e.limits.CostLimit)
+		}
 		out, det, err := e.run(c.prg, act)
+		if w.explain {
+			why = explanation(w.env, c, det)
+		}
 		if det != nil && det.ActualCost() != nil {
 			spent += *det.ActualCost()
 		}
 		if err != nil {
 			d := e.runtimeError(w.env, c.ast, err, e.limits.CostLimit)
-			return nil, &d
+			return evaluated{why: why, err: &d}
 		}
 		if spent > runLimit {
-			return nil, &Diagnostic{Severity: SeverityError, Line: 1, Column: 1, Source: "expression",
-				Message: fmt.Sprintf("the workflow was stopped here: its expressions together went past a run's cost limit of %s units (%d times an expression's)", jsonpos.GroupDigits(runLimit), runCostLimitTimes)}
+			return evaluated{why: why, err: &Diagnostic{Severity: SeverityError, Line: 1, Column: 1, Source: "expression",
+				Message: fmt.Sprintf("the workflow was stopped here: its expressions together went past a run's cost limit of %s units (%d times an expression's)", jsonpos.GroupDigits(runLimit), runCostLimitTimes)}}
 		}
-		return out, nil
+		return evaluated{value: out, why: why}
 	}
 	resp.Outcome = OutcomeCompleted
 	t := resp.Trigger
@@ -282,6 +299,14 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 	}
 }
 
+// evaluated is an expression's value in a run, or the error that stopped
+// it, and its explanation where the run explains.
+type evaluated struct {
+	value ref.Val
+	why   *explain.Explanation
+	err   *Diagnostic
+}
+
 func outcomeOf(status string) string {
 	if status == StatusStopped {
 		return OutcomeStopped
@@ -291,8 +316,10 @@ func outcomeOf(status string) string {
 
 // runFilter runs a condition or a filter: it tells whether the workflow
 // goes on, and writes the status and the value.
-func (e *Engine) runFilter(c *compiled, out *StepRun, eval func(*compiled) (ref.Val, *Diagnostic)) bool {
-	v, d := eval(c)
+func (e *Engine) runFilter(c *compiled, out *StepRun, eval func(*compiled) evaluated) bool {
+	r := eval(c)
+	v, d := r.value, r.err
+	out.Explanation = r.why
 	if d != nil {
 		out.Status, out.Diagnostics = StatusFailed, append(out.Diagnostics, *d)
 		return false
@@ -315,8 +342,10 @@ func (e *Engine) runFilter(c *compiled, out *StepRun, eval func(*compiled) (ref.
 
 // runWait runs a wait: a timestamp moves the clock to it, a duration on by
 // it; a time already past leaves the clock, and a warning says so.
-func (e *Engine) runWait(c *compiled, out *StepRun, clock time.Time, eval func(*compiled) (ref.Val, *Diagnostic)) (time.Time, bool) {
-	v, d := eval(c)
+func (e *Engine) runWait(c *compiled, out *StepRun, clock time.Time, eval func(*compiled) evaluated) (time.Time, bool) {
+	r := eval(c)
+	v, d := r.value, r.err
+	out.Explanation = r.why
 	if d != nil {
 		out.Status, out.Diagnostics = StatusFailed, append(out.Diagnostics, *d)
 		return clock, false
@@ -347,11 +376,12 @@ func (e *Engine) runWait(c *compiled, out *StepRun, clock time.Time, eval func(*
 // runAction gives an action its parameters and takes its result: the
 // step's own, or the example its page documents, checked against the
 // action's result schema.
-func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (ref.Val, *Diagnostic)) (any, bool) {
+func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) evaluated) (any, bool) {
 	out.Params = map[string]ParamRun{}
 	failed := false
 	for _, p := range s.params {
-		v, d := eval(p.compiled)
+		r := eval(p.compiled)
+		v, d := r.value, r.err
 		if d != nil {
 			d.Param = p.key
 			out.Diagnostics = append(out.Diagnostics, *d)
@@ -359,7 +389,7 @@ func (e *Engine) runAction(s *checkedStep, out *StepRun, eval func(*compiled) (r
 			continue
 		}
 		value, display, tooLarge := celjson.Write(v, e.limits.MaxResultBytes)
-		out.Params[p.key] = ParamRun{Type: celjson.ResultType(p.compiled.ast.OutputType(), v), Value: value, Display: display, Truncated: tooLarge}
+		out.Params[p.key] = ParamRun{Type: celjson.ResultType(p.compiled.ast.OutputType(), v), Value: value, Display: display, Truncated: tooLarge, Explanation: r.why}
 		if msg := paramValueProblem(p, v); msg != "" {
 			out.Diagnostics = append(out.Diagnostics, Diagnostic{Severity: SeverityError, Message: msg, Param: p.key, Line: 1, Column: 1, Source: "expression"})
 			failed = true

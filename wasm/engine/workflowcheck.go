@@ -29,6 +29,7 @@ type checkedWorkflow struct {
 	trigger      checkedStep
 	steps        []checkedStep
 	errors       int // how many steps (the trigger too) have an error
+	explain      bool
 }
 
 // checkedStep is one step (or the trigger) checked: its compiled

@@ -80,9 +80,9 @@ func overloadName(t *cel.Type) string {
 	return strings.NewReplacer("(", "_", ")", "", ", ", "_", ".", "_").Replace(t.String())
 }
 
-// isAbsent tells a value that is not there: null, or the error of a
+// IsAbsent tells a value that is not there: null, or the error of a
 // selection that found no such field or variable.
-func isAbsent(v ref.Val) bool {
+func IsAbsent(v ref.Val) bool {
 	if v == types.NullValue {
 		return true
 	}
@@ -110,7 +110,7 @@ func orValueOf(v, def ref.Val) ref.Val {
 		}
 		return def
 	case *types.Err, *types.Unknown:
-		if isAbsent(v) {
+		if IsAbsent(v) {
 			return def
 		}
 		return v
@@ -126,7 +126,7 @@ func hasValueOf(v ref.Val) ref.Val {
 	case *types.Optional:
 		return types.Bool(x.HasValue())
 	case *types.Err, *types.Unknown:
-		if isAbsent(v) {
+		if IsAbsent(v) {
 			return types.False
 		}
 		return v

@@ -1,0 +1,371 @@
+// Package explain says why an expression gave its answer: the value of
+// every part of it that was evaluated, where each part is in the text, and,
+// for a boolean, which parts decided it. It reads what cel-go recorded
+// while evaluating (a program with cel.OptTrackState) against the checked
+// expression; it runs nothing itself.
+package explain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+
+	"fieldbook/wasm/celjson"
+)
+
+// Part states.
+const (
+	StateValue   = "value"   // evaluated: Type and Display hold its value
+	StateError   = "error"   // evaluated to an error: Error says which
+	StateAbsent  = "absent"  // a field the payload does not have (the morf dialect)
+	StateSkipped = "skipped" // not evaluated: an operand before it decided (&&, ||, ?:)
+	StateEach    = "each"    // inside a comprehension: evaluated once per element
+)
+
+// Explanation is the value of every part of an expression.
+type Explanation struct {
+	// Parts are the expression's parts, outer before inner, in the
+	// order they are written; the first is the whole expression.
+	Parts []Part `json:"parts"`
+	// Absent lists the fields the expression read that the payload does
+	// not have, as the expression writes them.
+	Absent []string `json:"absent,omitempty"`
+	// Summary says in a sentence why: which parts made a boolean true or
+	// false, and which absent fields it depends on.
+	Summary string `json:"summary,omitempty"`
+	// Truncated says that parts were left out: an explanation is bounded.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Part is one sub-expression: From and To are character offsets into the
+// expression (To exclusive), At where its value belongs in the text (the
+// operator, the call's or the field's name). Parent is the index of the
+// part that holds it, -1 for the whole.
+type Part struct {
+	From    int    `json:"from"`
+	To      int    `json:"to"`
+	At      int    `json:"at"`
+	Parent  int    `json:"parent"`
+	State   string `json:"state"`
+	Type    string `json:"type,omitempty"`
+	Display string `json:"display,omitempty"`
+	// Cut says Display is the start of a longer value.
+	Cut   bool   `json:"cut,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Decided marks the parts that made a boolean expression's answer:
+	// for a false &&, the operand that was false; for a false ||, every
+	// operand; through !, and into the branch ?: took.
+	Decided bool `json:"decided,omitempty"`
+}
+
+// Bounds of one explanation.
+const (
+	MaxParts        = 400       // parts kept; the rest are left out, and Truncated says so
+	MaxDisplayBytes = 200       // one part's display; longer ones are cut
+	MaxBytes        = 48 * 1024 // displays and errors of one explanation together
+)
+
+// Input is an evaluated expression: its text, its checked form and what
+// cel-go recorded while it ran. Absent, where set, tells an error that
+// means a field is absent (the morf dialect's reading); Message, where
+// set, rewrites such an error as the dialect says it.
+type Input struct {
+	Expression string
+	Checked    *cel.Ast
+	State      interpreter.EvalState
+	Absent     func(ref.Val) bool
+	Message    func(*types.Err) string
+}
+
+// Of explains an evaluated expression.
+func Of(in Input) *Explanation {
+	text := []rune(in.Expression)
+	toks := tokenize(text)
+	native := in.Checked.NativeRep()
+	root := tree(native, toks)
+	b := builder{in: in, native: native, toks: toks, text: text, budget: MaxBytes, byID: map[int64]int{}}
+	b.add(root, -1)
+	x := &Explanation{Parts: b.parts, Truncated: b.truncated}
+	if len(b.parts) > 0 {
+		b.decide(0)
+	}
+	x.Absent = b.absent
+	x.Summary = b.summary()
+	return x
+}
+
+type builder struct {
+	in        Input
+	native    *celast.AST
+	toks      []token
+	text      []rune
+	parts     []Part
+	nodes     []*node
+	byID      map[int64]int
+	absent    []string
+	budget    int
+	truncated bool
+}
+
+// add appends the parts of n and below, in pre-order.
+func (b *builder) add(n *node, parent int) {
+	if n.parent == nil || b.isPart(n) { // the whole is a part, even a literal
+		if len(b.parts) == MaxParts || b.budget <= 0 {
+			b.truncated = true
+			return
+		}
+		p := b.part(n, parent)
+		parent = len(b.parts)
+		b.byID[n.expr.ID()] = parent
+		b.parts = append(b.parts, p)
+		b.nodes = append(b.nodes, n)
+	}
+	for _, c := range n.children {
+		b.add(c, parent)
+	}
+}
+
+// isPart tells the nodes a reader sees as parts: not a literal (its value
+// is its text), not one a macro made, and not the inner links of a field
+// path (a.b.c is evaluated as one: cel-go records only the whole).
+func (b *builder) isPart(n *node) bool {
+	if n.synthetic || n.from < 0 || n.expr.Kind() == celast.LiteralKind {
+		return false
+	}
+	if _, evaluated := b.in.State.Value(n.expr.ID()); evaluated || n.each {
+		return true
+	}
+	return !b.isPathLink(n)
+}
+
+// isPathLink tells a node cel-go evaluated within a longer field path:
+// the operand of a select or an index that was evaluated.
+func (b *builder) isPathLink(n *node) bool {
+	k := n.expr.Kind()
+	if (k != celast.IdentKind && k != celast.SelectKind && !isIndex(n.expr)) || n.parent == nil {
+		return false
+	}
+	p := n.parent
+	if p.children[0] != n || p.expr.Kind() != celast.SelectKind && !isIndex(p.expr) {
+		return false
+	}
+	_, evaluated := b.in.State.Value(p.expr.ID())
+	return evaluated || b.isPathLink(p)
+}
+
+func isIndex(e celast.Expr) bool {
+	if e.Kind() != celast.CallKind {
+		return false
+	}
+	switch e.AsCall().FunctionName() {
+	case "_[_]", "_[?_]", "_?._":
+		return true
+	}
+	return false
+}
+
+// part writes one part's place and value.
+func (b *builder) part(n *node, parent int) Part {
+	p := Part{
+		From:   b.toks[n.from].from,
+		To:     b.toks[n.to].to,
+		At:     b.toks[n.anchor(b.toks)].from,
+		Parent: parent,
+	}
+	v, evaluated := b.in.State.Value(n.expr.ID())
+	switch {
+	case n.each:
+		p.State = StateEach
+	case !evaluated:
+		p.State = StateSkipped
+	case types.IsError(v) || types.IsUnknown(v):
+		err, _ := v.(*types.Err)
+		switch {
+		case err != nil && b.in.Absent != nil && b.in.Absent(v) && err.NodeID() == n.expr.ID():
+			p.State = StateAbsent
+			b.noteAbsent(n)
+		default:
+			p.State = StateError
+			p.Error = b.message(v)
+		}
+		b.budget -= len(p.Error)
+	default:
+		p.State = StateValue
+		p.Type = celjson.ResultType(b.native.GetType(n.expr.ID()), v)
+		budget := &celjson.Budget{Left: min(MaxDisplayBytes, b.budget)}
+		p.Display = celjson.DisplayWithin(v, budget)
+		p.Cut = budget.Over()
+		if p.Cut {
+			p.Display = cutRunes(p.Display, min(MaxDisplayBytes, b.budget))
+		}
+		b.budget -= len(p.Display) + len(p.Type)
+	}
+	return p
+}
+
+// message is an error's text as the dialect words it.
+func (b *builder) message(v ref.Val) string {
+	err, ok := v.(*types.Err)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	if b.in.Message != nil {
+		if msg := b.in.Message(err); msg != "" {
+			return msg
+		}
+	}
+	return err.Error()
+}
+
+// noteAbsent lists an absent field once, as the expression writes it: in
+// has(a.b) the field absent is a, has() itself only tests.
+func (b *builder) noteAbsent(n *node) {
+	if n.expr.Kind() == celast.SelectKind && n.expr.AsSelect().IsTestOnly() && len(n.children) == 1 {
+		n = n.children[0]
+	}
+	field := string(b.text[b.toks[n.from].from:b.toks[n.to].to])
+	for _, f := range b.absent {
+		if f == field {
+			return
+		}
+	}
+	b.absent = append(b.absent, field)
+}
+
+// cutRunes shortens s to at most n bytes without splitting a character.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// decide marks the parts that made part i's boolean value what it is.
+func (b *builder) decide(i int) {
+	p := &b.parts[i]
+	if p.State != StateValue || p.Type != "bool" {
+		return
+	}
+	want := p.Display == "true"
+	n := b.nodes[i]
+	var next []int
+	if n.expr.Kind() == celast.CallKind {
+		ops := b.operands(n)
+		switch n.expr.AsCall().FunctionName() {
+		case "_&&_", "_||_":
+			and := n.expr.AsCall().FunctionName() == "_&&_"
+			for _, o := range ops {
+				if o < 0 {
+					continue
+				}
+				q := b.parts[o]
+				if q.State != StateValue || q.Type != "bool" {
+					continue
+				}
+				// An && is false by its false operands, an || true by its
+				// true ones; otherwise every operand made it.
+				if (q.Display == "true") == want || and == want {
+					next = append(next, o)
+				}
+			}
+		case "!_":
+			next = ops
+		case "_?_:_":
+			if len(ops) == 3 && ops[0] >= 0 {
+				if cond := b.parts[ops[0]]; cond.State == StateValue {
+					next = ops[2:3]
+					if cond.Display == "true" {
+						next = ops[1:2]
+					}
+				}
+			}
+		}
+		next = slices.DeleteFunc(next, func(o int) bool { return o < 0 })
+	}
+	if len(next) == 0 {
+		if i > 0 {
+			p.Decided = true
+		}
+		return
+	}
+	for _, o := range next {
+		b.decide(o)
+	}
+}
+
+// operands are the parts of a node's operands, in order: -1 for one that
+// is no part (a literal).
+func (b *builder) operands(n *node) []int {
+	out := make([]int, len(n.children))
+	for k, c := range n.children {
+		out[k] = -1
+		if i, ok := b.byID[c.expr.ID()]; ok {
+			out[k] = i
+		}
+	}
+	return out
+}
+
+// summary says in a sentence why the expression gave its answer.
+func (b *builder) summary() string {
+	var s strings.Builder
+	if len(b.parts) > 0 && b.parts[0].Type == "bool" && b.parts[0].State == StateValue {
+		var why []string
+		for i, p := range b.parts {
+			if p.Decided {
+				why = append(why, fmt.Sprintf("%s is %s", b.quote(i), p.Display))
+			}
+		}
+		if len(why) > 0 {
+			s.WriteString(b.parts[0].Display + " because " + joinAnd(why))
+		}
+	}
+	if len(b.absent) > 0 {
+		if s.Len() > 0 {
+			s.WriteString("; it ")
+		} else {
+			s.WriteString("It ")
+		}
+		quoted := make([]string, len(b.absent))
+		for i, f := range b.absent {
+			quoted[i] = "`" + shorten(f) + "`"
+		}
+		s.WriteString("depends on " + joinAnd(quoted) + ", absent in this payload")
+	}
+	return s.String()
+}
+
+// quote writes part i's text in backquotes, shortened where long.
+func (b *builder) quote(i int) string {
+	p := b.parts[i]
+	return "`" + shorten(string(b.text[p.From:p.To])) + "`"
+}
+
+func shorten(s string) string {
+	const most = 60
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > most {
+		return string(r[:most-1]) + "…"
+	}
+	return s
+}
+
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
