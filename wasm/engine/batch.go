@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
+	"fieldbook/wasm/explain"
 	"fieldbook/wasm/infer"
 	"fieldbook/wasm/jsonpos"
 )
@@ -57,6 +59,17 @@ type BatchCount struct {
 	False      int    `json:"false"`
 	Other      int    `json:"other"` // a value that is not a bool
 	Error      int    `json:"error"`
+	// Conditions, for an expression whose top is a chain of && (a
+	// filter's conditions), count how many payloads each stopped: the
+	// first condition that was false. They add up to False.
+	Conditions []ConditionCount `json:"conditions,omitempty"`
+}
+
+// ConditionCount is one condition of a chain of && and how many payloads
+// it stopped; From and To place it in the expression, in characters.
+type ConditionCount struct {
+	explain.Condition
+	Stopped int `json:"stopped"`
 }
 
 // BatchCell is one expression's result on one payload. Truncated says that
@@ -66,6 +79,8 @@ type BatchCell struct {
 	Display   string `json:"display,omitempty"`
 	Truncated bool   `json:"truncated,omitempty"`
 	Error     string `json:"error,omitempty"`
+	// StoppedBy is the condition of a chain of && that made it false.
+	StoppedBy string `json:"stoppedBy,omitempty"`
 }
 
 // BatchRow is one payload's results. Line is its line in NDJSON, or 0 for
@@ -199,8 +214,15 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	clock := clockFunctions(now)
 	displays := &celjson.Budget{Left: maxBatchResultBytes}
 	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll && s != nil, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
-	for _, expr := range req.Expressions {
-		resp.Counts = append(resp.Counts, BatchCount{Expression: expr})
+	chains := make([][]explain.Condition, len(progs))
+	for i, expr := range req.Expressions {
+		count := BatchCount{Expression: expr}
+		if chains[i] = explain.Chain(expr, progs[i].ast); chains[i] != nil {
+			for _, c := range chains[i] {
+				count.Conditions = append(count.Conditions, ConditionCount{Condition: c})
+			}
+		}
+		resp.Counts = append(resp.Counts, count)
 	}
 	for i, it := range items {
 		row := BatchRow{Index: i, Line: it.line, Error: it.err}
@@ -226,6 +248,12 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 					resp.Counts[c].True++
 				case out == types.False:
 					resp.Counts[c].False++
+					if chains[c] != nil {
+						if k := e.stoppedBy(env, p, chains[c], act); k >= 0 {
+							resp.Counts[c].Conditions[k].Stopped++
+							cell.StoppedBy = chains[c][k].Text
+						}
+					}
 				default:
 					resp.Counts[c].Other++
 				}
@@ -250,6 +278,22 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 		}
 	}
 	return resp
+}
+
+// stoppedBy runs a chain of && that was false again, recording each
+// part's value, and tells the condition that stopped it; -1 where the
+// second run could not tell (a time limit stopped it). Only the payloads
+// a chain was false on pay for the second run.
+func (e *Engine) stoppedBy(env *celEnv, p *compiled, chain []explain.Condition, act cel.Activation) int {
+	x := e.compileAs(modeExplain, env, p.ast.Source().Content(), e.limits.CostLimit)
+	if x.prg == nil {
+		return -1
+	}
+	_, det, err := e.run(x.prg, act)
+	if err != nil || det == nil || det.State() == nil {
+		return -1
+	}
+	return explain.FirstFalse(chain, det.State())
 }
 
 // schemaErrors lists where a payload breaks its schema, "pointer: what is

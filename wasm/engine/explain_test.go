@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -348,5 +349,59 @@ func TestARunExplainsEachExpressionThatRan(t *testing.T) {
 	req.Explain = false
 	if resp = run(t, e, req); resp.Steps[0].Explanation != nil {
 		t.Error("a run that did not ask for explanations has one")
+	}
+}
+
+func TestABatchCountsTheConditionThatStoppedEachPayload(t *testing.T) {
+	e := newEngine(t)
+	type visit struct {
+		Mode    string `json:"mode"`
+		Status  string `json:"status,omitempty"`
+		Minutes int    `json:"minutes"`
+	}
+	modes, statuses := []string{"VIDEO", "IN_PERSON", "PHONE"}, []string{"booked", "cancelled", ""}
+	var lines []string
+	conds := []func(v visit) bool{
+		func(v visit) bool { return v.Mode == "VIDEO" },
+		func(v visit) bool { return v.Status == "booked" }, // absent reads as ""
+		func(v visit) bool { return v.Minutes > 20 || v.Mode == "PHONE" },
+	}
+	want := make([]int, len(conds))
+	wantFalse := 0
+	for i := 0; i < 60; i++ {
+		v := visit{Mode: modes[i%3], Status: statuses[(i/3)%3], Minutes: i}
+		b, _ := json.Marshal(v)
+		lines = append(lines, string(b))
+		for k, c := range conds {
+			if !c(v) {
+				want[k]++
+				wantFalse++
+				break
+			}
+		}
+	}
+	expr := "mode == \"VIDEO\" &&\n  status.orValue(\"\") == \"booked\" && (minutes > 20 || mode == \"PHONE\")"
+	resp := e.Batch(BatchRequest{Payloads: strings.Join(lines, "\n"), Expressions: []string{expr, `minutes > 3`}})
+	if !resp.OK {
+		t.Fatalf("batch: %+v", resp.Diagnostics)
+	}
+	count := resp.Counts[0]
+	if count.False != wantFalse || len(count.Conditions) != 3 {
+		t.Fatalf("false %d, conditions %+v; want %d false over 3 conditions", count.False, count.Conditions, wantFalse)
+	}
+	texts := []string{`mode == "VIDEO"`, `status.orValue("") == "booked"`, `minutes > 20 || mode == "PHONE"`}
+	for k, c := range count.Conditions {
+		if c.Text != texts[k] || c.Stopped != want[k] || string([]rune(expr)[c.From:c.To]) != c.Text {
+			t.Errorf("condition %d: %+v, want %q stopping %d", k+1, c, texts[k], want[k])
+		}
+	}
+	if resp.Counts[1].Conditions != nil {
+		t.Errorf("an expression that is no chain of && has conditions: %+v", resp.Counts[1].Conditions)
+	}
+	for _, row := range resp.Rows {
+		cell := row.Values[0]
+		if (cell.Display == "false") != (cell.StoppedBy != "") {
+			t.Errorf("row %d: %+v", row.Index, cell)
+		}
 	}
 }

@@ -369,3 +369,57 @@ func joinAnd(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// Condition is one operand of an expression's top-level chain of &&: a
+// condition a filter needs to be true.
+type Condition struct {
+	From int    `json:"from"`
+	To   int    `json:"to"`
+	Text string `json:"text"`
+	id   int64
+}
+
+// Chain lists the conditions of an expression whose top is a chain of &&
+// (a && b && (c || d) has three), in the order they are written; nil for
+// any other expression.
+func Chain(expression string, checked *cel.Ast) []Condition {
+	text := []rune(expression)
+	toks := tokenize(text)
+	root := tree(checked.NativeRep(), toks)
+	if !isAnd(root) {
+		return nil
+	}
+	var out []Condition
+	var walk func(n *node)
+	walk = func(n *node) {
+		if isAnd(n) {
+			for _, c := range n.children {
+				walk(c)
+			}
+			return
+		}
+		c := Condition{id: n.expr.ID()}
+		if n.from >= 0 {
+			c.From, c.To = toks[n.from].from, toks[n.to].to
+			c.Text = string(text[c.From:c.To])
+		}
+		out = append(out, c)
+	}
+	walk(root)
+	return out
+}
+
+func isAnd(n *node) bool {
+	return n.expr.Kind() == celast.CallKind && n.expr.AsCall().FunctionName() == "_&&_"
+}
+
+// FirstFalse is the index of the first condition an evaluation found
+// false, the one that stopped it; -1 if none was.
+func FirstFalse(conds []Condition, state interpreter.EvalState) int {
+	for i, c := range conds {
+		if v, ok := state.Value(c.id); ok && v == types.False {
+			return i
+		}
+	}
+	return -1
+}
