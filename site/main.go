@@ -34,6 +34,7 @@ import (
 	"fieldbook/site/importer"
 	"fieldbook/site/static"
 	"fieldbook/wasm/engine"
+	"fieldbook/wasm/explain"
 	"fieldbook/wasm/jsonpos"
 )
 
@@ -43,7 +44,7 @@ const usage = `usage:
              [-compress best|fast]
   site serve [-dir dist] [-addr 127.0.0.1:8080]
   site validate -schema ID [--json] PAYLOAD_FILE|-
-  site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--json] EXPRESSION
+  site eval -schema ID -payload FILE|- [-dialect morf|cel] [-now RFC3339] [--explain] [--json] EXPRESSION
   site call METHOD [REQUEST_FILE|-]
   site run [--json] WORKFLOW_FILE|-
   site test WORKFLOW_FILE_OR_FOLDER...
@@ -303,6 +304,7 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	now := fs.String("now", "", "the RFC 3339 time now() returns (default: the real time)")
 	dialect := fs.String("dialect", "", "morf (Morf's workflow CEL) or cel (cel-go and its extensions); default: the schema's")
 	asJSON := fs.Bool("json", false, "print the response object")
+	why := fs.Bool("explain", false, "print each part's value under the expression, and why it gave its answer")
 	rest, err := parse(fs, args)
 	if err != nil || len(rest) != 1 || *payloadFile == "" {
 		if err == nil {
@@ -319,16 +321,21 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if tooLarge != nil {
 		resp.Diagnostics = append(resp.Diagnostics, *tooLarge)
 	} else {
-		resp = newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Dialect: *dialect, Payload: payload, Expression: rest[0], Now: *now})
+		resp = newEngine(stderr).Evaluate(engine.EvaluateRequest{Schema: *schema, Dialect: *dialect, Payload: payload, Expression: rest[0], Now: *now, Explain: *why})
 	}
 	if code := requestProblem(resp.Diagnostics, stderr); code != exitOK && !*asJSON {
 		return code
 	}
 	if *asJSON {
 		printJSON(stdout, resp)
+		return statusOf(resp.OK, resp.Diagnostics)
+	}
+	if resp.Explanation != nil {
+		fmt.Fprint(stdout, explain.Diagram(rest[0], resp.Explanation))
 	} else if resp.OK {
 		fmt.Fprintln(stdout, resp.Display)
-	} else {
+	}
+	if !resp.OK {
 		for _, d := range resp.Diagnostics {
 			name := "expression"
 			if d.Source == "payload" {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"time"
 
 	"fieldbook/schemas"
@@ -250,5 +251,64 @@ func TestCallRunsEveryMethodOfTheTable(t *testing.T) {
 	}
 	if code, out, _ := cli(t, request, "call", "evaluate", "-"); code != exitOK || !strings.Contains(out, `"value": 42`) {
 		t.Errorf("call evaluate: %d %q", code, out)
+	}
+}
+
+// TestEvalExplain holds eval --explain to a power assertion: each value
+// starts in the column (in characters) of what it is the value of.
+func TestEvalExplain(t *testing.T) {
+	p := appointmentFile(t)
+	expr := `"é🎉" + mode == "IN_PERSON" && appointment_duration_in_minutes > 10`
+	code, out, errOut := cli(t, "", "eval", "-schema", "elation/appointment", "-payload", p, "--explain", expr)
+	if code != 0 {
+		t.Fatalf("eval --explain: %d %s", code, errOut)
+	}
+	lines := strings.Split(out, "\n")
+	if lines[0] != expr {
+		t.Fatalf("the first line is %q, not the expression", lines[0])
+	}
+	column := func(line, s string) int {
+		at := strings.Index(line, s)
+		if at < 0 {
+			return -1
+		}
+		return utf8.RuneCountInString(line[:at])
+	}
+	under := func(value, in string) {
+		t.Helper()
+		want := column(expr, in)
+		for _, l := range lines[1:] {
+			if c := column(l, value); c >= 0 {
+				if c != want {
+					t.Errorf("%s is in column %d, not under %q (column %d)\n%s", value, c, in, want, out)
+				}
+				return
+			}
+		}
+		t.Errorf("no line holds %s\n%s", value, out)
+	}
+	under(`"é🎉VIDEO"`, "+")
+	under(`"VIDEO"`, "mode")
+	if !strings.Contains(out, "false because `\"é🎉\" + mode == \"IN_PERSON\"` is false") ||
+		!strings.Contains(out, "not evaluated (an earlier operand decided): `appointment_duration_in_minutes > 10`") {
+		t.Errorf("no reason:\n%s", out)
+	}
+
+	code, out, _ = cli(t, "", "eval", "-schema", "elation/appointment", "-payload", p, "--explain", "--json", expr)
+	var resp struct {
+		Explanation struct {
+			Parts []struct {
+				From, To int
+				Decided  bool
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &resp); err != nil || code != 0 || len(resp.Explanation.Parts) < 4 {
+		t.Fatalf("--explain --json: %d %v\n%s", code, err, out)
+	}
+	for _, part := range resp.Explanation.Parts {
+		if part.Decided && string([]rune(expr)[part.From:part.To]) != `"é🎉" + mode == "IN_PERSON"` {
+			t.Errorf("decided: %q", string([]rune(expr)[part.From:part.To]))
+		}
 	}
 }
