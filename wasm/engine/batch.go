@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
@@ -215,9 +216,14 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	displays := &celjson.Budget{Left: maxBatchResultBytes}
 	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll && s != nil, Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	chains := make([][]explain.Condition, len(progs))
+	explaining := make([]*compiled, len(progs))
 	for i, expr := range req.Expressions {
 		count := BatchCount{Expression: expr}
-		if chains[i] = explain.Chain(expr, progs[i].ast); chains[i] != nil {
+		if top := progs[i].ast.NativeRep().Expr(); top.Kind() == celast.CallKind && top.AsCall().FunctionName() == "_&&_" {
+			explaining[i] = e.compileAs(modeExplain, env, expr, e.limits.CostLimit)
+		}
+		if explaining[i] != nil && explaining[i].plan != nil {
+			chains[i] = explaining[i].plan.Chain()
 			for _, c := range chains[i] {
 				count.Conditions = append(count.Conditions, ConditionCount{Condition: c})
 			}
@@ -249,7 +255,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 				case out == types.False:
 					resp.Counts[c].False++
 					if chains[c] != nil {
-						if k := e.stoppedBy(env, p, chains[c], act); k >= 0 {
+						if k := e.stoppedBy(explaining[c], chains[c], act); k >= 0 {
 							resp.Counts[c].Conditions[k].Stopped++
 							cell.StoppedBy = chains[c][k].Text
 						}
@@ -284,11 +290,7 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 // part's value, and tells the condition that stopped it; -1 where the
 // second run could not tell (a time limit stopped it). Only the payloads
 // a chain was false on pay for the second run.
-func (e *Engine) stoppedBy(env *celEnv, p *compiled, chain []explain.Condition, act cel.Activation) int {
-	x := e.compileAs(modeExplain, env, p.ast.Source().Content(), e.limits.CostLimit)
-	if x.prg == nil {
-		return -1
-	}
+func (e *Engine) stoppedBy(x *compiled, chain []explain.Condition, act cel.Activation) int {
 	_, det, err := e.run(x.prg, act)
 	if err != nil || det == nil || det.State() == nil {
 		return -1

@@ -67,6 +67,20 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateExplained is BenchmarkEvaluate asking for an
+// explanation: every part's value recorded, its span and display written.
+func BenchmarkEvaluateExplained(b *testing.B) {
+	e := newEngine(b)
+	payload := exampleText(b, schemaByID(b, e, "elation/appointment"))
+	req := EvaluateRequest{Schema: "elation/appointment", Dialect: DialectCEL, Payload: payload, Expression: typicalExpr, Now: "2024-01-01T00:00:00Z", Explain: true}
+	if r := e.Evaluate(req); !r.OK || r.Explanation == nil || len(r.Explanation.Parts) < 5 {
+		b.Fatal(r.Diagnostics, r.Explanation)
+	}
+	for b.Loop() {
+		e.Evaluate(req)
+	}
+}
+
 // BenchmarkEvaluateNewPayload reads the payload on every call, as a batch
 // run over many payloads does.
 func BenchmarkEvaluateNewPayload(b *testing.B) {

@@ -21,6 +21,7 @@ import (
 	"fieldbook/schemas"
 	"fieldbook/wasm/costguard"
 	"fieldbook/wasm/dialect/morf"
+	"fieldbook/wasm/explain"
 	"fieldbook/wasm/infer"
 	"fieldbook/wasm/jsonpos"
 )
@@ -31,8 +32,9 @@ type compiled struct {
 	env      *cel.Env // the environment that checked it
 	ast      *cel.Ast
 	prg      cel.Program
-	diags    []Diagnostic // non-nil when the expression does not check
-	warnings []Diagnostic // said of an expression that checks
+	diags    []Diagnostic  // non-nil when the expression does not check
+	warnings []Diagnostic  // said of an expression that checks
+	plan     *explain.Plan // an explaining program's parts (modeExplain)
 }
 
 // compile parses, checks and plans an expression once per environment and
@@ -63,7 +65,7 @@ func (e *Engine) compileAs(mode programMode, env *celEnv, expr string, limit uin
 		if err != nil {
 			c = &compiled{diags: []Diagnostic{{Severity: SeverityError, Message: err.Error(), Line: 1, Column: 1, Source: "expression"}}}
 		} else {
-			c.prg = prg
+			c.prg, c.plan = prg, explain.Prepare(expr, plain.ast)
 		}
 	}
 	e.programs.keep(key, c)

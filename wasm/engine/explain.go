@@ -9,18 +9,18 @@ import (
 )
 
 // explanation says why an expression evaluated with an explaining program
-// (modeExplain) gave its answer, in the dialect's words; nil when cel-go
+// (modeExplain, whose compiled holds the plan) gave its answer, in the dialect's words; nil when cel-go
 // recorded nothing (the evaluation was stopped before it began).
 func explanation(env *celEnv, c *compiled, det *cel.EvalDetails) *explain.Explanation {
 	if det == nil || det.State() == nil {
 		return nil
 	}
-	in := explain.Input{Expression: c.ast.Source().Content(), Checked: c.ast, State: det.State()}
+	var r explain.Reading
 	if env.dialect == DialectMorf {
-		in.Absent = morf.IsAbsent
-		in.Message = func(err *types.Err) string { return morf.AbsentMessage(c.ast, err) }
+		r.Absent = morf.IsAbsent
+		r.Message = func(err *types.Err) string { return morf.AbsentMessage(c.ast, err) }
 	}
-	return explain.Of(in)
+	return c.plan.Explain(det.State(), r)
 }
 
 // explainMode is the program mode a request asks for.

@@ -72,26 +72,38 @@ const (
 	MaxBytes        = 48 * 1024 // displays and errors of one explanation together
 )
 
-// Input is an evaluated expression: its text, its checked form and what
-// cel-go recorded while it ran. Absent, where set, tells an error that
-// means a field is absent (the morf dialect's reading); Message, where
-// set, rewrites such an error as the dialect says it.
-type Input struct {
-	Expression string
-	Checked    *cel.Ast
-	State      interpreter.EvalState
-	Absent     func(ref.Val) bool
-	Message    func(*types.Err) string
+// Plan is what an expression's explanations share: its tokens and the
+// spans of its parts, worked out once per checked expression.
+type Plan struct {
+	text   []rune
+	toks   []token
+	native *celast.AST
+	root   *node
+	nodes  int
 }
 
-// Of explains an evaluated expression.
-func Of(in Input) *Explanation {
-	text := []rune(in.Expression)
-	toks := tokenize(text)
-	native := in.Checked.NativeRep()
-	root := tree(native, toks)
-	b := builder{in: in, native: native, toks: toks, text: text, budget: MaxBytes, byID: map[int64]int{}}
-	b.add(root, -1)
+// Prepare works out the parts of a checked expression.
+func Prepare(expression string, checked *cel.Ast) *Plan {
+	p := &Plan{text: []rune(expression), native: checked.NativeRep()}
+	p.toks = tokenize(p.text)
+	p.root, p.nodes = tree(p.native, p.toks)
+	return p
+}
+
+// Reading is how a dialect reads an evaluation's errors: Absent, where
+// set, tells one that means a field is absent (the morf dialect's
+// reading); Message, where set, words such an error as the dialect does.
+type Reading struct {
+	Absent  func(ref.Val) bool
+	Message func(*types.Err) string
+}
+
+// Explain explains one evaluation of the expression: state is what
+// cel-go recorded while it ran (a program with cel.OptTrackState).
+func (plan *Plan) Explain(state interpreter.EvalState, r Reading) *Explanation {
+	b := builder{Plan: plan, state: state, reading: r, budget: MaxBytes,
+		byID: make(map[int64]int, plan.nodes), parts: make([]Part, 0, min(plan.nodes, MaxParts))}
+	b.add(plan.root, -1)
 	x := &Explanation{Parts: b.parts, Truncated: b.truncated}
 	if len(b.parts) > 0 {
 		b.decide(0)
@@ -102,10 +114,9 @@ func Of(in Input) *Explanation {
 }
 
 type builder struct {
-	in        Input
-	native    *celast.AST
-	toks      []token
-	text      []rune
+	*Plan
+	state     interpreter.EvalState
+	reading   Reading
 	parts     []Part
 	nodes     []*node
 	byID      map[int64]int
@@ -139,7 +150,7 @@ func (b *builder) isPart(n *node) bool {
 	if n.synthetic || n.from < 0 || n.expr.Kind() == celast.LiteralKind {
 		return false
 	}
-	if _, evaluated := b.in.State.Value(n.expr.ID()); evaluated || n.each {
+	if _, evaluated := b.state.Value(n.expr.ID()); evaluated || n.each {
 		return true
 	}
 	return !b.isPathLink(n)
@@ -156,7 +167,7 @@ func (b *builder) isPathLink(n *node) bool {
 	if p.children[0] != n || p.expr.Kind() != celast.SelectKind && !isIndex(p.expr) {
 		return false
 	}
-	_, evaluated := b.in.State.Value(p.expr.ID())
+	_, evaluated := b.state.Value(p.expr.ID())
 	return evaluated || b.isPathLink(p)
 }
 
@@ -179,7 +190,7 @@ func (b *builder) part(n *node, parent int) Part {
 		At:     b.toks[n.anchor(b.toks)].from,
 		Parent: parent,
 	}
-	v, evaluated := b.in.State.Value(n.expr.ID())
+	v, evaluated := b.state.Value(n.expr.ID())
 	switch {
 	case n.each:
 		p.State = StateEach
@@ -188,7 +199,7 @@ func (b *builder) part(n *node, parent int) Part {
 	case types.IsError(v) || types.IsUnknown(v):
 		err, _ := v.(*types.Err)
 		switch {
-		case err != nil && b.in.Absent != nil && b.in.Absent(v) && err.NodeID() == n.expr.ID():
+		case err != nil && b.reading.Absent != nil && b.reading.Absent(v) && err.NodeID() == n.expr.ID():
 			p.State = StateAbsent
 			b.noteAbsent(n)
 		default:
@@ -216,8 +227,8 @@ func (b *builder) message(v ref.Val) string {
 	if !ok {
 		return fmt.Sprint(v)
 	}
-	if b.in.Message != nil {
-		if msg := b.in.Message(err); msg != "" {
+	if b.reading.Message != nil {
+		if msg := b.reading.Message(err); msg != "" {
 			return msg
 		}
 	}
@@ -353,9 +364,11 @@ func (b *builder) quote(i int) string {
 
 func shorten(s string) string {
 	const most = 60
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > most {
-		return string(r[:most-1]) + "…"
+	if strings.ContainsAny(s, "\n\t\r") || strings.Contains(s, "  ") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	if utf8.RuneCountInString(s) > most {
+		return string([]rune(s)[:most-1]) + "…"
 	}
 	return s
 }
@@ -382,10 +395,8 @@ type Condition struct {
 // Chain lists the conditions of an expression whose top is a chain of &&
 // (a && b && (c || d) has three), in the order they are written; nil for
 // any other expression.
-func Chain(expression string, checked *cel.Ast) []Condition {
-	text := []rune(expression)
-	toks := tokenize(text)
-	root := tree(checked.NativeRep(), toks)
+func (plan *Plan) Chain() []Condition {
+	text, toks, root := plan.text, plan.toks, plan.root
 	if !isAnd(root) {
 		return nil
 	}

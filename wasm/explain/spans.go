@@ -21,12 +21,15 @@ type node struct {
 	each bool
 }
 
-// tree builds the nodes of a checked expression and works out their spans.
-func tree(native *celast.AST, toks []token) *node {
+// tree builds the nodes of a checked expression and works out their
+// spans; it also counts them.
+func tree(native *celast.AST, toks []token) (*node, int) {
 	info := native.SourceInfo()
 	match := brackets(toks)
+	count := 0
 	var build func(e celast.Expr, parent *node, each bool) *node
 	build = func(e celast.Expr, parent *node, each bool) *node {
+		count++
 		n := &node{expr: e, parent: parent, own: -1, each: each}
 		if r, ok := info.GetOffsetRange(e.ID()); ok {
 			n.own = tokenAt(toks, int(r.Start))
@@ -42,7 +45,8 @@ func tree(native *celast.AST, toks []token) *node {
 		n.span(toks, match)
 		return n
 	}
-	return build(native.Expr(), nil, false)
+	root := build(native.Expr(), nil, false)
+	return root, count
 }
 
 // real is the nearest node at or above n that is not synthetic.

@@ -382,8 +382,6 @@ func descends(pid int, roots []int, parent map[int]int) bool {
 	return false
 }
 
-// callRuns times warm check + evaluate round trips through a worker of the
-// page's own engine.
 // engineWorkerJS starts a worker of the page's own engine and defines
 // call(method, request), one call at a time: the start of a script that
 // times calls from the page, as the playground makes them.
@@ -397,6 +395,8 @@ const engineWorkerJS = `const root = document.querySelector('[data-fb="playgroun
 			w.postMessage({ id: mine, method, request });
 		});`
 
+// callRuns times warm check + evaluate round trips through a worker of the
+// page's own engine, plain and with an explanation.
 func callRuns(url, chromium string, n int) {
 	ctx, cancel := browser(chromium)
 	defer cancel()
@@ -407,20 +407,22 @@ func callRuns(url, chromium string, n int) {
 	script := fmt.Sprintf(`(async () => {
 		`+engineWorkerJS+`
 		const schema = root.dataset.schema, payload = document.querySelector('[data-fb="payload"]').value, now = '2024-01-01T00:00:00Z';
-		const time = async (expr) => {
+		const time = async (expr, explain) => {
 			const t = performance.now();
 			const c = await call('check', { schema, expression: expr });
-			const r = await call('evaluate', { schema, payload, expression: expr, now });
-			if (!c.ok || !r.ok) throw new Error(JSON.stringify([c, r]));
+			const r = await call('evaluate', { schema, payload, expression: expr, now, explain });
+			if (!c.ok || !r.ok || explain !== !!r.explanation) throw new Error(JSON.stringify([c, r]));
 			return performance.now() - t;
 		};
-		for (let i = 0; i < 20; i++) await time(%[1]q);
-		const same = [], fresh = [];
-		for (let i = 0; i < %[2]d; i++) same.push(await time(%[1]q));
-		for (let i = 0; i < %[2]d; i++) fresh.push(await time(%[1]q + ' || ' + i + ' == -1'));
+		for (let i = 0; i < 20; i++) { await time(%[1]q, false); await time(%[1]q, true); }
+		// Plain and explained calls alternate, so that a slow spell of the
+		// machine falls on both.
+		const same = [], fresh = [], sameWhy = [], freshWhy = [];
+		for (let i = 0; i < %[2]d; i++) { same.push(await time(%[1]q, false)); sameWhy.push(await time(%[1]q, true)); }
+		for (let i = 0; i < %[2]d; i++) { fresh.push(await time(%[1]q + ' || ' + i + ' == -1', false)); freshWhy.push(await time(%[1]q + ' || ' + i + ' == -2', true)); }
 		const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
 		w.terminate();
-		return [median(same), median(fresh)];
+		return [median(same), median(fresh), median(sameWhy), median(freshWhy)];
 	})()`, typical, n)
 	wait, c := context.WithTimeout(ctx, 120*time.Second)
 	defer c()
@@ -429,6 +431,7 @@ func callRuns(url, chromium string, n int) {
 		fail(err)
 	}
 	fmt.Printf("median of %d warm check + evaluate round trips, page to worker: same expression %.2f ms, new expression each time %.2f ms\n", n, v[0], v[1])
+	fmt.Printf("the same with explain: true: same expression %.2f ms (%.2f×), new expression each time %.2f ms (%.2f×)\n", v[2], v[2]/v[0], v[3], v[3]/v[1])
 }
 
 // byteLog counts the body bytes the server sends, request by request.
