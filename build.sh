@@ -392,6 +392,7 @@ test_all() {
   fuzz FuzzInfer ./wasm/engine/ 3000x
   fuzz FuzzBounds ./wasm/engine/ 300x
   fuzz FuzzRun ./wasm/engine/ 400x
+  fuzz FuzzExplain ./wasm/engine/ 5000x
   fuzz FuzzParseAgreesWithEncodingJSON ./wasm/jsonpos/ 200000x
   fuzz FuzzDecodeAgreesWithEncodingJSON ./schemas/ordered/ 150000x
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
