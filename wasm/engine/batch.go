@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"cel.dev/cel-go/cel"
-	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
@@ -96,6 +95,8 @@ type BatchRow struct {
 	Outcome string `json:"outcome,omitempty"`
 	Step    *int   `json:"step,omitempty"`
 	Failure string `json:"failure,omitempty"`
+	// StoppedBy is the condition of a chain of && that stopped the run.
+	StoppedBy string `json:"stoppedBy,omitempty"`
 	// Invalid lists where the payload breaks its schema (at most
 	// maxRowProblems, then how many more): a field of the wrong type is
 	// why an expression over it fails, and the row says so.
@@ -219,14 +220,8 @@ func (e *Engine) Batch(req BatchRequest) BatchResponse {
 	explaining := make([]*compiled, len(progs))
 	for i, expr := range req.Expressions {
 		count := BatchCount{Expression: expr}
-		if top := progs[i].ast.NativeRep().Expr(); top.Kind() == celast.CallKind && top.AsCall().FunctionName() == "_&&_" {
-			explaining[i] = e.compileAs(modeExplain, env, expr, e.limits.CostLimit)
-		}
-		if explaining[i] != nil && explaining[i].plan != nil {
-			chains[i] = explaining[i].plan.Chain()
-			for _, c := range chains[i] {
-				count.Conditions = append(count.Conditions, ConditionCount{Condition: c})
-			}
+		if explaining[i], chains[i] = e.chainOf(env, progs[i]); chains[i] != nil {
+			count.Conditions = conditionCounts(chains[i])
 		}
 		resp.Counts = append(resp.Counts, count)
 	}

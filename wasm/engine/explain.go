@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cel.dev/cel-go/cel"
+	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 
 	"fieldbook/wasm/dialect/morf"
@@ -29,4 +30,30 @@ func explainMode(explain bool) programMode {
 		return modeExplain
 	}
 	return modePlain
+}
+
+// chainOf gives, for a compiled expression whose top is a chain of &&,
+// its explaining program and its conditions; nil, nil for another.
+func (e *Engine) chainOf(env *celEnv, c *compiled) (*compiled, []explain.Condition) {
+	if c == nil || c.ast == nil {
+		return nil, nil
+	}
+	top := c.ast.NativeRep().Expr()
+	if top.Kind() != celast.CallKind || top.AsCall().FunctionName() != "_&&_" {
+		return nil, nil
+	}
+	x := e.compileAs(modeExplain, env, c.ast.Source().Content(), e.limits.CostLimit)
+	if x.plan == nil {
+		return nil, nil
+	}
+	return x, x.plan.Chain()
+}
+
+// conditionCounts are a chain's conditions, none stopped yet.
+func conditionCounts(chain []explain.Condition) []ConditionCount {
+	out := make([]ConditionCount, len(chain))
+	for i, c := range chain {
+		out[i] = ConditionCount{Condition: c}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -449,4 +450,51 @@ func FuzzExplain(f *testing.F) {
 			t.Fatalf("the explanation is %d bytes of JSON (%v)", len(b), err)
 		}
 	})
+}
+
+func TestABatchOfAWorkflowCountsTheConditionThatStoppedEachRun(t *testing.T) {
+	e := newEngine(t)
+	req := reminder(t, e)
+	req.Workflow.Steps[3].Expression = `appointment_first_name.startsWith("A") && appointment_length_minutes > 30 && sms.id != ""`
+	var ex map[string]any
+	if err := json.Unmarshal([]byte(req.Payload), &ex); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	want := []int{0, 0, 0}
+	for _, name := range []string{"Ann", "Bob", "Al", "Cy", "Abe"} {
+		for _, minutes := range []int{15, 45, 60} {
+			p := maps.Clone(ex)
+			p["appointment_first_name"], p["appointment_length_minutes"] = name, minutes
+			b, _ := json.Marshal(p)
+			lines = append(lines, string(b))
+			switch {
+			case !strings.HasPrefix(name, "A"):
+				want[0]++
+			case minutes <= 30:
+				want[1]++
+			}
+		}
+	}
+	resp := e.Batch(BatchRequest{Workflow: &req.Workflow, Payloads: strings.Join(lines, "\n"), Now: req.Now})
+	if !resp.OK || resp.Workflow == nil {
+		t.Fatalf("batch: %+v", resp)
+	}
+	step := resp.Workflow.Steps[3]
+	if len(step.Conditions) != 3 || step.Stopped != want[0]+want[1] {
+		t.Fatalf("step 4: %+v; want %d stopped", step, want[0]+want[1])
+	}
+	for k, c := range step.Conditions {
+		if c.Stopped != want[k] {
+			t.Errorf("condition %q stopped %d, want %d", c.Text, c.Stopped, want[k])
+		}
+	}
+	if resp.Workflow.Steps[0].Conditions != nil {
+		t.Errorf("a filter that is no chain of && has conditions: %+v", resp.Workflow.Steps[0].Conditions)
+	}
+	for _, r := range resp.Rows {
+		if (r.Outcome == OutcomeStopped) != (r.StoppedBy != "") {
+			t.Errorf("row %d: %+v", r.Index, r)
+		}
+	}
 }

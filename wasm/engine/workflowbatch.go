@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"strings"
+
+	"fieldbook/wasm/explain"
 )
 
 // BatchWorkflow counts a workflow's runs over a batch: how many completed,
@@ -16,11 +18,13 @@ type BatchWorkflow struct {
 }
 
 // BatchStepCount counts the runs that reached a step, and those that
-// stopped or failed there.
+// stopped or failed there; for a filter (or the trigger's condition) that
+// is a chain of &&, Conditions count the runs each condition stopped.
 type BatchStepCount struct {
-	Reached int `json:"reached"`
-	Stopped int `json:"stopped"`
-	Failed  int `json:"failed"`
+	Reached    int              `json:"reached"`
+	Stopped    int              `json:"stopped"`
+	Failed     int              `json:"failed"`
+	Conditions []ConditionCount `json:"conditions,omitempty"`
 }
 
 // batchWorkflow runs one workflow over every payload of a batch: checked
@@ -55,6 +59,7 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 	}
 	rowsWanted := req.rows()
 	counts := &BatchWorkflow{Steps: make([]BatchStepCount, len(w.steps))}
+	chains := e.filterChains(w, counts)
 	resp := BatchResponse{OK: true, Total: len(items), CheckedAll: req.CheckAll, Counts: []BatchCount{}, Workflow: counts,
 		Rows: []BatchRow{}, Errors: []BatchError{}, Diagnostics: []Diagnostic{}}
 	for i, it := range items {
@@ -67,6 +72,9 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 			at, why := countRun(counts, run)
 			if run.Outcome != OutcomeCompleted {
 				row.Step = &at
+			}
+			if run.Outcome == OutcomeStopped && chains[at] != nil {
+				row.StoppedBy = e.stoppedByCondition(w, it.value.(map[string]any), at, chains[at], counts)
 			}
 			if run.Outcome == OutcomeFailed {
 				row.Failure = why
@@ -85,6 +93,51 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 		}
 	}
 	return resp
+}
+
+// filterChains finds the trigger's condition and the filters that are a
+// chain of && (by step: 0 the trigger), and gives their counts their
+// conditions.
+func (e *Engine) filterChains(w *checkedWorkflow, counts *BatchWorkflow) [][]explain.Condition {
+	chains := make([][]explain.Condition, len(w.steps)+1)
+	count := func(i int) *BatchStepCount {
+		if i == 0 {
+			return &counts.Trigger
+		}
+		return &counts.Steps[i-1]
+	}
+	for i := range chains {
+		s := &w.trigger
+		if i > 0 {
+			s = &w.steps[i-1]
+		}
+		if s.expression == nil || i > 0 && s.step.Kind != KindFilter {
+			continue
+		}
+		if _, chains[i] = e.chainOf(w.env, s.expression); chains[i] != nil {
+			count(i).Conditions = conditionCounts(chains[i])
+		}
+	}
+	return chains
+}
+
+// stoppedByCondition runs again, explained, a run that a chain of &&
+// stopped at step at, counts the condition that stopped it and names it.
+// Only the runs a chain stopped pay for the second run.
+func (e *Engine) stoppedByCondition(w *checkedWorkflow, payload map[string]any, at int, chain []explain.Condition, counts *BatchWorkflow) string {
+	w.explain = true
+	run := e.runChecked(w, payload)
+	w.explain = false
+	st, count := run.Trigger, &counts.Trigger
+	if at > 0 {
+		st, count = &run.Steps[at-1], &counts.Steps[at-1]
+	}
+	k := explain.FirstFalseIn(chain, st.Explanation)
+	if k < 0 {
+		return ""
+	}
+	count.Conditions[k].Stopped++
+	return chain[k].Text
 }
 
 // countRun counts one run: the steps it reached, and where it ended. It

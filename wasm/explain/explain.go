@@ -434,3 +434,19 @@ func FirstFalse(conds []Condition, state interpreter.EvalState) int {
 	}
 	return -1
 }
+
+// FirstFalseIn is FirstFalse read from an explanation of the expression:
+// the first condition whose part was false.
+func FirstFalseIn(conds []Condition, x *Explanation) int {
+	if x == nil {
+		return -1
+	}
+	for i, c := range conds {
+		for _, p := range x.Parts {
+			if p.From == c.From && p.To == c.To && p.State == StateValue && p.Display == "false" {
+				return i
+			}
+		}
+	}
+	return -1
+}
