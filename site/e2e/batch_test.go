@@ -7,8 +7,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -261,4 +264,167 @@ func TestABatchRowThatIsNotJSONSpansTheExpressions(t *testing.T) {
 	if len(spans) != 4 || spans[0] < 3 || spans[1] != spans[0] || spans[2] != spans[0] || spans[3] != spans[0] {
 		t.Errorf("columns of the header and the rows: %v, want as many in each, at least 3", spans)
 	}
+}
+
+// conditionsFilter is a filter of three conditions; appointmentConditions
+// answers, for an appointment's mode, state and duration, the index of the
+// first of them that is false (the one that stops it), or -1 where all hold.
+var conditionsFilter = []string{`mode == "VIDEO"`, `service_location.state == "CA"`, `appointment_duration_in_minutes >= 30`}
+
+func appointmentConditions(mode, state string, minutes int) int {
+	for i, holds := range []bool{mode == "VIDEO", state == "CA", minutes >= 30} {
+		if !holds {
+			return i
+		}
+	}
+	return -1
+}
+
+// variedAppointments writes n Appointment payloads as NDJSON, the example
+// with a mode, a state and a duration drawn from a seeded generator, and
+// answers which condition of conditionsFilter stops each (-1: none), and
+// how many each stops.
+func variedAppointments(t *testing.T, n int) (ndjson string, stoppedBy []int, stopped [3]int) {
+	t.Helper()
+	set, err := schemas.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := set.Get("elation/appointment")
+	var example map[string]any
+	raw, _ := json.Marshal(s.Example())
+	if err := json.Unmarshal(raw, &example); err != nil {
+		t.Fatal(err)
+	}
+	location := example["service_location"].(map[string]any)
+	r := rand.New(rand.NewPCG(22, 3))
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		mode := []string{"VIDEO", "VIDEO", "IN_PERSON", "PHONE"}[r.IntN(4)]
+		state := []string{"CA", "CA", "NY", "TX"}[r.IntN(4)]
+		minutes := []int{15, 15, 30, 45}[r.IntN(4)]
+		example["appointment_id"] = fmt.Sprint(67176890458 + i)
+		example["mode"] = mode
+		example["appointment_duration_in_minutes"] = minutes
+		location["state"] = state
+		line, _ := json.Marshal(example)
+		sb.Write(line)
+		sb.WriteByte('\n')
+		k := appointmentConditions(mode, state, minutes)
+		stoppedBy = append(stoppedBy, k)
+		if k >= 0 {
+			stopped[k]++
+		}
+	}
+	return sb.String(), stoppedBy, stopped
+}
+
+// runConditionsBatch writes the filter of three conditions and runs the
+// batch over payloads, pasted or, with a file name, from a file.
+func runConditionsBatch(t *testing.T, b *browser, payloads, file string) {
+	t.Helper()
+	setValue(t, b, `#expression-2`, ``)
+	setValue(t, b, `[data-fb="expression"]`, strings.Join(conditionsFilter, " && "))
+	waitFor(t, b, "the filter's value", firstResult+`.startsWith('false')`)
+	if file == "" {
+		jsEval[bool](t, b, `document.querySelector('[data-fb="batch"]').open = true`)
+		setValue(t, b, `[data-fb="batch-input"]`, payloads)
+	} else {
+		openBatchFile(t, b, file, payloads) // opens the batch panel
+		waitFor(t, b, "the file checked", batchStatus+`.includes('is ready')`)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`[data-fb="batch-run"]`)))
+	waitLong(t, b, "the run's end", `!(`+batchRunning+`) && !!document.querySelector('[data-fb="batch-counts"]')`)
+}
+
+// checkConditionCounts compares the breakdown the page shows with the
+// payloads each condition stops, and the false count with their sum.
+func checkConditionCounts(t *testing.T, b *browser, stopped [3]int) {
+	t.Helper()
+	falses := stopped[0] + stopped[1] + stopped[2]
+	if got := jsEval[[]string](t, b, batchCountRow); len(got) < 3 || got[2] != fmt.Sprint(falses) {
+		t.Errorf("counts %q, want %d false", got, falses)
+	}
+	shown := jsEval[[][]string](t, b, `[...document.querySelectorAll('[data-fb="batch-conditions"] tr')].slice(1).map((tr) => [...tr.children].map((c) => c.textContent))`)
+	var want [][]string
+	for i, c := range conditionsFilter {
+		share := strconv.FormatFloat(math.Round(1000*float64(stopped[i])/float64(falses))/10, 'f', -1, 64) + "%"
+		want = append(want, []string{c, fmt.Sprint(stopped[i]), share})
+	}
+	if fmt.Sprintf("%q", shown) != fmt.Sprintf("%q", want) {
+		t.Errorf("the conditions shown:\n %q\nwant\n %q", shown, want)
+	}
+	if got := jsEval[string](t, b, `document.querySelector('[data-fb="batch-conditions"] caption').textContent`); !strings.Contains(got, fmt.Sprintf("false on %d payloads", falses)) {
+		t.Errorf("the conditions' caption: %q", got)
+	}
+}
+
+// A filter's misses, broken down by the condition that stopped each: the
+// counts, each false row, and the download name it; the page stays
+// accessible.
+func TestBatchTellsWhichConditionStoppedEachPayload(t *testing.T) {
+	payloads, stoppedBy, stopped := variedAppointments(t, 30)
+	for i, n := range stopped {
+		if n == 0 {
+			t.Fatalf("no payload is stopped by condition %d: the test payloads need more variety", i+1)
+		}
+	}
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	runConditionsBatch(t, b, payloads, "")
+	checkConditionCounts(t, b, stopped)
+
+	// Each row's cell: true, or false and the condition that stopped it.
+	cells := jsEval[[]string](t, b, `[...document.querySelectorAll('[data-fb="batch-rows"] tr')].slice(1).map((tr) => tr.lastChild.textContent)`)
+	if len(cells) != len(stoppedBy) {
+		t.Fatalf("%d rows shown, want %d", len(cells), len(stoppedBy))
+	}
+	for i, k := range stoppedBy {
+		want := "true"
+		if k >= 0 {
+			want = "false stopped by " + conditionsFilter[k]
+		}
+		if cells[i] != want {
+			t.Errorf("row %d: %q, want %q", i+1, cells[i], want)
+		}
+	}
+
+	lines := downloadResults(t, b)
+	if len(lines) != len(stoppedBy) {
+		t.Fatalf("the download holds %d lines, want %d", len(lines), len(stoppedBy))
+	}
+	for i, l := range lines {
+		var row struct {
+			Values []struct {
+				OK        bool
+				Display   string
+				StoppedBy *string
+			}
+		}
+		if err := json.Unmarshal([]byte(l), &row); err != nil || len(row.Values) != 1 {
+			t.Fatalf("download line %d: %q (%v)", i+1, l, err)
+		}
+		v := row.Values[0]
+		switch k := stoppedBy[i]; {
+		case k < 0 && (v.Display != "true" || v.StoppedBy != nil):
+			t.Errorf("download line %d: %q, want true and no stoppedBy", i+1, l)
+		case k >= 0 && (v.Display != "false" || v.StoppedBy == nil || *v.StoppedBy != conditionsFilter[k]):
+			t.Errorf("download line %d: %q, want false stopped by %q", i+1, l, conditionsFilter[k])
+		}
+	}
+	runAxe(t, b, "the batch's conditions")
+}
+
+// A batch the page sends the engine in several calls (1,000 payloads a
+// call, BATCH_CHUNK_PAYLOADS in batchrun.mjs) adds up each call's
+// per-condition counts.
+func TestBatchAddsUpConditionsAcrossCalls(t *testing.T) {
+	payloads, _, stopped := variedAppointments(t, 2500)
+	b := newBrowser(t)
+	openPlayground(t, b, "/playground/")
+	runConditionsBatch(t, b, payloads, "appointments.ndjson")
+	if status := jsEval[string](t, b, batchStatus); status != "2,500 payloads" {
+		t.Fatalf("status %q", status)
+	}
+	checkConditionCounts(t, b, stopped)
 }

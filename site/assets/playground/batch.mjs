@@ -4,7 +4,7 @@
 import { runBatch } from './batchrun.mjs';
 import { CELL_SHOWN_CHARS } from './limits.mjs';
 import { NotUTF8, textPieces } from './payloads.mjs';
-import { brief, mib, shownIn } from './show.mjs';
+import { brief, code, mib, shownIn, span } from './show.mjs';
 
 // wireBatch runs the expressions over many payloads, pasted or from a local
 // file. A file is never read whole: the run reads it a piece at a time, in
@@ -122,7 +122,7 @@ export function wireBatch($, engine, current) {
     downloadURL = URL.createObjectURL(r.download);
     download.href = downloadURL;
     download.hidden = false;
-    results.append(countsTable(r), rowsTable(r));
+    results.append(countsTable(r), ...r.counts.flatMap(conditionsTable), rowsTable(r));
     if (r.errors.length) {
       const h = document.createElement('h4');
       h.textContent = 'First errors';
@@ -155,6 +155,46 @@ function countsTable(r) {
   return t;
 }
 
+// conditionsTable breaks down the payloads a chain of && (a filter's
+// conditions) was false on by the condition that stopped each, the first
+// false one: which condition a filter's misses come from. None for another
+// expression, or one that was never false. The table is in a box of its
+// own, so that the rows stay the second table of the results.
+function conditionsTable(c, i) {
+  if (!c.conditions || !c.false) return [];
+  const t = table(['Condition', 'Payloads it stopped', 'Share of the false']);
+  t.dataset.fb = 'batch-conditions';
+  const caption = document.createElement('caption');
+  caption.textContent = `Expression ${i + 1} was false on ${c.false} ${c.false === 1 ? 'payload' : 'payloads'}: the condition that stopped each`;
+  t.prepend(caption);
+  const share = (n) => (n / c.false).toLocaleString('en-US', { style: 'percent', maximumFractionDigits: 1 });
+  const add = (label, n) => {
+    const tr = row(t, [n, share(n)]);
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.append(label);
+    tr.prepend(th);
+  };
+  for (const k of c.conditions) add(code('', brief(k.text)), k.stopped);
+  // The engine finds the condition by running the expression again; where
+  // that run failed (its time limit stopped it), the payload is in no row
+  // above, and the rows still add up to the false ones.
+  const told = c.conditions.reduce((n, k) => n + k.stopped, 0);
+  if (told < c.false) add('not told (running it again to find the condition failed)', c.false - told);
+  const box = document.createElement('div');
+  box.className = 'batch-conditions';
+  box.append(t);
+  return [box];
+}
+
+// stoppedBy says, in a false cell of a chain of &&, the condition that
+// made it false: in words, not only the colour of the cell.
+function stoppedBy(text) {
+  const el = span('stopped-by', 'stopped by ');
+  el.append(code('', brief(text)));
+  return el;
+}
+
 // rowsTable shows the first rows (as shownRow, in batchrun.mjs, keeps
 // them): a cell shows at most CELL_SHOWN_CHARS of its text, and a note when
 // that is not all.
@@ -169,7 +209,7 @@ function rowsTable(r) {
     const cells = [[rw.line ? `line ${rw.line}` : rw.index + 1]];
     if (schemaColumn && !rw.error) cells.push(rw.invalid ? [shown(rw.invalid), 'error'] : ['matches']);
     if (rw.error) cells.push([shown(rw.error), 'error']);
-    else cells.push(...rw.values.map((v) => [shown(v), v.ok ? '' : 'error']));
+    else cells.push(...rw.values.map((v) => [v.stoppedBy ? [...shown(v), ' ', stoppedBy(v.stoppedBy)] : shown(v), v.ok ? '' : 'error']));
     const tr = row(t, cells.map(([text]) => text), cells.map(([, cls]) => cls));
     // A payload that is not JSON has one error for the schema and all the
     // expressions.

@@ -21,9 +21,12 @@ const BATCH_SHOWN_ERRORS = 20;
 // flight at a time, so that the engine always has the next one while the
 // page takes in the last. It answers { total, invalid (the payloads that
 // break the schema, of those checked: every one where checkedAll, else
-// those an expression failed on), checkedAll, counts, rows, errors,
-// download (a Blob of NDJSON, one line a payload), cancelled }, or
-// { failed } with what to tell the reader.
+// those an expression failed on), checkedAll, counts (with, for a chain
+// of &&, its conditions and how many payloads each stopped), rows, errors,
+// download (a Blob of NDJSON, one line a payload: its index, line, error,
+// invalid and values as the engine answers them, a false cell of a chain
+// of && with its stoppedBy), cancelled }, or { failed } with what to tell
+// the reader.
 export async function runBatch(engine, source, { schema, dialect, event, expressions, now, checkAll }, job, progress) {
   const started = performance.now();
   const size = typeof source === 'string' ? source.length : source.size;
@@ -100,7 +103,14 @@ function merge(out, items, r, lines) {
   out.invalid += r.invalid ?? 0;
   out.checkedAll &&= r.checkedAll !== false;
   r.counts.forEach((c, i) => {
-    for (const k of ['true', 'false', 'other', 'error']) out.counts[i][k] += c[k];
+    const sum = out.counts[i];
+    for (const k of ['true', 'false', 'other', 'error']) sum[k] += c[k];
+    // Every call compiles the same expression, so each answers the same
+    // conditions in the same order: they add up by position. A call of
+    // only unreadable payloads (no engine answer) has none to add.
+    if (!c.conditions) return;
+    sum.conditions ??= c.conditions.map(({ from, to, text }) => ({ from, to, text, stopped: 0 }));
+    c.conditions.forEach((k, j) => { sum.conditions[j].stopped += k.stopped; });
   });
   const text = [];
   const errors = [];
@@ -141,6 +151,6 @@ function shownRow(row) {
     line: row.line,
     error: row.error === undefined ? undefined : keep(row.error),
     invalid: row.invalid === undefined ? undefined : keep(row.invalid.join('; ')),
-    values: row.values?.map((v) => ({ ok: v.ok, ...(v.ok ? keep(v.display, v.truncated === true) : keep(v.error)) })),
+    values: row.values?.map((v) => ({ ok: v.ok, stoppedBy: v.stoppedBy, ...(v.ok ? keep(v.display, v.truncated === true) : keep(v.error)) })),
   };
 }
