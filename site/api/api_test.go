@@ -68,6 +68,8 @@ func apiCases(t testing.TB) []apiCase {
 			contains: []string{`"ok":false`, `did you mean 'city'?`, `"column":17`}},
 		{name: "evaluate", method: "POST", path: "/api/v1/evaluate", body: req(`, "expression": "appointment_datetime + duration('1h')", "now": "2024-01-01T00:00:00Z"`), status: 200,
 			contains: []string{`"value":"2016-10-13T12:15:00Z"`, `"type":"google.protobuf.Timestamp"`}},
+		{name: "evaluate, explained", method: "POST", path: "/api/v1/evaluate", body: req(`, "expression": "mode == \"VIDEO\" && appointment_duration_in_minutes == 30", "explain": true`), status: 200,
+			contains: []string{`"value":false`, `"explanation":{"parts":[`, `"decided":true`, "\"summary\":\"false because `appointment_duration_in_minutes == 30` is false\""}},
 		{name: "schema-less", method: "POST", path: "/api/v1/evaluate", contentType: "application/json; charset=utf-8",
 			body: `{"schema": "", "payload": "{\"n\": 2}", "expression": "n * 21"}`, status: 200, contains: []string{`"value":42`}},
 		{name: "too large", method: "POST", path: "/api/v1/evaluate", body: `{"schema": "", "payload": "` + strings.Repeat("x", MaxBody) + `"}`,
