@@ -24,10 +24,9 @@ import (
 
 const batchFilter = `mode == "VIDEO" && service_location.state == "CA"`
 
-// appointmentsFile writes n Appointment payloads as NDJSON, each the
-// example with its own id, mode and state, and every 997th line broken. It
-// answers the counts the filter must give: true, false, error.
-func appointmentsFile(t *testing.T, n int) (path string, want [3]int) {
+// appointmentExample is elation/appointment's example, as a reader pastes
+// it, decoded afresh: each caller changes its own.
+func appointmentExample(t *testing.T) map[string]any {
 	t.Helper()
 	set, err := schemas.Load()
 	if err != nil {
@@ -39,6 +38,15 @@ func appointmentsFile(t *testing.T, n int) (path string, want [3]int) {
 	if err := json.Unmarshal(raw, &example); err != nil {
 		t.Fatal(err)
 	}
+	return example
+}
+
+// appointmentsFile writes n Appointment payloads as NDJSON, each the
+// example with its own id, mode and state, and every 997th line broken. It
+// answers the counts the filter must give: true, false, error.
+func appointmentsFile(t *testing.T, n int) (path string, want [3]int) {
+	t.Helper()
+	example := appointmentExample(t)
 	location := example["service_location"].(map[string]any)
 	path = filepath.Join(t.TempDir(), "appointments.ndjson")
 	f, err := os.Create(path)
@@ -286,16 +294,7 @@ func appointmentConditions(mode, state string, minutes int) int {
 // how many each stops.
 func variedAppointments(t *testing.T, n int) (ndjson string, stoppedBy []int, stopped [3]int) {
 	t.Helper()
-	set, err := schemas.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := set.Get("elation/appointment")
-	var example map[string]any
-	raw, _ := json.Marshal(s.Example())
-	if err := json.Unmarshal(raw, &example); err != nil {
-		t.Fatal(err)
-	}
+	example := appointmentExample(t)
 	location := example["service_location"].(map[string]any)
 	r := rand.New(rand.NewPCG(22, 3))
 	var sb strings.Builder
