@@ -87,6 +87,24 @@ test('check and evaluate are typed', () => {
   assert.equal(big.value, '9007199254740993');
 });
 
+test('evaluate explains, its spans in characters as a page slices them', () => {
+  const expression = '"é🎉" + mode == "IN_PERSON" && appointment_duration_in_minutes > 10';
+  const r = fb.evaluate({ schema: 'elation/appointment', payload: appointment, expression, now: '2024-01-01T00:00:00Z', explain: true });
+  assert.equal(r.ok, true);
+  assert.equal(r.value, false);
+  const chars = Array.from(expression);
+  const text = (p) => chars.slice(p.from, p.to).join('');
+  const { parts, summary } = r.explanation;
+  assert.equal(text(parts[0]), expression);
+  assert.deepEqual(parts.filter((p) => p.decided).map(text), ['"é🎉" + mode == "IN_PERSON"']);
+  assert.deepEqual(parts.filter((p) => p.state === 'skipped').map(text), ['appointment_duration_in_minutes > 10', 'appointment_duration_in_minutes']);
+  const concat = parts.find((p) => text(p) === '"é🎉" + mode');
+  assert.equal(concat.display, '"é🎉VIDEO"');
+  assert.equal(chars[concat.at], '+');
+  assert.match(summary, /^false because/);
+  assert.equal(fb.evaluate({ schema: 'elation/appointment', payload: appointment, expression }).explanation, undefined);
+});
+
 test('complete offers the fields of the operand', () => {
   const r = fb.complete({ schema: 'elation/message-thread', expression: 'members.map(x, x.st', offset: 19 });
   assert.deepEqual(r.items.map((i) => i.label), ['status']);

@@ -127,7 +127,7 @@ type builder struct {
 
 // add appends the parts of n and below, in pre-order.
 func (b *builder) add(n *node, parent int) {
-	if n.parent == nil || b.isPart(n) { // the whole is a part, even a literal
+	if n.parent == nil && n.from >= 0 || b.isPart(n) { // the whole is a part, even a literal
 		if len(b.parts) == MaxParts || b.budget <= 0 {
 			b.truncated = true
 			return
