@@ -23,15 +23,15 @@ import (
 //
 // fresh starts wrangler dev anew for each sample, so that every sample
 // meets a new workerd, a new isolate and a new Go program; it waits until
-// the site's front page answers (a static asset: the Worker's script does
-// not run for it, run_worker_first is /api/* alone), then sends the
+// the site's front page answers (a static asset, which the Worker's script
+// does not serve: run_worker_first is /api/* alone), then sends the
 // sequence's requests one after the other, each timed (wall, from sent to
 // read) and its CPU taken from the workerd processes' /proc/PID/stat.
 //
 // restarts does the same in one running isolate of the test build: each
 // sample ends the Go program first (/api/v1/test/exit), so the sequence's
 // first request starts a new program from the module the isolate already
-// compiled, whose code V8 may already have tiered up.
+// has, and has run through its warm-up.
 
 // firstRequest is one request of a sequence, and what its answer must hold.
 type firstRequest struct {
@@ -51,7 +51,7 @@ type firstSequence struct {
 
 // firstSequences are the samples' sequences, taken in turn so that a load
 // that drifts falls on all of them alike: the typical evaluate first (and
-// again, warm); a check first (then the evaluate); and a request the API
+// again, the second request); a check first (then the evaluate); and a request the API
 // answers without the engine (an unknown endpoint, 404: Go's start, the
 // schemas' catalog and the engine's construction in main, and little else),
 // then the evaluate, whose time is then the first evaluate's own.
