@@ -14,7 +14,7 @@
 #   ./build.sh worker-dev   build it, then run it in wrangler's local workerd on 127.0.0.1:8787
 #   ./build.sh deploy       build it, then publish it (needs CLOUDFLARE_API_TOKEN, and the Workers Paid plan)
 #   ./build.sh deploy --static  build the site, then publish it alone as static assets (any plan, the Free one too)
-#   ./build.sh worker-bench time the Worker's API per request, before and after one-instance-per-isolate
+#   ./build.sh worker-bench time the Worker's API: warm per request (before and after one-instance-per-isolate), and the first request
 #   ./build.sh worker-soak  send SOAK_N (10000) mixed requests to the Worker, checking the answers and that its memory levels off
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -323,7 +323,12 @@ worker_soak() {
 }
 
 # worker_bench times the API per request under wrangler dev: syumai's
-# lifecycle (a Go program per request) against ours (one per isolate).
+# lifecycle (a Go program per request) against ours (one per isolate), warm;
+# then the first requests of FRESH_N (12) new isolates, each in a wrangler
+# dev of its own that the bench starts (a new workerd: the module loaded, Go
+# started and the engine's first environment built anew), and of RESTARTS_N
+# (15) new Go programs in one running isolate of the test build, warmed up
+# by 50 evaluates, each after /api/v1/test/exit (the module kept).
 worker_bench() {
   worker
   local pr="$BUILD/worker-per-request"
@@ -339,6 +344,13 @@ worker_bench() {
   echo "== after: site/worker/entry.mjs, one Go program per isolate" >&2
   start_worker "${BENCH_PORT_AFTER:-8789}" wrangler.jsonc
   go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_AFTER:-8789}" -n "${N:-200}" -pids "$(workerd_pids)"
+  stop_workers
+  echo "== the first request in a new isolate: a new wrangler dev for each" >&2
+  go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_FRESH:-8790}" -fresh "${FRESH_N:-12}" -config wrangler.jsonc
+  echo "== the first request of a new Go program in a running isolate (the test build)" >&2
+  worker_test_build
+  start_worker "${BENCH_PORT_RESTART:-8791}" "$BUILD/wrangler.test.jsonc"
+  go run ./site/bench/worker -url "http://127.0.0.1:${BENCH_PORT_RESTART:-8791}" -restarts "${RESTARTS_N:-15}" -pids "$(workerd_pids)"
   stop_workers
 }
 

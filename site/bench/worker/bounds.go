@@ -36,7 +36,6 @@ func bounds(base, file string, runs int) error {
 		}
 		return time.Since(start), nil
 	}
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	var slowestWait time.Duration
 	for i, c := range cases {
 		req := map[string]string{"schema": "", "dialect": c.Dialect, "payload": c.Payload(), "expression": c.Expression()}

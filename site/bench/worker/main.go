@@ -13,6 +13,15 @@
 //
 //	go run ./site/bench/worker -url http://127.0.0.1:8787 -bounds wasm/testdata/bounds.json -n 5
 //
+// With -fresh N it times the first requests of N new isolates instead, each
+// in a wrangler dev it starts (and ends) on -url's port with -config; with
+// -restarts N, those of N new Go programs in the running isolate of the test
+// build (-X main.testEndpoints=true), which it ends with /api/v1/test/exit;
+// see first.go:
+//
+//	go run ./site/bench/worker -url http://127.0.0.1:8790 -fresh 12 -config wrangler.jsonc
+//	go run ./site/bench/worker -url http://127.0.0.1:8791 -restarts 15 -pids PID,PID
+//
 // With -soak N it sends N requests instead, a mixed load (evaluate, check,
 // validate, the schemas, 404s, a malformed and an oversized body), every
 // answer checked, and follows the memory of the -pids processes (resident
@@ -51,7 +60,22 @@ func main() {
 	maxRSS := flag.Float64("max-rss-slope", 0, "with -soak, the most the Worker's workerd may grow per request over the second half, in bytes (0: report only)")
 	maxHeap := flag.Float64("max-heap-slope", 0, "with -soak and -go-memory, the most the Go program's live heap may grow per request over the second half, in bytes (0: report only)")
 	boundsFile := flag.String("bounds", "", "time the cases of this bounds file (wasm/testdata/bounds.json) instead, -n times each")
+	freshN := flag.Int("fresh", 0, "time the first requests in this many new isolates instead, each in a wrangler dev of its own on -url's port (first.go)")
+	config := flag.String("config", "wrangler.jsonc", "with -fresh, the wrangler config to start")
+	restartsN := flag.Int("restarts", 0, "time the first requests of this many new Go programs in the running isolate instead (the test build of the Worker; needs -pids)")
 	flag.Parse()
+	if *freshN > 0 {
+		if err := fresh(*url, *config, *freshN); err != nil {
+			fail(err)
+		}
+		return
+	}
+	if *restartsN > 0 {
+		if err := restarts(*url, *pids, *restartsN, *warmup); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if *boundsFile != "" {
 		if err := bounds(*url, *boundsFile, *n); err != nil {
 			fail(err)
@@ -69,16 +93,10 @@ func main() {
 		return
 	}
 
-	set, err := schemas.Load()
+	body, err := filterBody()
 	if err != nil {
 		fail(err)
 	}
-	s, _ := set.Get("elation/appointment")
-	payload, _ := json.Marshal(s.Example())
-	body, _ := json.Marshal(map[string]string{
-		"schema": "elation/appointment", "payload": string(payload), "now": "2024-01-01T00:00:00Z",
-		"expression": `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`,
-	})
 	send := func() time.Duration {
 		start := time.Now()
 		resp, err := http.Post(*url+"/api/v1/evaluate", "application/json", strings.NewReader(string(body)))
@@ -95,20 +113,43 @@ func main() {
 	for i := 0; i < *warmup; i++ {
 		send()
 	}
-	cpuBefore := cpuTime(*pids)
+	procs, err := workerdProcesses(*pids, *url)
+	if err != nil {
+		fail(err)
+	}
+	workerBefore, proxyBefore := cpuByRole(procs)
 	var walls []time.Duration
 	for i := 0; i < *n; i++ {
 		walls = append(walls, send())
 	}
-	cpuAfter := cpuTime(*pids)
+	workerAfter, proxyAfter := cpuByRole(procs)
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	fmt.Printf("POST /api/v1/evaluate, %d requests after %d to warm up: wall median %.2f ms, p90 %.2f ms",
 		*n, *warmup, ms(walls[len(walls)/2]), ms(walls[len(walls)*9/10]))
 	if *pids != "" {
-		fmt.Printf(", workerd CPU %.2f ms per request", ms(cpuAfter-cpuBefore)/float64(*n))
+		worker, proxy := workerAfter-workerBefore, proxyAfter-proxyBefore
+		fmt.Printf(", workerd CPU %.2f ms per request (the Worker's %.2f, the entry proxy's %.2f)",
+			ms(worker+proxy)/float64(*n), ms(worker)/float64(*n), ms(proxy)/float64(*n))
 	}
 	fmt.Println()
+}
+
+// filterExpression is the typical filter over the Appointment example, the
+// one every mode times.
+const filterExpression = `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`
+
+// filterBody is the evaluate request of filterExpression over the
+// Appointment example.
+func filterBody() ([]byte, error) {
+	set, err := schemas.Load()
+	if err != nil {
+		return nil, err
+	}
+	s, _ := set.Get("elation/appointment")
+	payload, _ := json.Marshal(s.Example())
+	return json.Marshal(map[string]string{
+		"schema": "elation/appointment", "payload": string(payload), "now": "2024-01-01T00:00:00Z", "expression": filterExpression,
+	})
 }
 
 // cpuTime adds up the user + system CPU time of processes, from

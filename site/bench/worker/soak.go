@@ -343,7 +343,7 @@ func soakRequests() ([]func(i int) soakRequest, error) {
 	}
 	filter := post("evaluate the filter", "evaluate", 200, `"value":true`, map[string]string{
 		"schema": "elation/appointment", "payload": string(example), "now": "2024-01-01T00:00:00Z",
-		"expression": `status == elation.v1.AppointmentStatus.APPOINTMENT_STATUS_SCHEDULED || (mode == "VIDEO" && service_location.city.startsWith("San"))`,
+		"expression": filterExpression,
 	})
 	check := post("check", "check", 200, `"type":"list(string)"`, map[string]string{"schema": "elation/message-thread", "expression": "members.map(x, x.id)"})
 	checkTypo := post("check a typo", "check", 200, `did you mean 'city'?`, map[string]string{"schema": "elation/appointment", "expression": "service_location.citty"})
