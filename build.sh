@@ -512,5 +512,5 @@ case "${1:-all}" in
   worker-soak) worker && worker_test_build && start_worker "${PORT:-8798}" "$BUILD/wrangler.test.jsonc" && worker_soak "${PORT:-8798}" ;;
   worker-dev) worker && exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" ;;
   deploy) deploy "${2:-}" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac
