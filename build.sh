@@ -7,6 +7,7 @@
 #   ./build.sh release-wasm the shipped module: wasm-opt -Oz of the above (about a minute)
 #   ./build.sh test         every test: Go natively and under js/wasm, fuzzing, Node
 #   ./build.sh bench        the engine's benchmarks, natively and in wasm, module sizes, and wasm-size
+#   ./build.sh bench-wasm   the page benchmark's bare cel-go module and the engine without its action schemas
 #   ./build.sh wasm-size    where the module's bytes go: its code by Go package (site/bench/wasmsize)
 #   ./build.sh wasm-start   the module's start in Node: init trace, instantiate to first check (wasm/startbench.mjs)
 #   ./build.sh serve        build for local use (the unoptimised module), then serve the site on 127.0.0.1:8080
@@ -136,6 +137,10 @@ wasm() {
   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$DEV_WASM" ./wasm
 }
 
+# WASM_OPT_FLAGS are wasm-opt's for the shipped module, and for the page
+# benchmark's modules built like it (bench_wasm).
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int)
+
 # release_wasm optimises the module for size. It is slow, so the result is
 # kept beside the hash of its input and reused while the input is the same
 # (go build -trimpath is reproducible).
@@ -148,10 +153,35 @@ release_wasm() {
   fi
   command -v wasm-opt >/dev/null || { echo "wasm-opt not found: ./build.sh setup installs it (Debian's binaryen)" >&2; exit 1; }
   echo "wasm-opt -Oz (about a minute)..." >&2
-  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
-    "$DEV_WASM" -o "$SHIPPED_WASM.tmp"
+  wasm-opt "${WASM_OPT_FLAGS[@]}" "$DEV_WASM" -o "$SHIPPED_WASM.tmp"
   mv "$SHIPPED_WASM.tmp" "$SHIPPED_WASM"
   echo "$sum" >"$SHIPPED_WASM.input"
+}
+
+# bench_wasm builds the page benchmark's other two modules
+# (go run ./site/bench/page -bare, -noactions), each as the shipped one is
+# built (the same go build and wasm-opt flags), and like it kept beside the
+# hash of its input: build/bare.opt.wasm, the bare cel-go page's
+# (site/bench/bare), and build/fieldbook-noactions.opt.wasm, the engine
+# without the action schemas (-tags fieldbook_noactions: schemas/embed_noactions.go).
+bench_wasm() {
+  mkdir -p "$BUILD"
+  local name pkg tags sum
+  for name in bare fieldbook-noactions; do
+    case $name in
+      bare) pkg=./site/bench/bare tags= ;;
+      fieldbook-noactions) pkg=./wasm tags=fieldbook_noactions ;;
+    esac
+    GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -tags "$tags" -o "$BUILD/$name.wasm" "$pkg"
+    sum=$(sha256sum "$BUILD/$name.wasm" | cut -d' ' -f1)
+    if [[ -f "$BUILD/$name.opt.wasm" && "$(cat "$BUILD/$name.opt.wasm.input" 2>/dev/null)" == "$sum" ]]; then
+      continue
+    fi
+    echo "wasm-opt -Oz $name..." >&2
+    wasm-opt "${WASM_OPT_FLAGS[@]}" "$BUILD/$name.wasm" -o "$BUILD/$name.opt.wasm.tmp"
+    mv "$BUILD/$name.opt.wasm.tmp" "$BUILD/$name.opt.wasm"
+    echo "$sum" >"$BUILD/$name.opt.wasm.input"
+  done
 }
 
 # generate regenerates the templ components' Go code.
@@ -473,6 +503,7 @@ case "${1:-all}" in
   site) site ;;
   wasm) wasm ;;
   release-wasm) release_wasm ;;
+  bench-wasm) bench_wasm ;;
   setup) setup "${2:-all}" ;;
   test)
     setup test
@@ -493,5 +524,5 @@ case "${1:-all}" in
   worker-soak) worker && worker_test_build && start_worker "${PORT:-8798}" "$BUILD/wrangler.test.jsonc" && worker_soak "${PORT:-8798}" ;;
   worker-dev) worker && exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" ;;
   deploy) deploy "${2:-}" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac

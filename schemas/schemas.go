@@ -3,7 +3,6 @@
 package schemas
 
 import (
-	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -17,9 +16,6 @@ import (
 
 	"fieldbook/schemas/ordered"
 )
-
-//go:embed catalog.json */*.json actions/*/*/*.json
-var embedded embed.FS
 
 // BaseURL is the prefix of every schema's $id.
 const BaseURL = "https://fieldbook.dev/schemas/"

@@ -41,6 +41,16 @@
 // -batch payloads (10,000 by default).
 //
 //	go run ./site/bench/page -workflow 200
+//
+// With -bare it pairs cold loads of the page with cold loads of a bare
+// cel-go page (site/bench/bare: cel-go and Fieldbook's extensions alone,
+// started the same way, evaluating the page's first expression over its
+// payload), in turn, and prints the medians of intent → first result and
+// their ratio. With -also, a second built site's page is loaded in turn
+// too (the module without the action schemas, say). ./build.sh bench-wasm
+// builds the bare module.
+//
+//	go run ./site/bench/page -bare [-also dist-noactions] [-runs 9]
 package main
 
 import (
@@ -83,7 +93,28 @@ func main() {
 	runsOfWorkflow := flag.Int("workflow", 0, "time this many warm runs of the appointment reminder workflow, and a batch of it over -batch payloads (default 10000), instead")
 	stay := flag.Duration("stay", 5*time.Second, "how long to stay on the page after the first result before the second visit")
 	countBytes := flag.Bool("bytes", false, "count the bytes of a cold visit that never reaches the playground instead")
+	bare := flag.Bool("bare", false, "pair cold loads of the page with the bare cel-go page's (site/bench/bare) instead")
+	bareModule := flag.String("bare-wasm", "build/bare.opt.wasm", "with -bare: the bare page's module (./build.sh bench-wasm)")
+	bareSrc := flag.String("bare-src", "site/bench/bare", "with -bare: the bare page's files")
+	also := flag.String("also", "", "with -bare: another built site whose page to load in turn too (such as one with the module without the action schemas)")
 	flag.Parse()
+
+	if *bare {
+		pages := []page{}
+		for _, d := range []string{*dir, *also} {
+			if d == "" {
+				continue
+			}
+			u, sent := serveDir(d)
+			pages = append(pages, page{name: "Fieldbook (" + d + ")", url: u + *pagePath, sent: sent})
+		}
+		site := bareSite(*bareSrc, *bareModule, filepath.Join(*dir, filepath.FromSlash(*pagePath), "index.html"))
+		defer os.RemoveAll(site)
+		u, sent := serveDir(site)
+		pages = append(pages, page{name: "bare cel-go", url: u + "/", sent: sent})
+		pairedRuns(pages, *chromium, *runs)
+		return
+	}
 
 	h, err := static.Handler(*dir)
 	if err != nil {
