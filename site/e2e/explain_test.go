@@ -135,6 +135,15 @@ func TestAFalseFilterSaysWhy(t *testing.T) {
 		emulateScheme(t, b, scheme)
 		runAxe(t, b, fmt.Sprintf("the playground with explanations, %s", scheme))
 	}
+
+	// A character beyond the BMP (two UTF-16 units, one to the engine)
+	// before a part leaves the part in its place.
+	setValue(t, b, `[data-fb="payload"]`, `{"time_slot_status": "booked", "mode": "VIDEO"}`)
+	setValue(t, b, `[data-fb="expression"]`, `"😀" != mode && mode == "IN_PERSON"`)
+	waitFor(t, b, "the explanation past the emoji", why+`?.querySelector('.xp-expr')?.textContent.startsWith('"😀"') && !!`+why+`.querySelector('mark')`)
+	if got := jsEval[[]string](t, b, `[...`+why+`.querySelectorAll('mark, .xp-at')].map((e) => e.textContent)`); fmt.Sprint(got) != fmt.Sprint([]string{"!=", "mode", "&&", `mode == "IN_PERSON"`, "mode", "=="}) {
+		t.Errorf("the marks and the buttons: %q", got)
+	}
 }
 
 // TestAStoppedFilterSaysWhichConditionStoppedIt: on the workflow page, a
@@ -165,4 +174,43 @@ func TestAStoppedFilterSaysWhichConditionStoppedIt(t *testing.T) {
 		t.Errorf("%d explanations at the steps that did not run", n)
 	}
 	runAxe(t, b, "/workflows/ with a stopped filter explained")
+}
+
+// TestALongExpressionIsExplainedInBounds: an expression of more parts
+// than the engine explains (400) is written whole, says that only its
+// first parts are explained, and holds up the page for no more than a
+// moment.
+func TestALongExpressionIsExplainedInBounds(t *testing.T) {
+	b := newBrowser(t)
+	watchMainThread(t, b)
+	openPlayground(t, b, "/events/elation/appointment/")
+	var clauses []string
+	for i := range 300 {
+		clauses = append(clauses, fmt.Sprintf(`mode == "M%d"`, i))
+	}
+	long := strings.Join(clauses, " || ")
+	jsEval[any](t, b, `window.__fbLongTasks = [], true`)
+	setValue(t, b, `[data-fb="expression"]`, long)
+	const why = `document.querySelector('.expression [data-fb="explain"]')`
+	waitFor(t, b, "the long expression's explanation", why+`?.querySelector('.xp-expr')?.textContent === `+jsString(long))
+	twoFrames(t, b)
+	if got := jsEval[string](t, b, why+`.querySelector('.xp-summary').textContent`); !strings.Contains(got, "only its first parts") {
+		t.Errorf("the summary does not say the explanation is cut: %.300q", got)
+	}
+	if n := jsEval[int](t, b, why+`.querySelectorAll('.xp-part').length`); n == 0 || n > 400 {
+		t.Errorf("%d parts shown, want 1 to 400", n)
+	}
+	// The explanation's own work (its script), and the longest the page
+	// was held up for anything (the editor's, the layout's, the
+	// explanation's): both well under what a reader takes for a freeze.
+	// Converting each offset anew took the explanation past 300 ms here.
+	own := jsEval[float64](t, b, `performance.getEntriesByName('fieldbook:explain').at(-1).duration`)
+	longest := 0.0
+	for _, d := range jsEval[[]float64](t, b, `window.__fbLongTasks`) {
+		longest = max(longest, d)
+	}
+	t.Logf("the explanation took %.0f ms; the longest task %.0f ms", own, longest)
+	if own > 200 || longest > 1000 {
+		t.Errorf("the explanation took %.0f ms, and held up the page for up to %.0f ms", own, longest)
+	}
 }

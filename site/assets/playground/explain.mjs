@@ -13,23 +13,27 @@
 // words. Everything from the expression and the engine is set as text.
 
 import { EXPLAINED_PART_SHOWN_CHARS, MESSAGE_SHOWN_CHARS } from './limits.mjs';
-import { toUTF16 } from './offsets.mjs';
+import { utf16Offsets } from './offsets.mjs';
 import { brief, code, cut, el, span } from './show.mjs';
 
 // showExplanation fills box with why expression gave its answer: x is the
 // engine's explanation (none empties box), label names the expression
 // ("Expression 1"). An explanation that says no more than the result (one
-// part, no sentence) is not shown.
+// part, no sentence) is not shown. The time it took is the measure
+// fieldbook:explain, the last one's only.
 export function showExplanation(box, expression, x, label) {
   if (!x?.parts?.length || (!x.summary && x.parts.length < 2)) {
     box.replaceChildren();
     return;
   }
+  const start = performance.now();
   const shown = [];
   if (x.summary || x.truncated) shown.push(summaryLine(x));
   const detail = el('p', 'xp-detail');
   shown.push(written(expression, x.parts, label, detail), detail);
   box.replaceChildren(...shown);
+  performance.clearMeasures('fieldbook:explain');
+  performance.measure('fieldbook:explain', { start });
 }
 
 // summaryLine is the engine's sentence, its backquoted parts as code.
@@ -48,7 +52,7 @@ function summaryLine(x) {
 // button on the token its value belongs to; detail shows the part pointed
 // at or focused.
 function written(expression, parts, label, detail) {
-  const at = (n) => toUTF16(expression, n);
+  const at = utf16Offsets(expression);
   const spans = parts.map((p) => ({ from: at(p.from), to: at(p.to), at: at(p.at) }));
   const kids = parts.map(() => []);
   parts.forEach((p, i) => { if (i > 0 && p.parent >= 0 && p.parent < i) kids[p.parent].push(i); });

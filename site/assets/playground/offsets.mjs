@@ -8,17 +8,17 @@ export function toCodePoints(text, utf16) {
   return Array.from(text.slice(0, utf16)).length;
 }
 
-// toUTF16 is a character offset into text, in UTF-16 units. It walks only
-// the text before the offset, allocating nothing: an explanation converts
-// up to a thousand offsets into the one expression.
+// toUTF16 is a character offset into text, in UTF-16 units.
 export function toUTF16(text, codePoints) {
-  let i = 0;
-  for (let n = 0; n < codePoints && i < text.length; n++) {
-    const pair = isHigh(text.charCodeAt(i)) && isLow(text.charCodeAt(i + 1));
-    i += pair ? 2 : 1;
-  }
-  return i;
+  return utf16Offsets(text)(codePoints);
 }
 
-const isHigh = (c) => c >= 0xd800 && c <= 0xdbff;
-const isLow = (c) => c >= 0xdc00 && c <= 0xdfff;
+// utf16Offsets answers a function from character offsets into text to
+// UTF-16 ones. It reads the text once, for the hundreds of offsets of an
+// explanation; a text with no character beyond the BMP needs no table.
+export function utf16Offsets(text) {
+  if (!/[\ud800-\udfff]/.test(text)) return (n) => Math.min(n, text.length);
+  const units = [0];
+  for (const ch of text) units.push(units[units.length - 1] + ch.length);
+  return (n) => units[Math.min(n, units.length - 1)];
+}

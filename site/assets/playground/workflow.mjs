@@ -14,7 +14,7 @@
 // (a run shown at the steps), workflowstate.mjs (the workflow's state, its
 // run request and test file), workflowlink.mjs (links into this page from
 // the others); and the playground's engine.mjs, editors.mjs, names.mjs,
-// share.mjs, show.mjs and limits.mjs.
+// share.mjs, show.mjs, explain.mjs and limits.mjs.
 
 import { loadEditors, jumpTo } from './editors.mjs';
 import { createEngine } from './engine.mjs';
