@@ -11,8 +11,8 @@ import { loadEditors, jumpTo } from './editors.mjs';
 import { isCELName, renameKey } from './names.mjs';
 import { LinkRefused, shareLink, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, part, showResult, shownIn, span } from './show.mjs';
-import { addActionURL, openWorkflowURL } from './workflowlink.mjs';
 import { showExplanation } from './explain.mjs';
+import { addActionURL, openWorkflowURL } from './workflowlink.mjs';
 
 // keptKey names what this browser keeps of this page's playground
 // (localStorage); main.mjs reads it to start a playground used before.
@@ -153,7 +153,7 @@ export function start(root) {
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
       showExplanation(why, expression, result.explanation, input.labels[0]?.textContent || 'The expression');
-      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
+      editors?.setDiagnostics(input, briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
     }
     if (firstResult) {
       firstResult = false;
