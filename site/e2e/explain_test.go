@@ -108,6 +108,14 @@ func TestAFalseFilterSaysWhy(t *testing.T) {
 	if got := jsEval[string](t, b, detail); !strings.HasPrefix(got, "time_slot_status") || !strings.Contains(got, `"booked"`) {
 		t.Errorf("after Home, the detail of the first part: %q", got)
 	}
+	// A run meanwhile (the clock set from elsewhere) leaves the keyboard
+	// on the part it was on.
+	jsEval[any](t, b, `window.__shownBar = `+why+`.querySelector('.xp-bar'), true`)
+	setValue(t, b, `[data-fb="clock"]`, "2016-10-01T00:00:00Z")
+	waitFor(t, b, "the run with the clock", why+`.querySelector('.xp-bar') !== window.__shownBar`)
+	if got := jsEval[string](t, b, `document.activeElement.closest('.xp-bar') === `+why+`.querySelector('.xp-bar') ? document.activeElement.textContent : document.activeElement.tagName`); got != "time_slot_status" {
+		t.Errorf("after a run, the keyboard is on %q", got)
+	}
 	runAxe(t, b, "the playground with a part of an explanation focused")
 
 	// The mouse: pointing at the first condition shows its value.

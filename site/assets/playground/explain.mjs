@@ -27,14 +27,23 @@ export function showExplanation(box, expression, x, label) {
     return;
   }
   const start = performance.now();
+  // A run while the keyboard is on a part (the editors arriving run the
+  // expressions again) leaves it on the part of the same place.
+  const focused = box.contains(document.activeElement) ? partOf.get(document.activeElement) : undefined;
   const shown = [];
   if (x.summary || x.truncated) shown.push(summaryLine(x));
   const detail = el('p', 'xp-detail');
-  shown.push(written(expression, x.parts, label, detail), detail);
+  const bar = written(expression, x.parts, label, detail);
+  shown.push(bar, detail);
   box.replaceChildren(...shown);
+  if (focused !== undefined) [...bar.querySelectorAll('.xp-at')].find((b) => partOf.get(b) === focused)?.focus();
   performance.clearMeasures('fieldbook:explain');
   performance.measure('fieldbook:explain', { start });
 }
+
+// partOf is the index of the part an element (a part's span or button)
+// shows.
+const partOf = new WeakMap();
 
 // summaryLine is the engine's sentence, its backquoted parts as code.
 function summaryLine(x) {
@@ -66,7 +75,7 @@ function written(expression, parts, label, detail) {
     const p = parts[i];
     const { from, to } = spans[i];
     const box = el(p.decided ? 'mark' : 'span', 'xp-part');
-    box.part = i;
+    partOf.set(box, i);
     els[i] = box;
     const inner = [];
     const gaps = []; // the part's own text, between its parts
@@ -85,7 +94,7 @@ function written(expression, parts, label, detail) {
         const button = el('button', 'xp-at', expression.slice(token[0], token[1]));
         button.type = 'button';
         button.tabIndex = -1;
-        button.part = i;
+        partOf.set(button, i);
         button.setAttribute('aria-label', `${shortText(textOf(i))} ${said(p)}`);
         buttons.push(button);
         box.append(expression.slice(a, token[0]), button, expression.slice(token[1], b));
@@ -105,7 +114,7 @@ function written(expression, parts, label, detail) {
 
   // The one tab stop: the first part that decided the answer, else the
   // whole expression's, else the first.
-  const first = buttons.find((b) => parts[b.part].decided) ?? buttons.find((b) => b.part === 0) ?? buttons[0];
+  const first = buttons.find((b) => parts[partOf.get(b)].decided) ?? buttons.find((b) => partOf.get(b) === 0) ?? buttons[0];
   if (first) first.tabIndex = 0;
   const hint = () => {
     const marked = parts.some((p) => p.decided) ? 'Marked: the parts that decided it. ' : '';
@@ -125,15 +134,15 @@ function written(expression, parts, label, detail) {
     const p = parts[i];
     detail.replaceChildren(code('', shortText(textOf(i))), ` ${said(p)}`);
   }
-  const focused = () => (bar.contains(document.activeElement) ? document.activeElement.part ?? null : null);
+  const focused = () => (bar.contains(document.activeElement) ? partOf.get(document.activeElement) ?? null : null);
   line.addEventListener('mouseover', (e) => {
     const part = e.target.closest('.xp-part');
-    if (part) show(part.part);
+    if (part) show(partOf.get(part));
   });
   line.addEventListener('mouseleave', () => show(focused()));
   bar.addEventListener('focusin', (e) => {
     for (const b of buttons) b.tabIndex = b === e.target ? 0 : -1;
-    show(e.target.part);
+    show(partOf.get(e.target));
   });
   bar.addEventListener('focusout', (e) => {
     if (!bar.contains(e.relatedTarget)) show(null);
