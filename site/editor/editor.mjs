@@ -19,6 +19,7 @@ import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } 
 import { setDiagnostics as cmSetDiagnostics, lintGutter } from '@codemirror/lint';
 import { json } from '@codemirror/lang-json';
 import { tags } from '@lezer/highlight';
+import { toCodePoints, toUTF16 } from '../assets/playground/offsets.mjs';
 
 // The CEL language mode: keywords, strings, bytes, numbers, operators,
 // macros, and fields after a dot.
@@ -71,15 +72,6 @@ const highlight = HighlightStyle.define([
   { tag: tags.operator, color: 'var(--hl-operator)' },
   { tag: tags.comment, color: 'var(--muted)', fontStyle: 'italic' },
 ]);
-
-// Offsets: the engine counts characters (code points), CodeMirror UTF-16
-// units; they differ only around characters beyond the BMP.
-function toCodePoints(text, utf16) {
-  return Array.from(text.slice(0, utf16)).length;
-}
-function toUTF16(text, codePoints) {
-  return Array.from(text).slice(0, codePoints).join('').length;
-}
 
 const kinds = {
   field: 'property', variable: 'variable', function: 'function', macro: 'macro',

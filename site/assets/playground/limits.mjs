@@ -35,3 +35,6 @@ export const RESULT_SHOWN_CHARS = 5000;
 export const CELL_SHOWN_CHARS = 200;
 export const MESSAGE_SHOWN_CHARS = 1000;
 export const INFERRED_SHOWN_CHARS = 50000;
+// A part of an expression, in an explanation's names and detail (its
+// value is cut by the engine): as long as the engine's sentence quotes it.
+export const EXPLAINED_PART_SHOWN_CHARS = 60;

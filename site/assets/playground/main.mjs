@@ -12,8 +12,9 @@
 //
 // Marks for the benchmarks: performance.mark('fieldbook:intent'),
 // 'fieldbook:engine-start', 'fieldbook:engine-compiled' (from the worker),
-// 'fieldbook:engine-ready', 'fieldbook:first-result', and a
-// 'fieldbook:batch' measure around each batch run.
+// 'fieldbook:engine-ready', 'fieldbook:first-result', a 'fieldbook:batch'
+// measure around each batch run, and a 'fieldbook:explain' one around the
+// last explanation shown (explain.mjs).
 //
 // The modules: playground.mjs (the playground's state: the payload, the
 // expressions and their results, the dialect, the event, the clock, share
@@ -23,7 +24,9 @@
 // tables), batchrun.mjs (the run, call by call), payloads.mjs (payloads
 // read a piece at a time from a file), limits.mjs (the page's bounds),
 // editors.mjs (the editors' bundle, loaded when wanted), names.mjs (CEL
-// names, and a result key renamed in an expression).
+// names, and a result key renamed in an expression), explain.mjs (why an
+// expression gave its answer, the workflow page's too), offsets.mjs
+// (character offsets as UTF-16 ones, the editors' too).
 
 import { keptKey, start } from './playground.mjs';
 

@@ -11,6 +11,7 @@ import { loadEditors, jumpTo } from './editors.mjs';
 import { isCELName, renameKey } from './names.mjs';
 import { LinkRefused, shareLink, stateProblem, unpack } from './share.mjs';
 import { brief, briefly, code, message, part, showResult, shownIn, span } from './show.mjs';
+import { showExplanation } from './explain.mjs';
 import { addActionURL, openWorkflowURL } from './workflowlink.mjs';
 
 // keptKey names what this browser keeps of this page's playground
@@ -129,7 +130,7 @@ export function start(root) {
     const payload = payloadEl.value;
     if (!payload.trim()) {
       // Nothing to run on yet (after Clear, say): no error to show.
-      exprList.querySelectorAll('[data-fb="result"]').forEach((out) => out.replaceChildren());
+      exprList.querySelectorAll('[data-fb="result"], [data-fb="explain"]').forEach((out) => out.replaceChildren());
       diagList.replaceChildren();
       statusEl.textContent = 'No payload: paste one, or Reset to the example.';
       root.dataset.ready = 'true';
@@ -139,16 +140,20 @@ export function start(root) {
     const from = clockEl.value.trim() ? (clockSource && ` (${clockSource})`) : ' (your clock)';
     clockShown.textContent = brief(`now() is ${clock}${from}`);
     for (const row of exprList.querySelectorAll('.expression')) {
-      const expression = row.querySelector('[data-fb="expression"]').value;
+      const input = row.querySelector('[data-fb="expression"]');
+      const expression = input.value;
       const out = row.querySelector('[data-fb="result"]');
+      const why = row.querySelector('[data-fb="explain"]');
       if (!expression.trim()) {
         out.replaceChildren();
+        why.replaceChildren();
         continue;
       }
-      const result = await engine.call('evaluate', { schema, key, dialect, payload, expression, now: clock, event: event() }, limit(), stale, RESULT_SHOWN_CHARS);
+      const result = await engine.call('evaluate', { schema, key, dialect, payload, expression, now: clock, event: event(), explain: true }, limit(), stale, RESULT_SHOWN_CHARS);
       if (gen !== generation) return; // the reader typed on; a newer run follows
       showResult(out, result);
-      editors?.setDiagnostics(row.querySelector('[data-fb="expression"]'), briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
+      showExplanation(why, expression, result.explanation, input.labels[0]?.textContent || 'The expression');
+      editors?.setDiagnostics(input, briefly((result.diagnostics ?? []).filter((d) => d.source === 'expression')));
     }
     if (firstResult) {
       firstResult = false;
@@ -275,7 +280,10 @@ export function start(root) {
     out.dataset.fb = 'result';
     out.htmlFor = input.id;
     out.setAttribute('aria-live', 'polite');
-    li.append(label, input, out);
+    const why = document.createElement('div');
+    why.className = 'xp';
+    why.dataset.fb = 'explain';
+    li.append(label, input, out, why);
     exprList.append(li);
     attachExpression(input);
     limitExpressions();
@@ -295,6 +303,7 @@ export function start(root) {
     const [first = '', ...rest] = list;
     setText(exprList.querySelector('[data-fb="expression"]'), first);
     exprList.querySelector('[data-fb="result"]').replaceChildren();
+    exprList.querySelector('[data-fb="explain"]').replaceChildren();
     rest.forEach(addExpression);
   }
 

@@ -49,6 +49,14 @@ export function mib(n) {
   if (n >= MiB) return `${Math.round((n / MiB) * 10) / 10} MiB`;
   return `${Math.max(1, Math.round(n / 1024))} KiB`;
 }
+// el makes an element of a tag and class, with text.
+export function el(tag, className = '', text = '') {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text) e.textContent = text;
+  return e;
+}
+
 export function span(cls, text) {
   const el = document.createElement('span');
   el.className = cls;

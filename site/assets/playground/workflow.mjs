@@ -14,7 +14,7 @@
 // (a run shown at the steps), workflowstate.mjs (the workflow's state, its
 // run request and test file), workflowlink.mjs (links into this page from
 // the others); and the playground's engine.mjs, editors.mjs, names.mjs,
-// share.mjs, show.mjs and limits.mjs.
+// share.mjs, show.mjs, explain.mjs and limits.mjs.
 
 import { loadEditors, jumpTo } from './editors.mjs';
 import { createEngine } from './engine.mjs';
@@ -351,9 +351,9 @@ function start(root) {
       root.dataset.ready = 'true';
       return;
     }
-    const r = await engine.call('run', runRequest(state), limit(), stale);
+    const r = await engine.call('run', { ...runRequest(state), explain: true }, limit(), stale);
     if (stale()) return; // the reader typed on; a newer run follows
-    showRun(r);
+    showRun(r, state.workflow);
     if (firstResult) {
       firstResult = false;
       performance.mark('fieldbook:first-result');
@@ -373,7 +373,9 @@ function start(root) {
     diagList.replaceChildren();
   }
 
-  function showRun(r) {
+  // showRun shows a run of workflow, the workflow as the run was given it:
+  // an explanation's places are in the texts the run read.
+  function showRun(r, workflow) {
     // The payload's own errors are the validation's to show, beside it.
     const diags = (r.diagnostics ?? []).filter((d) => d.source !== 'payload');
     if (!r.trigger) {
@@ -384,9 +386,9 @@ function start(root) {
       diagList.replaceChildren(...diagnosticList(diags, null, marker).children);
       return;
     }
-    showTrigger(trigger, r.trigger, marker);
+    showTrigger(trigger, r.trigger, marker, workflow.trigger.condition);
     const skipped = skipReason(r);
-    views().forEach((v, i) => (r.steps[i] ? showStep(v, r.steps[i], marker, skipped) : clearStep(v, marker)));
+    views().forEach((v, i) => (r.steps[i] ? showStep(v, r.steps[i], marker, skipped, workflow.steps[i]) : clearStep(v, marker)));
     outcomeEl.textContent = outcomeText(r);
     diagList.replaceChildren(...diagnosticList(diags, null, marker).children);
   }

@@ -1,11 +1,12 @@
 // What a run gave, shown at its steps: each step's status, its value and
 // the clock after it, an action's parameters and result, and each
 // diagnostic at its step, at its parameter, and marked in the expression
-// where it has a line and column. Always as text, never as markup.
+// where it has a line and column, and why each expression gave its value
+// (explain.mjs). Always as text, never as markup.
 
+import { showExplanation } from './explain.mjs';
 import { MESSAGE_SHOWN_CHARS, RESULT_SHOWN_CHARS } from './limits.mjs';
-import { briefly, code, message, shownIn, span } from './show.mjs';
-import { el } from './workflowsteps.mjs';
+import { briefly, code, el, message, shownIn, span } from './show.mjs';
 
 // What a status says beside the step's heading.
 const STATUS_WORDS = {
@@ -21,13 +22,15 @@ export function mark(box, badge, status) {
   badge.textContent = STATUS_WORDS[status] ?? '';
 }
 
-// showTrigger shows the trigger's part of a run. marker marks diagnostics
-// in an editor: marker(textarea, diagnostics).
-export function showTrigger(trigger, r, marker) {
+// showTrigger shows the trigger's part of a run; condition is the text
+// the run was given. marker marks diagnostics in an editor:
+// marker(textarea, diagnostics).
+export function showTrigger(trigger, r, marker, condition) {
   mark(trigger.box, trigger.status, r.status);
   const parts = [];
   if (r.status === 'stopped') parts.push(el('p', 'wf-stop-note', "Stopped here: the condition gave false, so no step runs."));
   if (r.value !== undefined && trigger.condition.value.trim()) parts.push(valueLine(r));
+  if (condition) parts.push(why(condition, r.explanation, "The trigger's condition"));
   if (r.now) parts.push(el('p', 'muted wf-clock', `The clock: ${r.now}`));
   parts.push(diagnosticList(r.diagnostics, trigger.condition, marker));
   trigger.out.replaceChildren(...parts);
@@ -35,13 +38,14 @@ export function showTrigger(trigger, r, marker) {
 }
 
 // showStep shows a step's part of a run; skipped says why a skipped step
-// did not run.
-export function showStep(view, r, marker, skipped) {
+// did not run, step is the step as the run was given it.
+export function showStep(view, r, marker, skipped, step) {
   mark(view.li, view.status, r.status);
   const parts = [];
   if (r.status === 'stopped') parts.push(el('p', 'wf-stop-note', 'Stopped here: the filter gave false, so the steps after it do not run.'));
   if (r.status === 'skipped') parts.push(el('p', 'muted wf-skip-note', `Skipped: ${skipped}.`));
   if (view.kind !== 'action' && r.value !== undefined) parts.push(valueLine(r));
+  if (view.kind !== 'action') parts.push(why(step.expression, r.explanation, view.label(view.expression)));
   if (r.now && r.status !== 'skipped') {
     const clock = view.kind === 'wait' && r.status === 'waited' ? `The clock after the wait: ${r.now}` : `The clock: ${r.now}`;
     parts.push(el('p', 'muted wf-clock', clock));
@@ -53,7 +57,7 @@ export function showStep(view, r, marker, skipped) {
     return;
   }
   if (r.status === 'done') parts.push(el('p', 'muted', `Its result is under ${r.key} for the steps after it.`));
-  showParams(view, r, marker);
+  showParams(view, r, marker, step.params ?? {});
   const given = showResultUsed(view, r, marker);
   // The step's own: those of no parameter it shows, and those of a result
   // it does not give (the documented example's).
@@ -77,14 +81,17 @@ export function clearStep(view, marker) {
   }
 }
 
-// showParams shows each parameter's value and type, and its diagnostics.
-function showParams(view, r, marker) {
+// showParams shows each parameter's value and type, why it has that
+// value, and its diagnostics; texts are the parameters' expressions as the
+// run was given them.
+function showParams(view, r, marker, texts) {
   for (const [key, { input, out }] of view.paramRows) {
     const diags = r.diagnostics.filter((d) => d.param === key);
     const parts = [];
     const p = r.params?.[key];
     if (p) {
       parts.push(el('span', 'muted', 'gives '), ...shownIn(code('value', ''), p.display, RESULT_SHOWN_CHARS), ' ', span('result-meta', p.type));
+      if (texts[key]) parts.push(why(texts[key], p.explanation, view.label(input)));
     }
     parts.push(diagnosticList(diags, input, marker));
     out.replaceChildren(...parts);
@@ -104,6 +111,14 @@ function showResultUsed(view, r, marker) {
   view.resultDiagnostics.replaceChildren(diagnosticList(diags, view.result, marker));
   marker(view.result, diags);
   return given;
+}
+
+// why is the explanation of an expression a run was given, in a box of
+// its own (empty where there is none); label names the expression.
+function why(text, explanation, label) {
+  const box = el('div', 'xp');
+  showExplanation(box, text, explanation, label);
+  return box;
 }
 
 // valueLine is a filter's or a wait's value, as CEL writes it, and its type.

@@ -3,6 +3,7 @@
 // (number, move and remove buttons). What a run gave is shown by
 // workflowshow.mjs.
 
+import { el } from './show.mjs';
 import { resultText } from './workflowstate.mjs';
 
 let serial = 0; // ids of the steps' elements, unique on the page
@@ -12,14 +13,6 @@ const WANTS = {
   filter: 'Expression: true or false',
   wait: 'Expression: a timestamp to wait until, or a duration to wait for',
 };
-
-// el makes an element of a tag and class, with text.
-export function el(tag, className = '', text = '') {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text) e.textContent = text;
-  return e;
-}
 
 function button(text, hook) {
   const b = el('button', '', text);
