@@ -59,7 +59,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -74,7 +73,6 @@ import (
 
 	"fieldbook/schemas"
 	"fieldbook/site/headless"
-	"fieldbook/site/static"
 )
 
 // timing is one page load, in milliseconds: first contentful paint from
@@ -116,17 +114,8 @@ func main() {
 		return
 	}
 
-	h, err := static.Handler(*dir)
-	if err != nil {
-		fail(err)
-	}
-	sent := &byteLog{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fail(err)
-	}
-	go http.Serve(ln, sent.wrap(h))
-	url := "http://" + ln.Addr().String() + *pagePath
+	base, sent := serveDir(*dir)
+	url := base + *pagePath
 	if *calls > 0 {
 		callRuns(url, *chromium, *calls)
 		return
@@ -135,11 +124,11 @@ func main() {
 		if *batch == 0 {
 			*batch = 10000
 		}
-		workflowRuns("http://"+ln.Addr().String()+"/events/healthie/appointment/", *chromium, *runsOfWorkflow, *batch)
+		workflowRuns(base+"/events/healthie/appointment/", *chromium, *runsOfWorkflow, *batch)
 		return
 	}
 	if *batch > 0 {
-		batchRuns("http://"+ln.Addr().String()+"/playground/", *chromium, *batch, *runs, *batchFile)
+		batchRuns(base+"/playground/", *chromium, *batch, *runs, *batchFile)
 		return
 	}
 	if *countBytes {
