@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -296,6 +297,15 @@ func TestExplanationIsBounded(t *testing.T) {
 	}
 	if !r.Explanation.Truncated || len(r.Explanation.Parts) != explain.MaxParts {
 		t.Errorf("600 terms: truncated %v with %d parts, want truncated with %d", r.Explanation.Truncated, len(r.Explanation.Parts), explain.MaxParts)
+	}
+	// A false || of many operands is said in a line, not one per operand.
+	ors := make([]string, 150)
+	for i := range ors {
+		ors[i] = fmt.Sprintf("a == %d", i+2)
+	}
+	r = e.Evaluate(EvaluateRequest{Schema: "", Payload: `{"a": 1}`, Expression: strings.Join(ors, " || "), Explain: true})
+	if r.Explanation == nil || len(r.Explanation.Summary) > 300 || !strings.HasSuffix(r.Explanation.Summary, "more are false") {
+		t.Errorf("150 false operands: %+v", r.Explanation)
 	}
 	// A long value is cut.
 	r = e.Evaluate(EvaluateRequest{Schema: "", Payload: `{"s": "` + strings.Repeat("é", 5000) + `"}`, Expression: `s + "x" != ""`, Explain: true})

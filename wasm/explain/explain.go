@@ -338,7 +338,7 @@ func (b *builder) summary() string {
 			}
 		}
 		if len(why) > 0 {
-			s.WriteString(b.parts[0].Display + " because " + joinAnd(why))
+			s.WriteString(b.parts[0].Display + " because " + joinAnd(atMost(why, "more are "+b.parts[0].Display)))
 		}
 	}
 	if len(b.absent) > 0 {
@@ -351,9 +351,22 @@ func (b *builder) summary() string {
 		for i, f := range b.absent {
 			quoted[i] = "`" + shorten(f) + "`"
 		}
-		s.WriteString("depends on " + joinAnd(quoted) + ", absent in this payload")
+		s.WriteString("depends on " + joinAnd(atMost(quoted, "more")) + ", absent in this payload")
 	}
 	return s.String()
+}
+
+// mostNamed bounds the parts a summary names: an || of 200 false
+// operands is said in a line, not in 200.
+const mostNamed = 4
+
+// atMost keeps the first mostNamed items and counts the rest: "and 12
+// more are false".
+func atMost(items []string, rest string) []string {
+	if len(items) <= mostNamed {
+		return items
+	}
+	return append(items[:mostNamed-1:mostNamed-1], fmt.Sprintf("%d %s", len(items)-mostNamed+1, rest))
 }
 
 // quote writes part i's text in backquotes, shortened where long.
