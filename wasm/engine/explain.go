@@ -2,7 +2,6 @@ package engine
 
 import (
 	"cel.dev/cel-go/cel"
-	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 
 	"fieldbook/wasm/dialect/morf"
@@ -10,8 +9,9 @@ import (
 )
 
 // explanation says why an expression evaluated with an explaining program
-// (modeExplain, whose compiled holds the plan) gave its answer, in the dialect's words; nil when cel-go
-// recorded nothing (the evaluation was stopped before it began).
+// (modeExplain, whose compiled holds the plan) gave its answer, in the
+// dialect's words; nil when cel-go recorded nothing (the evaluation was
+// stopped before it began).
 func explanation(env *celEnv, c *compiled, det *cel.EvalDetails) *explain.Explanation {
 	if det == nil || det.State() == nil {
 		return nil
@@ -35,11 +35,7 @@ func explainMode(explain bool) programMode {
 // chainOf gives, for a compiled expression whose top is a chain of &&,
 // its explaining program and its conditions; nil, nil for another.
 func (e *Engine) chainOf(env *celEnv, c *compiled) (*compiled, []explain.Condition) {
-	if c == nil || c.ast == nil {
-		return nil, nil
-	}
-	top := c.ast.NativeRep().Expr()
-	if top.Kind() != celast.CallKind || top.AsCall().FunctionName() != "_&&_" {
+	if c == nil || c.ast == nil || !explain.IsChain(c.ast) {
 		return nil, nil
 	}
 	x := e.compileAs(modeExplain, env, c.ast.Source().Content(), e.limits.CostLimit)

@@ -100,22 +100,12 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 // conditions.
 func (e *Engine) filterChains(w *checkedWorkflow, counts *BatchWorkflow) [][]explain.Condition {
 	chains := make([][]explain.Condition, len(w.steps)+1)
-	count := func(i int) *BatchStepCount {
-		if i == 0 {
-			return &counts.Trigger
-		}
-		return &counts.Steps[i-1]
-	}
-	for i := range chains {
-		s := &w.trigger
-		if i > 0 {
-			s = &w.steps[i-1]
-		}
+	for i, s := range append([]*checkedStep{&w.trigger}, pointers(w.steps)...) {
 		if s.expression == nil || i > 0 && s.step.Kind != KindFilter {
 			continue
 		}
 		if _, chains[i] = e.chainOf(w.env, s.expression); chains[i] != nil {
-			count(i).Conditions = conditionCounts(chains[i])
+			counts.step(i).Conditions = conditionCounts(chains[i])
 		}
 	}
 	return chains
@@ -125,18 +115,18 @@ func (e *Engine) filterChains(w *checkedWorkflow, counts *BatchWorkflow) [][]exp
 // stopped at step at, counts the condition that stopped it and names it.
 // Only the runs a chain stopped pay for the second run.
 func (e *Engine) stoppedByCondition(w *checkedWorkflow, payload map[string]any, at int, chain []explain.Condition, counts *BatchWorkflow) string {
-	w.explain = true
-	run := e.runChecked(w, payload)
-	w.explain = false
-	st, count := run.Trigger, &counts.Trigger
+	explained := *w // its steps shared: an action's result is read once
+	explained.explain = true
+	run := e.runChecked(&explained, payload)
+	st := run.Trigger
 	if at > 0 {
-		st, count = &run.Steps[at-1], &counts.Steps[at-1]
+		st = &run.Steps[at-1]
 	}
 	k := explain.FirstFalseIn(chain, st.Explanation)
 	if k < 0 {
 		return ""
 	}
-	count.Conditions[k].Stopped++
+	counts.step(at).Conditions[k].Stopped++
 	return chain[k].Text
 }
 
@@ -146,10 +136,7 @@ func (e *Engine) stoppedByCondition(w *checkedWorkflow, payload map[string]any, 
 func countRun(c *BatchWorkflow, run RunResponse) (int, string) {
 	all := append([]StepRun{*run.Trigger}, run.Steps...)
 	for i, st := range all {
-		count := &c.Trigger
-		if i > 0 {
-			count = &c.Steps[i-1]
-		}
+		count := c.step(i)
 		if st.Status == StatusSkipped {
 			break
 		}
@@ -172,6 +159,15 @@ func countRun(c *BatchWorkflow, run RunResponse) (int, string) {
 	}
 	c.Completed++
 	return len(all), ""
+}
+
+// step is the count of a step by its place: 0 the trigger, 1 the first
+// step.
+func (c *BatchWorkflow) step(i int) *BatchStepCount {
+	if i == 0 {
+		return &c.Trigger
+	}
+	return &c.Steps[i-1]
 }
 
 // stepName names a step by its place: 0 the trigger, 1 the first step.

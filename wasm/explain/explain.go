@@ -182,14 +182,15 @@ func isIndex(e celast.Expr) bool {
 	return false
 }
 
+// place is where a node's span is in the expression, in characters.
+func (plan *Plan) place(n *node) (from, to int) {
+	return plan.toks[n.from].from, plan.toks[n.to].to
+}
+
 // part writes one part's place and value.
 func (b *builder) part(n *node, parent int) Part {
-	p := Part{
-		From:   b.toks[n.from].from,
-		To:     b.toks[n.to].to,
-		At:     b.toks[n.anchor(b.toks)].from,
-		Parent: parent,
-	}
+	p := Part{At: b.toks[n.anchor(b.toks)].from, Parent: parent}
+	p.From, p.To = b.place(n)
 	v, evaluated := b.state.Value(n.expr.ID())
 	switch {
 	case n.each:
@@ -241,7 +242,8 @@ func (b *builder) noteAbsent(n *node) {
 	if n.expr.Kind() == celast.SelectKind && n.expr.AsSelect().IsTestOnly() && len(n.children) == 1 {
 		n = n.children[0]
 	}
-	field := string(b.text[b.toks[n.from].from:b.toks[n.to].to])
+	from, to := b.place(n)
+	field := string(b.text[from:to])
 	for _, f := range b.absent {
 		if f == field {
 			return
@@ -409,14 +411,13 @@ type Condition struct {
 // (a && b && (c || d) has three), in the order they are written; nil for
 // any other expression.
 func (plan *Plan) Chain() []Condition {
-	text, toks, root := plan.text, plan.toks, plan.root
-	if !isAnd(root) {
+	if !isAnd(plan.root.expr) {
 		return nil
 	}
 	var out []Condition
 	var walk func(n *node)
 	walk = func(n *node) {
-		if isAnd(n) {
+		if isAnd(n.expr) {
 			for _, c := range n.children {
 				walk(c)
 			}
@@ -424,17 +425,23 @@ func (plan *Plan) Chain() []Condition {
 		}
 		c := Condition{id: n.expr.ID()}
 		if n.from >= 0 {
-			c.From, c.To = toks[n.from].from, toks[n.to].to
-			c.Text = string(text[c.From:c.To])
+			c.From, c.To = plan.place(n)
+			c.Text = string(plan.text[c.From:c.To])
 		}
 		out = append(out, c)
 	}
-	walk(root)
+	walk(plan.root)
 	return out
 }
 
-func isAnd(n *node) bool {
-	return n.expr.Kind() == celast.CallKind && n.expr.AsCall().FunctionName() == "_&&_"
+// IsChain tells a checked expression whose top is a chain of &&: one
+// whose Plan has a Chain, told without preparing a Plan.
+func IsChain(checked *cel.Ast) bool {
+	return isAnd(checked.NativeRep().Expr())
+}
+
+func isAnd(e celast.Expr) bool {
+	return e.Kind() == celast.CallKind && e.AsCall().FunctionName() == "_&&_"
 }
 
 // FirstFalse is the index of the first condition an evaluation found
