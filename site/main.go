@@ -208,12 +208,19 @@ func serve(args []string, stderr io.Writer) int {
 }
 
 func newEngine(stderr io.Writer) *engine.Engine {
+	e, _ := newEngineAndSet(stderr)
+	return e
+}
+
+// newEngineAndSet is newEngine with the schemas it serves, for the
+// commands that also read them (a workflow file names its schemas).
+func newEngineAndSet(stderr io.Writer) (*engine.Engine, *schemas.Set) {
 	set, err := schemas.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "schemas:", err)
 		os.Exit(exitInvalid)
 	}
-	return engine.New(set, engine.DefaultLimits)
+	return engine.New(set, engine.DefaultLimits), set
 }
 
 // readInput reads a payload file, or standard input for "-", and no more

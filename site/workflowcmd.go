@@ -164,15 +164,6 @@ func runFile(eng *engine.Engine, set *schemas.Set, name string, stdin io.Reader,
 	return f, resp, requestProblem(resp.Diagnostics, stderr)
 }
 
-func newEngineAndSet(stderr io.Writer) (*engine.Engine, *schemas.Set) {
-	set, err := schemas.Load()
-	if err != nil {
-		fmt.Fprintln(stderr, "schemas:", err)
-		os.Exit(exitInvalid)
-	}
-	return engine.New(set, engine.DefaultLimits), set
-}
-
 // printRun writes a run as a reader follows it: a line a step, its
 // parameters and its diagnostics under it, then the outcome.
 func printRun(w io.Writer, name string, resp engine.RunResponse) {
