@@ -444,14 +444,21 @@ func callRuns(url, chromium string, n int) {
 		w.terminate();
 		return [median(same), median(fresh), median(sameWhy), median(freshWhy)];
 	})()`, typical, n)
-	wait, c := context.WithTimeout(ctx, 120*time.Second)
-	defer c()
+	v := awaitNumbers(ctx, script, 120*time.Second)
+	fmt.Printf("median of %d warm check + evaluate round trips, page to worker: same expression %.2f ms, new expression each time %.2f ms\n", n, v[0], v[1])
+	fmt.Printf("the same with explain: true: same expression %.2f ms (%.2f×), new expression each time %.2f ms (%.2f×)\n", v[2], v[2]/v[0], v[3], v[3]/v[1])
+}
+
+// awaitNumbers runs a script in the page that answers a promise of
+// numbers, and waits for them at most limit.
+func awaitNumbers(ctx context.Context, script string, limit time.Duration) []float64 {
+	wait, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	v, err := chromedp.Run(wait, chromedp.Evaluate[[]float64](script, chromedp.EvalAwaitPromise))
 	if err != nil {
 		fail(err)
 	}
-	fmt.Printf("median of %d warm check + evaluate round trips, page to worker: same expression %.2f ms, new expression each time %.2f ms\n", n, v[0], v[1])
-	fmt.Printf("the same with explain: true: same expression %.2f ms (%.2f×), new expression each time %.2f ms (%.2f×)\n", v[2], v[2]/v[0], v[3], v[3]/v[1])
+	return v
 }
 
 // byteLog counts the body bytes the server sends, request by request.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -83,12 +82,7 @@ func workflowRuns(url, chromium string, n, batch int) {
 		w.terminate();
 		return [median(same), median(edited), batchMs, b.workflow.completed, b.workflow.stopped, b.workflow.failed];
 	})()`, request, n, mustJSON(strings.Join(lines, "\n")))
-	wait, c := context.WithTimeout(ctx, 300*time.Second)
-	defer c()
-	v, err := chromedp.Run(wait, chromedp.Evaluate[[]float64](script, chromedp.EvalAwaitPromise))
-	if err != nil {
-		fail(err)
-	}
+	v := awaitNumbers(ctx, script, 300*time.Second)
 	fmt.Printf("median of %d warm runs of the 5-step appointment reminder, page to worker: same workflow %.2f ms, first filter edited each time %.2f ms\n", n, v[0], v[1])
 	fmt.Printf("batch of the workflow over %d payloads, one call: %.0f ms (completed %.0f, stopped %.0f, failed %.0f)\n", batch, v[2], v[3], v[4], v[5])
 }
