@@ -298,6 +298,12 @@ func (e *Engine) stoppedBy(x *compiled, chain []explain.Condition, act cel.Activ
 // matches. The source's known quirks are no errors, and are not written
 // out: most payloads of a source carry its quirks, and a batch is many.
 func schemaErrors(s *schemas.Schema, value any) []string {
+	return schemaErrorsWhere(s, value, nil)
+}
+
+// schemaErrorsWhere is schemaErrors of the places keep keeps (by their
+// instance location's tokens; nil keeps every place).
+func schemaErrorsWhere(s *schemas.Schema, value any, keep func(at []string) bool) []string {
 	v, err := s.Validator()
 	if err != nil {
 		return []string{fmt.Sprintf("schema %s does not compile: %v", s.ID, err)}
@@ -306,7 +312,7 @@ func schemaErrors(s *schemas.Schema, value any) []string {
 	var out []string
 	n := 0
 	for _, f := range found {
-		if f.quirk != nil {
+		if f.quirk != nil || keep != nil && !keep(f.leaf.InstanceLocation) {
 			continue
 		}
 		if n++; n <= maxRowProblems {

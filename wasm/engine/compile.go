@@ -400,6 +400,32 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 	return d
 }
 
+// mismatchNote says, for an evaluation that failed, where the payload
+// breaks its schema at a field the expression reads: a value of another
+// type than the schema declares passes the checker and then fails at run
+// time, where cel-go says no more than "no such overload". "" where the
+// fields read match (or the schema is the one inferred from the payload).
+func (e *Engine) mismatchNote(s *schemas.Schema, ast *cel.Ast, payload any) string {
+	if s == nil || s.ID == infer.ID {
+		return ""
+	}
+	reads := map[string]bool{}
+	for _, ref := range ast.NativeRep().ReferenceMap() {
+		if ref.Value == nil { // a variable, not a constant
+			reads[ref.Name] = true
+		}
+	}
+	// An action's result is read whole under its key: every place counts.
+	whole := s.Action != nil
+	found := schemaErrorsWhere(s, payload, func(at []string) bool {
+		return whole || len(at) > 0 && reads[at[0]]
+	})
+	if len(found) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; this payload does not match %s where the expression reads it: %s", e.payloadName(s), strings.Join(found, "; "))
+}
+
 func (e *Engine) timeLimitMessage() string {
 	return fmt.Sprintf("the expression was stopped: it went past the time limit of %s", e.limits.TimeLimit)
 }

@@ -765,3 +765,51 @@ func TestQuirkStarMatchesIndexesAndKeys(t *testing.T) {
 		}
 	}
 }
+
+// A payload whose field has another type than its schema declares passes
+// the checker, and the expression fails when it runs: the error says where
+// the payload breaks the schema, at the fields the expression reads only.
+func TestAFailureOverAMismatchedFieldSaysWhere(t *testing.T) {
+	e := newEngine(t)
+	var p map[string]any
+	if err := json.Unmarshal([]byte(exampleText(t, schemaByID(t, e, "healthie/appointment"))), &p); err != nil {
+		t.Fatal(err)
+	}
+	p["appointment_id"] = 12345
+	p["appointment_first_name"] = true
+	b, _ := json.Marshal(p)
+	resp := e.Evaluate(EvaluateRequest{Schema: "healthie/appointment", Payload: string(b), Expression: `appointment_id + "-x"`})
+	if resp.OK || len(resp.Diagnostics) != 1 {
+		t.Fatalf("a string operation on a number did not fail: %+v", resp)
+	}
+	msg := resp.Diagnostics[0].Message
+	for _, want := range []string{"no such overload", "does not match Healthie Appointment", "/appointment_id: expected string, got number"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "appointment_first_name") {
+		t.Errorf("the error names a field the expression does not read: %q", msg)
+	}
+
+	// A failure over fields that match says nothing of the schema.
+	resp = e.Evaluate(EvaluateRequest{Schema: "healthie/appointment", Payload: string(b), Expression: `int(appointment_datetime.getFullYear()) / 0`})
+	if resp.OK || len(resp.Diagnostics) != 1 || strings.Contains(resp.Diagnostics[0].Message, "does not match") {
+		t.Errorf("a division by zero over a matching field: %+v", resp)
+	}
+
+	// A workflow's step says it too.
+	req := RunRequest{Payload: string(b), Now: "2024-06-01T09:00:00Z", Workflow: Workflow{
+		Trigger: Trigger{Schema: "healthie/appointment"},
+		Steps:   []Step{{Kind: KindFilter, Expression: `appointment_id.startsWith("1")`}},
+	}}
+	raw, _ := json.Marshal(req)
+	var run RunResponse
+	if err := json.Unmarshal(e.Call("run", raw), &run); err != nil {
+		t.Fatal(err)
+	}
+	if run.Outcome != OutcomeFailed || len(run.Steps[0].Diagnostics) == 0 ||
+		!strings.Contains(run.Steps[0].Diagnostics[0].Message, "/appointment_id: expected string, got number") {
+		t.Errorf("the failed filter does not say where the payload breaks its schema: %+v", run)
+	}
+}

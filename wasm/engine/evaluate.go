@@ -35,7 +35,9 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 		why = explanation(env, c, det)
 	}
 	if err != nil {
-		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{e.runtimeError(env, c.ast, err, limit)}, Explanation: why}
+		d := e.runtimeError(env, c.ast, err, limit)
+		d.Message += e.mismatchNote(p.schema, c.ast, p.payload.value)
+		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{d}, Explanation: why}
 	}
 	resp := EvaluateResponse{
 		OK:          true,

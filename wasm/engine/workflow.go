@@ -237,6 +237,7 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 		}
 		if err != nil {
 			d := e.runtimeError(w.env, c.ast, err, e.limits.CostLimit)
+			d.Message += e.mismatchNote(w.schema, c.ast, payload)
 			return evaluated{why: why, err: &d}
 		}
 		if spent > runLimit {
