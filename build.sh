@@ -437,6 +437,8 @@ test_all() {
   fuzz FuzzExplain ./wasm/engine/ 5000x
   fuzz FuzzParseAgreesWithEncodingJSON ./wasm/jsonpos/ 200000x
   fuzz FuzzDecodeAgreesWithEncodingJSON ./schemas/ordered/ 150000x
+  echo "== the page's modules that need no page (Node)" >&2
+  node --test site/assets/playground/*.test.mjs
   echo "== globalThis.fieldbook (Node, shipped module)" >&2
   FIELDBOOK_WASM="$SHIPPED_WASM" FIELDBOOK_WASM_EXEC="$GOROOT_WASM/wasm_exec.js" \
     node --test wasm/fieldbook.test.mjs

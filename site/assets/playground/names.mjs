@@ -13,31 +13,51 @@ export function isCELName(name) {
 }
 
 // renameKey writes an expression's reads of the result key under another
-// name: the key as a name of its own, not a field (x.key) nor inside a
-// string.
+// name: the key as a name of its own, not a field (x.key, x.?key, even
+// with spaces after the dot), and nothing inside a string or a comment.
+// It reads the text as CEL's lexer does: strings single- or triple-quoted,
+// raw (r"...", where a backslash is only a backslash) or not, with a byte
+// prefix or without.
 export function renameKey(expression, from, to) {
   let out = '';
-  let quote = '';
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (quote) {
-      out += c;
-      if (c === '\\') out += expression[++i] ?? '';
-      else if (c === quote) quote = '';
+  let afterDot = false; // the last token was . or .?: a name now is a field
+  for (let i = 0; i < expression.length;) {
+    const rest = expression.slice(i);
+    const string = /^([rRbB]{0,2})("""|'''|"|')/.exec(rest);
+    if (string && !/\w/.test(expression[i - 1] ?? '')) {
+      const end = stringEnd(expression, i + string[0].length, string[2], /[rR]/.test(string[1]));
+      out += expression.slice(i, end);
+      i = end;
+      afterDot = false;
       continue;
     }
-    if (c === '"' || c === "'") {
-      quote = c;
-      out += c;
+    const word = /^\w+/.exec(rest);
+    if (word) {
+      out += word[0] === from && !afterDot ? to : word[0];
+      i += word[0].length;
+      afterDot = false;
       continue;
     }
-    const before = expression[i - 1] ?? '';
-    if (expression.startsWith(from, i) && !/[\w.]/.test(before) && !/\w/.test(expression[i + from.length] ?? '')) {
-      out += to;
-      i += from.length - 1;
+    const skip = /^(\/\/[^\n]*|\s+)/.exec(rest); // a comment or spaces: the last token stays the last
+    if (skip) {
+      out += skip[0];
+      i += skip[0].length;
       continue;
     }
-    out += c;
+    const token = rest.startsWith('.?') ? '.?' : rest[0];
+    afterDot = token[0] === '.';
+    out += token;
+    i += token.length;
   }
   return out;
+}
+
+// stringEnd is where the string literal whose text starts at i ends, just
+// after its closing quote; for one left open, the end of the expression.
+function stringEnd(expression, i, quote, raw) {
+  while (i < expression.length) {
+    if (expression.startsWith(quote, i)) return i + quote.length;
+    i += !raw && expression[i] === '\\' ? 2 : 1;
+  }
+  return expression.length;
 }
