@@ -1,11 +1,12 @@
 // Unit tests of the page's modules that need no page: names and key
-// renaming, offsets, share links. Run by ./build.sh test (node --test);
+// renaming, offsets, share links, a batch cut into payloads. Run by ./build.sh test (node --test);
 // the browser tests (site/e2e) drive the rest in Chromium.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { LINK_STATE_LIMIT_BYTES } from './limits.mjs';
 import { isCELName, renameKey } from './names.mjs';
+import { NotUTF8, PayloadSplitter, textPieces } from './payloads.mjs';
 import { toCodePoints, toUTF16, utf16Offsets } from './offsets.mjs';
 import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
 
@@ -72,4 +73,76 @@ test('a state of the wrong shape is named', () => {
   assert.match(stateProblem({ dialect: 'sql' }, known), /dialect/);
   assert.match(stateProblem({ key: 'a-b' }, known), /result key/);
   assert.match(stateProblem({ schema: 'nope/x' }, known), /not one this site has/);
+});
+
+// split cuts text into payloads as the batch panel does, given in pieces
+// cut at the offsets given.
+function split(text, cuts = []) {
+  const s = new PayloadSplitter();
+  const got = [];
+  const take = (p) => got.push(p);
+  let from = 0;
+  for (const at of [...cuts, text.length]) {
+    s.push(text.slice(from, at), take);
+    from = at;
+  }
+  s.end(take);
+  return got;
+}
+
+test('a batch is cut into payloads: NDJSON, or a JSON array', () => {
+  assert.deepEqual(split('{"a":1}\n\n  \n{"b":"x\\ny"}\r\n{"c":2}'), [
+    { line: 1, text: '{"a":1}' }, { line: 4, text: '{"b":"x\\ny"}\r' }, { line: 5, text: '{"c":2}' },
+  ]);
+  assert.deepEqual(split(' [ {"a":"],[{"},\n {"b":[1,2]} ,{"c":"\\"}"}]\n'), [
+    { line: 0, text: ' {"a":"],[{"}' }, { line: 0, text: '  {"b":[1,2]} ' }, { line: 0, text: '{"c":"\\"}"}' },
+  ]);
+  assert.deepEqual(split('[{"a":1}] {"b":2}'), [
+    { line: 0, text: '{"a":1}' }, { line: 0, error: 'text follows the JSON array of payloads' },
+  ]);
+  assert.deepEqual(split('[{"a":1},{"b":'), [
+    { line: 0, text: '{"a":1}' }, { line: 0, error: 'the JSON array ends before this payload does: the file may be cut short' },
+  ]);
+  assert.deepEqual(split('[{"a":"x\ny"}]'), [
+    { line: 0, error: 'a string in it holds a line break, which JSON does not allow' },
+  ]);
+});
+
+test('where the pieces of a batch are cut does not change its payloads', () => {
+  const texts = [
+    '{"a":1}\n{"b":"x\\"y"}\n\n{"c":[1,{"d":"]"}]}\n',
+    '[{"a":"\\\\"},{"b":"\\"],"},\n{"c":{"d":[1,2,3]}}]  ',
+    '[{"a":1},\r\n{"b":2}] trailing',
+  ];
+  let seed = 7;
+  const random = (n) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (const text of texts) {
+    const whole = split(text);
+    for (let round = 0; round < 200; round++) {
+      const cuts = [...new Set(Array.from({ length: 1 + random(6) }, () => random(text.length + 1)))].sort((a, b) => a - b);
+      assert.deepEqual(split(text, cuts), whole, `${JSON.stringify(text)} cut at ${cuts}`);
+    }
+  }
+});
+
+test('a file that is not UTF-8 is refused at its line, wherever its pieces are cut', async () => {
+  const utf8 = (text) => new TextEncoder().encode(text);
+  const files = [
+    [new Uint8Array([...utf8('{"a":"é😀"}\n{"b":1}\n{"c":"'), 0xc3, 0x28, ...utf8('"}\n')]), 3],
+    [new Uint8Array([...utf8('{"a":"😀"}\n{"b":"'), 0xed, 0xa0, 0x80, ...utf8('"}\n')]), 2], // a surrogate
+    [new Uint8Array([...utf8('{"a":"😀"}\n{"b":"x"}\n'), 0xe2, 0x82]), 3], // cut short at the end
+  ];
+  for (const [bytes, line] of files) {
+    for (let i = 1; i < bytes.length; i++) {
+      for (let j = i; j < bytes.length; j++) { // three pieces (two where i == j)
+        const file = { stream: () => new ReadableStream({ start(c) { for (const p of [bytes.slice(0, i), bytes.slice(i, j), bytes.slice(j)]) c.enqueue(p); c.close(); } }) };
+        await assert.rejects(async () => { for await (const _ of textPieces(file)) { /* read on */ } },
+          (err) => err instanceof NotUTF8 && err.line === line, `${bytes} cut at ${i} and ${j}`);
+      }
+    }
+  }
+  const good = { stream: () => new Blob(['{"a":"é"}\n', '{"b":1}\n']).stream() };
+  let text = '';
+  for await (const piece of textPieces(good)) text += piece.text;
+  assert.equal(text, '{"a":"é"}\n{"b":1}\n');
 });

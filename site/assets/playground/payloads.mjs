@@ -21,18 +21,20 @@ export async function* textPieces(file) {
   const reader = file.stream().getReader();
   let line = 1;
   let done = false;
+  let cut = new Uint8Array(); // a character the last piece began and did not end
   try {
     while (!done) {
       const next = await reader.read();
       done = next.done;
       const bytes = next.value ?? new Uint8Array();
+      const read = cut.length ? joined(cut, bytes) : bytes; // the piece, from the start of its first character
       let text;
       try {
         text = done ? decoder.decode() : decoder.decode(bytes, { stream: true });
       } catch {
-        // A sequence cut at the piece's start began on this same line.
-        throw new NotUTF8(line - 1 + lineOfInvalidUTF8(bytes));
+        throw new NotUTF8(line - 1 + lineOfInvalidUTF8(read));
       }
+      cut = unfinished(read);
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) line++;
       yield { text, bytes: bytes.byteLength };
     }
@@ -173,6 +175,24 @@ export class PayloadSplitter {
     }
     if (this.depth > 0 && !this.ended) this.keep(text.slice(from));
   }
+}
+
+// unfinished is the end of bytes that begins a character and does not end
+// it (empty where they end on a whole one): a piece may stop inside one.
+function unfinished(bytes) {
+  for (let k = 1; k <= Math.min(3, bytes.length); k++) {
+    const b = bytes[bytes.length - k];
+    if (b < 0x80) break;
+    if (b >= 0xc0) return (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2) > k ? bytes.slice(bytes.length - k) : new Uint8Array();
+  }
+  return new Uint8Array();
+}
+
+function joined(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 // lineOfInvalidUTF8 is the line (from 1) of the first byte sequence that is
