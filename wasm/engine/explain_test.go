@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -298,14 +300,35 @@ func TestExplanationIsBounded(t *testing.T) {
 	if !r.Explanation.Truncated || len(r.Explanation.Parts) != explain.MaxParts {
 		t.Errorf("600 terms: truncated %v with %d parts, want truncated with %d", r.Explanation.Truncated, len(r.Explanation.Parts), explain.MaxParts)
 	}
-	// A false || of many operands is said in a line, not one per operand.
-	ors := make([]string, 150)
-	for i := range ors {
-		ors[i] = fmt.Sprintf("a == %d", i+2)
-	}
-	r = e.Evaluate(EvaluateRequest{Schema: "", Payload: `{"a": 1}`, Expression: strings.Join(ors, " || "), Explain: true})
-	if r.Explanation == nil || len(r.Explanation.Summary) > 300 || !strings.HasSuffix(r.Explanation.Summary, "more are false") {
-		t.Errorf("150 false operands: %+v", r.Explanation)
+	// A false || of many operands is said in a line, not one per operand;
+	// past the parts kept, the count says it counts only those.
+	for _, n := range []int{100, 150} {
+		ors := make([]string, n)
+		for i := range ors {
+			ors[i] = fmt.Sprintf("a == %d", i+2)
+		}
+		r = e.Evaluate(EvaluateRequest{Schema: "", Payload: `{"a": 1}`, Expression: strings.Join(ors, " || "), Explain: true})
+		x := r.Explanation
+		if x == nil || len(x.Summary) > 300 {
+			t.Fatalf("%d false operands: %+v", n, x)
+		}
+		m := regexp.MustCompile(`and (\d+) more are false(, among the first (\d+) parts)?$`).FindStringSubmatch(x.Summary)
+		decided := 0
+		for _, p := range x.Parts {
+			if p.Decided {
+				decided++
+			}
+		}
+		switch {
+		case m == nil:
+			t.Errorf("%d false operands: %q", n, x.Summary)
+		case m[1] != strconv.Itoa(decided-3):
+			t.Errorf("%d false operands, %d decided among the parts: %q", n, decided, x.Summary)
+		case x.Truncated != (m[2] != "") || x.Truncated && m[3] != strconv.Itoa(len(x.Parts)):
+			t.Errorf("%d false operands, truncated %v with %d parts: %q", n, x.Truncated, len(x.Parts), x.Summary)
+		case n == 150 && !x.Truncated:
+			t.Errorf("150 operands make more parts than an explanation keeps: %d", len(x.Parts))
+		}
 	}
 	// A long value is cut.
 	r = e.Evaluate(EvaluateRequest{Schema: "", Payload: `{"s": "` + strings.Repeat("é", 5000) + `"}`, Expression: `s + "x" != ""`, Explain: true})

@@ -341,6 +341,9 @@ func (b *builder) summary() string {
 		}
 		if len(why) > 0 {
 			s.WriteString(b.parts[0].Display + " because " + joinAnd(atMost(why, "more are "+b.parts[0].Display)))
+			if b.truncated { // what decided it past the parts kept goes uncounted
+				fmt.Fprintf(&s, ", among the first %d parts", len(b.parts))
+			}
 		}
 	}
 	if len(b.absent) > 0 {
