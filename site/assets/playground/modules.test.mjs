@@ -1,5 +1,6 @@
 // Unit tests of the page's modules that need no page: names and key
-// renaming, offsets, share links, a batch cut into payloads. Run by ./build.sh test (node --test);
+// renaming, offsets, share links, a batch cut into payloads, a workflow
+// kept and exported. Run by ./build.sh test (node --test);
 // the browser tests (site/e2e) drive the rest in Chromium.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,6 +10,7 @@ import { isCELName, renameKey } from './names.mjs';
 import { NotUTF8, PayloadSplitter, textPieces } from './payloads.mjs';
 import { toCodePoints, toUTF16, utf16Offsets } from './offsets.mjs';
 import { LinkRefused, pack, stateProblem, unpack } from './share.mjs';
+import { runRequest, testFile, testFileName, uniqueKey, workflowProblem } from './workflowstate.mjs';
 
 test('a result key must be a name CEL can read', () => {
   for (const ok of ['sms', '_x', 'card2', 'In']) assert.ok(isCELName(ok), ok);
@@ -145,4 +147,52 @@ test('a file that is not UTF-8 is refused at its line, wherever its pieces are c
   let text = '';
   for await (const piece of textPieces(good)) text += piece.text;
   assert.equal(text, '{"a":"é"}\n{"b":1}\n');
+});
+
+test("a kept or shared workflow of the wrong shape is named, at its step", () => {
+  const known = { triggers: ['healthie/appointment'], actions: ['open-phone/v1/send-text-message'], dialects: ['morf', 'cel'] };
+  const trigger = { schema: 'healthie/appointment' };
+  const ok = { v: 1, workflow: { trigger, steps: [{ kind: 'filter', expression: 'x' }, { kind: 'action', action: 'open-phone/v1/send-text-message', key: 'sms', params: { to: '"+1"' } }] } };
+  assert.equal(workflowProblem(ok, known), '');
+  const cases = [
+    [null, /not an object/],
+    [{ v: 3, workflow: { trigger } }, /of version "3"/],
+    [{ workflow: { trigger }, payload: {} }, /payload is not a string/],
+    [{ workflow: { trigger }, dialect: 'sql' }, /dialect/],
+    [{}, /no workflow/],
+    [{ workflow: { trigger: { schema: 'nope/x' } } }, /not one this site documents/],
+    [{ workflow: { trigger: { ...trigger, condition: 1 } } }, /condition is not a string/],
+    [{ workflow: { trigger, steps: {} } }, /not a list/],
+    [{ workflow: { trigger, steps: [{ kind: 'filter' }, { kind: 'loop' }] } }, /step 2 is of a kind/],
+    [{ workflow: { trigger, steps: [{ kind: 'action', action: 'stripe/v1/x' }] } }, /step 1 names an action/],
+    [{ workflow: { trigger, steps: [{ kind: 'action', action: 'open-phone/v1/send-text-message', params: { to: 1 } }] } }, /not expressions/],
+  ];
+  for (const [state, want] of cases) assert.match(workflowProblem(state, known), want, JSON.stringify(state));
+});
+
+test('a run is exported as a test file of its expectations', () => {
+  const workflow = { trigger: { schema: 'healthie/appointment' }, steps: [
+    { kind: 'filter', expression: 'true' },
+    { kind: 'action', action: 'a/v1/b', key: 'k', params: { p: '"x"' }, result: '{"id": "1"}' },
+    { kind: 'action', action: 'a/v1/b', result: 'not JSON' },
+  ] };
+  const request = runRequest({ workflow, payload: '{"a": 1}', now: '2024-01-01T00:00:00Z', dialect: 'cel' });
+  assert.deepEqual(request, { workflow, payload: '{"a": 1}', now: '2024-01-01T00:00:00Z', dialect: 'cel' });
+  const response = { outcome: 'completed', now: '2024-01-01T00:00:00Z', dialect: 'cel', trigger: { status: 'passed' }, steps: [
+    { kind: 'filter', status: 'passed', value: true },
+    { kind: 'action', status: 'done', params: { p: { value: 'x', type: 'string' } } },
+    { kind: 'action', status: 'failed', params: {} },
+  ] };
+  const file = testFile(request, response, { includePayload: false });
+  assert.equal(file.payload, undefined); // only when the reader ticks it
+  assert.deepEqual(file.workflow.steps[1].result, { id: '1' }); // JSON where its text is JSON
+  assert.equal(file.workflow.steps[2].result, 'not JSON'); // else its text, where the run places its error
+  assert.equal(file.dialect, 'cel');
+  assert.deepEqual(file.expect, { outcome: 'completed', trigger: { status: 'passed' }, steps: [
+    { status: 'passed', value: true }, { status: 'done', params: { p: 'x' } }, { status: 'failed' },
+  ] });
+  assert.deepEqual(testFile(request, response, { includePayload: true }).payload, { a: 1 });
+  assert.equal(testFileName('healthie/appointment'), 'healthie-appointment.workflow.json');
+  assert.equal(uniqueKey('sms', ['card']), 'sms');
+  assert.equal(uniqueKey('sms', ['sms', 'sms_2']), 'sms_3');
 });
