@@ -530,4 +530,15 @@ func TestABatchOfAWorkflowCountsTheConditionThatStoppedEachRun(t *testing.T) {
 			t.Errorf("row %d: %+v", r.Index, r)
 		}
 	}
+
+	// A condition written as false, which an explanation has no part for,
+	// is named where it stopped the run.
+	req.Workflow.Steps[3].Expression = `appointment_first_name.startsWith("A") && false`
+	resp = e.Batch(BatchRequest{Workflow: &req.Workflow, Payloads: strings.Join(lines, "\n"), Now: req.Now})
+	if !resp.OK || resp.Workflow == nil {
+		t.Fatalf("batch: %+v", resp)
+	}
+	if c := resp.Workflow.Steps[3].Conditions; len(c) != 2 || c[0].Stopped != want[0] || c[1].Stopped != len(lines)-want[0] {
+		t.Errorf("conditions %+v; want %d and %d stopped", c, want[0], len(lines)-want[0])
+	}
 }

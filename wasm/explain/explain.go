@@ -408,6 +408,9 @@ type Condition struct {
 	To   int    `json:"to"`
 	Text string `json:"text"`
 	id   int64
+	// literalFalse is a condition written as the literal false, which no
+	// explanation has a part for (a literal's value is its text).
+	literalFalse bool
 }
 
 // Chain lists the conditions of an expression whose top is a chain of &&
@@ -426,7 +429,7 @@ func (plan *Plan) Chain() []Condition {
 			}
 			return
 		}
-		c := Condition{id: n.expr.ID()}
+		c := Condition{id: n.expr.ID(), literalFalse: n.expr.Kind() == celast.LiteralKind && n.expr.AsLiteral() == types.False}
 		if n.from >= 0 {
 			c.From, c.To = plan.place(n)
 			c.Text = string(plan.text[c.From:c.To])
@@ -465,6 +468,9 @@ func FirstFalseIn(conds []Condition, x *Explanation) int {
 		return -1
 	}
 	for i, c := range conds {
+		if c.literalFalse {
+			return i
+		}
 		for _, p := range x.Parts {
 			if p.From == c.From && p.To == c.To && p.State == StateValue && p.Display == "false" {
 				return i
