@@ -409,21 +409,51 @@ func (e *Engine) mismatchNote(s *schemas.Schema, ast *cel.Ast, payload any) stri
 	if s == nil || s.ID == infer.ID {
 		return ""
 	}
-	reads := map[string]bool{}
-	for _, ref := range ast.NativeRep().ReferenceMap() {
-		if ref.Value == nil { // a variable, not a constant
-			reads[ref.Name] = true
-		}
-	}
-	// An action's result is read whole under its key: every place counts.
-	whole := s.Action != nil
+	reads := fieldPaths(ast.NativeRep())
 	found := schemaErrorsWhere(s, payload, func(at []string) bool {
-		return whole || len(at) > 0 && reads[at[0]]
+		return slices.ContainsFunc(reads, func(path []string) bool {
+			return len(at) >= len(path) && slices.Equal(at[:len(path)], path)
+		})
 	})
 	if len(found) == 0 {
 		return ""
 	}
 	return fmt.Sprintf("; this payload does not match %s where the expression reads it: %s", e.payloadName(s), strings.Join(found, "; "))
+}
+
+// fieldPaths are the paths of fields an expression reads, each as far as
+// it is written with dots: a.b.c is [a b c], a.b[0].c is [a b] (all of
+// a.b is read), items.exists(i, ...) is [items].
+func fieldPaths(native *celast.AST) [][]string {
+	operands := map[int64]bool{} // the a.b of a.b.c, read as part of a longer path
+	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(x celast.Expr) {
+		if x.Kind() == celast.SelectKind {
+			operands[x.AsSelect().Operand().ID()] = true
+		}
+	}))
+	var out [][]string
+	celast.PreOrderVisit(native.Expr(), celast.NewExprVisitor(func(x celast.Expr) {
+		if operands[x.ID()] {
+			return
+		}
+		if path := selectPath(x); path != nil {
+			out = append(out, path)
+		}
+	}))
+	return out
+}
+
+// selectPath is a field path written with dots from a name, or nil.
+func selectPath(x celast.Expr) []string {
+	switch x.Kind() {
+	case celast.IdentKind:
+		return []string{x.AsIdent()}
+	case celast.SelectKind:
+		if p := selectPath(x.AsSelect().Operand()); p != nil {
+			return append(p, x.AsSelect().FieldName())
+		}
+	}
+	return nil
 }
 
 func (e *Engine) timeLimitMessage() string {

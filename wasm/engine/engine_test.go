@@ -792,6 +792,13 @@ func TestAFailureOverAMismatchedFieldSaysWhere(t *testing.T) {
 		t.Errorf("the error names a field the expression does not read: %q", msg)
 	}
 
+	// Within an object, only the field read: an action's result, here,
+	// whose created_at is wrong too.
+	resp = e.Evaluate(EvaluateRequest{Schema: "open-phone/v1/send-text-message", Payload: `{"message": {"id": 12, "created_at": 5}}`, Expression: `message.id + "x"`})
+	if msg := resp.Diagnostics[0].Message; resp.OK || !strings.Contains(msg, "/message/id: expected string, got number") || strings.Contains(msg, "created_at") {
+		t.Errorf("the error over the result's id: %+v", resp)
+	}
+
 	// A failure over fields that match says nothing of the schema.
 	resp = e.Evaluate(EvaluateRequest{Schema: "healthie/appointment", Payload: string(b), Expression: `int(appointment_datetime.getFullYear()) / 0`})
 	if resp.OK || len(resp.Diagnostics) != 1 || strings.Contains(resp.Diagnostics[0].Message, "does not match") {
