@@ -3,10 +3,12 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
@@ -298,20 +300,40 @@ func (e *Engine) stoppedBy(x *compiled, chain []explain.Condition, act cel.Activ
 // matches. The source's known quirks are no errors, and are not written
 // out: most payloads of a source carry its quirks, and a batch is many.
 func schemaErrors(s *schemas.Schema, value any) []string {
-	return schemaErrorsWhere(s, value, nil)
+	return newSchemaCheck(s, value).errors(nil)
 }
 
-// schemaErrorsWhere is schemaErrors of the places keep keeps (by their
-// instance location's tokens; nil keeps every place).
-func schemaErrorsWhere(s *schemas.Schema, value any, keep func(at []string) bool) []string {
-	v, err := s.Validator()
-	if err != nil {
-		return []string{fmt.Sprintf("schema %s does not compile: %v", s.ID, err)}
+// schemaCheck validates a payload against its schema once, when something
+// first asks where the payload breaks it: a batch row that failed, or an
+// evaluation's error (mismatchNote), which may come on every key stroke
+// over the same payload of megabytes.
+type schemaCheck struct {
+	s     *schemas.Schema
+	value any
+	once  sync.Once
+	found []finding
+	err   error // the schema does not compile
+}
+
+func newSchemaCheck(s *schemas.Schema, value any) *schemaCheck {
+	return &schemaCheck{s: s, value: value}
+}
+
+// errors is schemaErrors of the places keep keeps (by their instance
+// location's tokens; nil keeps every place).
+func (c *schemaCheck) errors(keep func(at []string) bool) []string {
+	c.once.Do(func() {
+		var v *jsonschema.Schema
+		if v, c.err = c.s.Validator(); c.err == nil {
+			c.found, _ = findingsOf(v, c.s.Quirks(), c.value) // an error that is no finding says nothing of the payload
+		}
+	})
+	if c.err != nil {
+		return []string{fmt.Sprintf("schema %s does not compile: %v", c.s.ID, c.err)}
 	}
-	found, _ := findingsOf(v, s.Quirks(), value) // an error that is no finding says nothing of the payload
 	var out []string
 	n := 0
-	for _, f := range found {
+	for _, f := range c.found {
 		if f.quirk != nil || keep != nil && !keep(f.leaf.InstanceLocation) {
 			continue
 		}

@@ -405,12 +405,12 @@ func (e *Engine) runtimeError(env *celEnv, ast *cel.Ast, err error, limit uint64
 // type than the schema declares passes the checker and then fails at run
 // time, where cel-go says no more than "no such overload". "" where the
 // fields read match (or the schema is the one inferred from the payload).
-func (e *Engine) mismatchNote(s *schemas.Schema, ast *cel.Ast, payload any) string {
-	if s == nil || s.ID == infer.ID {
+func (e *Engine) mismatchNote(check *schemaCheck, ast *cel.Ast) string {
+	if check == nil || check.s.ID == infer.ID {
 		return ""
 	}
 	reads := fieldPaths(ast.NativeRep())
-	found := schemaErrorsWhere(s, payload, func(at []string) bool {
+	found := check.errors(func(at []string) bool {
 		return slices.ContainsFunc(reads, func(path []string) bool {
 			return len(at) >= len(path) && slices.Equal(at[:len(path)], path)
 		})
@@ -418,7 +418,7 @@ func (e *Engine) mismatchNote(s *schemas.Schema, ast *cel.Ast, payload any) stri
 	if len(found) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("; this payload does not match %s where the expression reads it: %s", e.payloadName(s), strings.Join(found, "; "))
+	return fmt.Sprintf("; this payload does not match %s where the expression reads it: %s", e.payloadName(check.s), strings.Join(found, "; "))
 }
 
 // fieldPaths are the paths of fields an expression reads, each as far as

@@ -791,6 +791,13 @@ func TestAFailureOverAMismatchedFieldSaysWhere(t *testing.T) {
 	if strings.Contains(msg, "appointment_first_name") {
 		t.Errorf("the error names a field the expression does not read: %q", msg)
 	}
+	// The payload is validated once, however many evaluations fail over
+	// it: a reader types on over a payload that may be megabytes.
+	check := e.lastInput.check
+	again := e.Evaluate(EvaluateRequest{Schema: "healthie/appointment", Payload: string(b), Expression: `appointment_id + "-y"`})
+	if check == nil || e.lastInput.check != check || again.Diagnostics[0].Message != msg {
+		t.Errorf("a second failure over the same payload: validated again (%v) or said otherwise: %q", e.lastInput.check != check, again.Diagnostics[0].Message)
+	}
 
 	// Within an object, only the field read: an action's result, here,
 	// whose created_at is wrong too.

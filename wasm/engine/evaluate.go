@@ -36,7 +36,7 @@ func (e *Engine) Evaluate(req EvaluateRequest) EvaluateResponse {
 	}
 	if err != nil {
 		d := e.runtimeError(env, c.ast, err, limit)
-		d.Message += e.mismatchNote(p.schema, c.ast, p.payload.value)
+		d.Message += e.mismatchNote(p.payload.checkAgainst(p.schema), c.ast)
 		return EvaluateResponse{OK: false, Dialect: dialect, Cost: spent, Diagnostics: []Diagnostic{d}, Explanation: why}
 	}
 	resp := EvaluateResponse{

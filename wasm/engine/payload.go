@@ -27,6 +27,22 @@ type parsedPayload struct {
 
 	mu     sync.Mutex
 	fields map[string]*payloadFields // by dialect
+	check  *schemaCheck              // against its schema, made on first use
+}
+
+// checkAgainst is the payload's check against s, its schema (nil
+// without one): kept with the payload, so that it validates once however
+// many evaluations fail over it.
+func (p *parsedPayload) checkAgainst(s *schemas.Schema) *schemaCheck {
+	if s == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.check == nil || p.check.s != s {
+		p.check = newSchemaCheck(s, p.value)
+	}
+	return p.check
 }
 
 // top is the payload's top-level fields as the dialect's CEL reads them.

@@ -160,15 +160,16 @@ func (e *Engine) Run(req RunRequest) RunResponse {
 		if p := e.readPayload(w.schema, req.Payload); p.err != nil {
 			bad = p.err
 		} else {
-			return e.runChecked(w, p.value.(map[string]any))
+			return e.runChecked(w, p.value.(map[string]any), p.checkAgainst(w.schema))
 		}
 	}
 	return RunResponse{OK: false, Outcome: OutcomeFailed, Steps: []StepRun{}, Diagnostics: []Diagnostic{*bad}}
 }
 
 // runChecked runs a checked workflow over one payload, if it has no
-// errors; a batch runs one over each of its payloads.
-func (e *Engine) runChecked(w *checkedWorkflow, payload map[string]any) RunResponse {
+// errors; a batch runs one over each of its payloads. check is the
+// payload's against the trigger's schema, which a failed step reads.
+func (e *Engine) runChecked(w *checkedWorkflow, payload map[string]any, check *schemaCheck) RunResponse {
 	trigger := w.trigger.run
 	trigger.Diagnostics = slices.Clone(trigger.Diagnostics)
 	resp := RunResponse{Dialect: w.dialect, Now: formatClock(w.now), Trigger: &trigger, Steps: make([]StepRun, len(w.steps)), Diagnostics: []Diagnostic{}}
@@ -183,7 +184,7 @@ func (e *Engine) runChecked(w *checkedWorkflow, payload map[string]any) RunRespo
 		markSkipped(&resp)
 		return resp
 	}
-	e.runWorkflow(w, payload, &resp)
+	e.runWorkflow(w, payload, check, &resp)
 	resp.OK = resp.Outcome != OutcomeFailed
 	return resp
 }
@@ -209,7 +210,7 @@ func markSkipped(resp *RunResponse) {
 
 // runWorkflow runs a checked workflow: the trigger's condition, then each
 // step, until a filter stops it or a step fails.
-func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *RunResponse) {
+func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, check *schemaCheck, resp *RunResponse) {
 	// The context grows as actions give results: a copy of the payload's
 	// top level, so the payload read (and cached) stays as it was.
 	obj := maps.Clone(payload)
@@ -237,7 +238,7 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, resp *R
 		}
 		if err != nil {
 			d := e.runtimeError(w.env, c.ast, err, e.limits.CostLimit)
-			d.Message += e.mismatchNote(w.schema, c.ast, payload)
+			d.Message += e.mismatchNote(check, c.ast)
 			return evaluated{why: why, err: &d}
 		}
 		if spent > runLimit {

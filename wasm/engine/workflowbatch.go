@@ -41,7 +41,7 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 		return batchFailure(*bad)
 	}
 	if w.errors > 0 {
-		resp := e.runChecked(w, map[string]any{}) // it does not run: it says where the errors are
+		resp := e.runChecked(w, map[string]any{}, nil) // it does not run: it says where the errors are
 		diags := []Diagnostic{}
 		for i, st := range append([]StepRun{*resp.Trigger}, resp.Steps...) {
 			for _, d := range st.Diagnostics {
@@ -67,21 +67,22 @@ func (e *Engine) batchWorkflow(req BatchRequest) BatchResponse {
 		if it.err != "" {
 			resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: it.err})
 		} else {
-			run := e.runChecked(w, it.value.(map[string]any))
+			check := newSchemaCheck(w.schema, it.value) // one validation for the row and its failure
+			run := e.runChecked(w, it.value.(map[string]any), check)
 			row.Outcome = run.Outcome
 			at, why := countRun(counts, run)
 			if run.Outcome != OutcomeCompleted {
 				row.Step = &at
 			}
 			if run.Outcome == OutcomeStopped && chains[at] != nil {
-				row.StoppedBy = e.stoppedByCondition(w, it.value.(map[string]any), at, chains[at], counts)
+				row.StoppedBy = e.stoppedByCondition(w, it.value.(map[string]any), check, at, chains[at], counts)
 			}
 			if run.Outcome == OutcomeFailed {
 				row.Failure = why
 				resp.noteError(BatchError{Index: i, Line: it.line, Expression: -1, Message: stepName(at) + ": " + why})
 			}
 			if run.Outcome == OutcomeFailed || req.CheckAll {
-				row.Invalid = schemaErrors(w.schema, it.value)
+				row.Invalid = check.errors(nil)
 			}
 			if row.Invalid != nil {
 				resp.Invalid++
@@ -114,10 +115,10 @@ func (e *Engine) filterChains(w *checkedWorkflow, counts *BatchWorkflow) [][]exp
 // stoppedByCondition runs again, explained, a run that a chain of &&
 // stopped at step at, counts the condition that stopped it and names it.
 // Only the runs a chain stopped pay for the second run.
-func (e *Engine) stoppedByCondition(w *checkedWorkflow, payload map[string]any, at int, chain []explain.Condition, counts *BatchWorkflow) string {
+func (e *Engine) stoppedByCondition(w *checkedWorkflow, payload map[string]any, check *schemaCheck, at int, chain []explain.Condition, counts *BatchWorkflow) string {
 	explained := *w // its steps shared: an action's result is read once
 	explained.explain = true
-	run := e.runChecked(&explained, payload)
+	run := e.runChecked(&explained, payload, check)
 	st := run.Trigger
 	if at > 0 {
 		st = &run.Steps[at-1]
