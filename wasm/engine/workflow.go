@@ -226,12 +226,16 @@ func (e *Engine) runWorkflow(w *checkedWorkflow, payload map[string]any, check *
 			act, actClock = activation(fields, w.eventContext, clockFunctions(clock)), clock
 		}
 		var why *explain.Explanation
-		if w.explain {
+		given := c // the step's, by which states keeps what it recorded
+		if w.explain || w.states != nil {
 			c = e.compileAs(modeExplain, w.env, c.ast.Source().Content(), e.limits.CostLimit)
 		}
 		out, det, err := e.run(c.prg, act)
 		if w.explain {
 			why = explanation(w.env, c, det)
+		}
+		if w.states != nil && det != nil && det.State() != nil {
+			w.states[given] = det.State()
 		}
 		if det != nil && det.ActualCost() != nil {
 			spent += *det.ActualCost()

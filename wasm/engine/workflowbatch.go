@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"fieldbook/wasm/explain"
+
+	"cel.dev/cel-go/interpreter"
 )
 
 // BatchWorkflow counts a workflow's runs over a batch: how many completed,
@@ -112,18 +114,22 @@ func (e *Engine) filterChains(w *checkedWorkflow, counts *BatchWorkflow) [][]exp
 	return chains
 }
 
-// stoppedByCondition runs again, explained, a run that a chain of &&
-// stopped at step at, counts the condition that stopped it and names it.
-// Only the runs a chain stopped pay for the second run.
+// stoppedByCondition runs again, recording each part's value, a run that
+// a chain of && stopped at step at, counts the condition that stopped it
+// and names it. Only the runs a chain stopped pay for the second run.
 func (e *Engine) stoppedByCondition(w *checkedWorkflow, payload map[string]any, check *schemaCheck, at int, chain []explain.Condition, counts *BatchWorkflow) string {
-	explained := *w // its steps shared: an action's result is read once
-	explained.explain = true
-	run := e.runChecked(&explained, payload, check)
-	st := run.Trigger
+	rerun := *w // its steps shared: an action's result is read once
+	rerun.states = map[*compiled]interpreter.EvalState{}
+	e.runChecked(&rerun, payload, check)
+	filter := &w.trigger
 	if at > 0 {
-		st = &run.Steps[at-1]
+		filter = &w.steps[at-1]
 	}
-	k := explain.FirstFalseIn(chain, st.Explanation)
+	state, ran := rerun.states[filter.expression]
+	if !ran {
+		return ""
+	}
+	k := explain.FirstFalse(chain, state)
 	if k < 0 {
 		return ""
 	}

@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/cel"
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/interpreter"
 
 	"fieldbook/schemas"
 	"fieldbook/wasm/celjson"
@@ -30,6 +31,10 @@ type checkedWorkflow struct {
 	steps        []checkedStep
 	errors       int // how many steps (the trigger too) have an error
 	explain      bool
+	// states, where set, gets what cel-go recorded of each expression's
+	// parts as it ran, by the expression: a workflow batch runs again
+	// so a run that a chain of && stopped, to tell which condition did.
+	states map[*compiled]interpreter.EvalState
 }
 
 // checkedStep is one step (or the trigger) checked: its compiled

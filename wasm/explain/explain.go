@@ -408,9 +408,6 @@ type Condition struct {
 	To   int    `json:"to"`
 	Text string `json:"text"`
 	id   int64
-	// literalFalse is a condition written as the literal false, which no
-	// explanation has a part for (a literal's value is its text).
-	literalFalse bool
 }
 
 // Chain lists the conditions of an expression whose top is a chain of &&
@@ -429,7 +426,7 @@ func (plan *Plan) Chain() []Condition {
 			}
 			return
 		}
-		c := Condition{id: n.expr.ID(), literalFalse: n.expr.Kind() == celast.LiteralKind && n.expr.AsLiteral() == types.False}
+		c := Condition{id: n.expr.ID()}
 		if n.from >= 0 {
 			c.From, c.To = plan.place(n)
 			c.Text = string(plan.text[c.From:c.To])
@@ -456,25 +453,6 @@ func FirstFalse(conds []Condition, state interpreter.EvalState) int {
 	for i, c := range conds {
 		if v, ok := state.Value(c.id); ok && v == types.False {
 			return i
-		}
-	}
-	return -1
-}
-
-// FirstFalseIn is FirstFalse read from an explanation of the expression:
-// the first condition whose part was false.
-func FirstFalseIn(conds []Condition, x *Explanation) int {
-	if x == nil {
-		return -1
-	}
-	for i, c := range conds {
-		if c.literalFalse {
-			return i
-		}
-		for _, p := range x.Parts {
-			if p.From == c.From && p.To == c.To && p.State == StateValue && p.Display == "false" {
-				return i
-			}
 		}
 	}
 	return -1
