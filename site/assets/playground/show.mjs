@@ -58,17 +58,11 @@ export function el(tag, className = '', text = '') {
 }
 
 export function span(cls, text) {
-  const el = document.createElement('span');
-  el.className = cls;
-  el.textContent = text;
-  return el;
+  return el('span', cls, text);
 }
 
 export function code(cls, text) {
-  const el = document.createElement('code');
-  el.className = cls;
-  el.textContent = text;
-  return el;
+  return el('code', cls, text);
 }
 
 // cut answers the first max UTF-16 units of text, one fewer where the cut
