@@ -137,50 +137,45 @@ wasm() {
   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$DEV_WASM" ./wasm
 }
 
-# WASM_OPT_FLAGS are wasm-opt's for the shipped module, and for the page
-# benchmark's modules built like it (bench_wasm).
-WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int)
-
-# release_wasm optimises the module for size. It is slow, so the result is
-# kept beside the hash of its input and reused while the input is the same
-# (go build -trimpath is reproducible).
-release_wasm() {
-  wasm
-  local sum
-  sum=$(sha256sum "$DEV_WASM" | cut -d' ' -f1)
-  if [[ -f "$SHIPPED_WASM" && -f "$SHIPPED_WASM.input" && "$(cat "$SHIPPED_WASM.input")" == "$sum" ]]; then
+# optimise writes wasm-opt -Oz of module IN to OUT (the flags of the
+# shipped module). It is slow, so OUT is kept beside the hash of its input
+# (OUT.input) and reused while the input is the same (go build -trimpath is
+# reproducible).
+optimise() {
+  local in=$1 out=$2 sum
+  sum=$(sha256sum "$in" | cut -d' ' -f1)
+  if [[ -f "$out" && -f "$out.input" && "$(cat "$out.input")" == "$sum" ]]; then
     return
   fi
   command -v wasm-opt >/dev/null || { echo "wasm-opt not found: ./build.sh setup installs it (Debian's binaryen)" >&2; exit 1; }
-  echo "wasm-opt -Oz (about a minute)..." >&2
-  wasm-opt "${WASM_OPT_FLAGS[@]}" "$DEV_WASM" -o "$SHIPPED_WASM.tmp"
-  mv "$SHIPPED_WASM.tmp" "$SHIPPED_WASM"
-  echo "$sum" >"$SHIPPED_WASM.input"
+  echo "wasm-opt -Oz $in (about a minute)..." >&2
+  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int "$in" -o "$out.tmp"
+  mv "$out.tmp" "$out"
+  echo "$sum" >"$out.input"
+}
+
+# release_wasm optimises the module for size.
+release_wasm() {
+  wasm
+  optimise "$DEV_WASM" "$SHIPPED_WASM"
 }
 
 # bench_wasm builds the page benchmark's other two modules
 # (go run ./site/bench/page -bare, -noactions), each as the shipped one is
-# built (the same go build and wasm-opt flags), and like it kept beside the
-# hash of its input: build/bare.opt.wasm, the bare cel-go page's
-# (site/bench/bare), and build/fieldbook-noactions.opt.wasm, the engine
-# without the action schemas (-tags fieldbook_noactions: schemas/embed_noactions.go).
+# built (the same go build and wasm-opt flags): build/bare.opt.wasm, the
+# bare cel-go page's (site/bench/bare), and
+# build/fieldbook-noactions.opt.wasm, the engine without the action schemas
+# (-tags fieldbook_noactions: schemas/embed_noactions.go).
 bench_wasm() {
   mkdir -p "$BUILD"
-  local name pkg tags sum
+  local name pkg tags
   for name in bare fieldbook-noactions; do
     case $name in
       bare) pkg=./site/bench/bare tags= ;;
       fieldbook-noactions) pkg=./wasm tags=fieldbook_noactions ;;
     esac
     GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -tags "$tags" -o "$BUILD/$name.wasm" "$pkg"
-    sum=$(sha256sum "$BUILD/$name.wasm" | cut -d' ' -f1)
-    if [[ -f "$BUILD/$name.opt.wasm" && "$(cat "$BUILD/$name.opt.wasm.input" 2>/dev/null)" == "$sum" ]]; then
-      continue
-    fi
-    echo "wasm-opt -Oz $name..." >&2
-    wasm-opt "${WASM_OPT_FLAGS[@]}" "$BUILD/$name.wasm" -o "$BUILD/$name.opt.wasm.tmp"
-    mv "$BUILD/$name.opt.wasm.tmp" "$BUILD/$name.opt.wasm"
-    echo "$sum" >"$BUILD/$name.opt.wasm.input"
+    optimise "$BUILD/$name.wasm" "$BUILD/$name.opt.wasm"
   done
 }
 
